@@ -1,0 +1,54 @@
+/*
+ * config.h - upage's options, read once from the environment at start-up.
+ *
+ * One table (config.c) holds every option: its variable, its default, its
+ * kind.  A bad value is reported with the variable's name and the value,
+ * and the caller then runs the program without upage: never half
+ * configured.
+ */
+#ifndef UPAGE_CONFIG_H
+#define UPAGE_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum upage_engine {
+	ENGINE_AUTO,
+	ENGINE_UFFD,
+	ENGINE_SIGSEGV,
+};
+
+/* Bounds of the sizes (bytes). */
+#define CONFIG_MIN_MAX_RSS	(1ULL << 20)	/* 1 MiB */
+#define CONFIG_MAX_MAX_RSS	(4ULL << 30)	/* 20-bit frame numbers */
+#define CONFIG_MIN_ARENA	(16ULL << 20)
+#define CONFIG_MAX_ARENA	(1ULL << 40)	/* 1 TiB of address space */
+
+struct upage_config {
+	unsigned long long max_rss;	/* UPAGE_MAX_RSS: resident cap, page multiple */
+	unsigned long long arena_size;	/* UPAGE_ARENA_SIZE: reservation, 4 MiB multiple */
+	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
+	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
+	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */
+	bool verbose;			/* UPAGE_VERBOSE: print the values in force */
+};
+
+/*
+ * Parse a size: digits with an optional K, M, G or T suffix (powers of
+ * 1024; "KiB", "k", "MB" are accepted alike).  Returns 0, -EINVAL for
+ * anything else (empty, negative, junk), -ERANGE when it overflows.
+ */
+int parse_size(const char *s, unsigned long long *out);
+
+/*
+ * Fill @cfg from @getenv_fn (getenv in the library, a table in tests).
+ * Returns 0, or -EINVAL with one line in @err naming the variable, the
+ * value and what is wrong.
+ */
+int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *),
+		char *err, size_t errlen);
+
+const char *engine_name(enum upage_engine e);
+
+#endif /* UPAGE_CONFIG_H */

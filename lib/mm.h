@@ -1,0 +1,38 @@
+/*
+ * mm.h - mm_struct: the address space upage manages, as the kernel's.
+ *
+ * One per process: the arena, its software page table, its regions.
+ *
+ * Lock order (outer first): mmap_lock, page_table_lock, swap_lock (in
+ * swapfile.c), then the leaf locks (kmem_cache, arena).  page_table_lock is
+ * never held across I/O: a page under I/O is marked PG_locked instead, and
+ * whoever needs it waits on page_wait.
+ */
+#ifndef UPAGE_MM_H
+#define UPAGE_MM_H
+
+#include <pthread.h>
+
+#include "arena.h"
+#include "pgtable.h"
+#include "vma.h"
+
+struct mm_struct {
+	struct arena arena;		/* the reservation and its ranges */
+	struct pgtable pgd;		/* protected by page_table_lock */
+
+	/* Regions: protected by mmap_lock. */
+	struct vma_tree mm_rb;
+	struct vm_area_struct *mmap_cache;	/* last find_vma result */
+	int map_count;
+
+	pthread_mutex_t mmap_lock;	/* regions */
+	pthread_mutex_t page_table_lock; /* PTEs, frames, page lists, swap cache */
+	pthread_cond_t page_wait;	/* PG_locked cleared (with page_table_lock) */
+};
+
+/* Initialise the region tree and locks of an mm whose arena and page
+ * table are set up by the caller. */
+void mm_init_regions(struct mm_struct *mm);
+
+#endif /* UPAGE_MM_H */

@@ -1,0 +1,147 @@
+/*
+ * page_alloc.h - frames and the page lists.
+ *
+ * A frame is one unit of the resident budget (UPAGE_MAX_RSS / PAGE_SIZE of
+ * them).  Each has a descriptor, struct page, which is on exactly one of
+ * the four lists of Linux 2.4: active_list, inactive_dirty_list,
+ * inactive_clean_list or free_list.  A resident page's data lives either at
+ * its arena address (mapped) or, when it has been unmapped into the swap
+ * cache, in the frame's own slot of the frame pool (page_address()).
+ *
+ * Page aging is 2.4's: a page starts at PAGE_AGE_START, each observed
+ * reference adds PAGE_AGE_ADV up to PAGE_AGE_MAX, and each scan that finds
+ * it unreferenced halves it (age_page_down); an active page whose age
+ * reaches 0 is deactivated.
+ *
+ * Locking: everything here is protected by mm->page_table_lock; the
+ * functions do not lock.
+ */
+#ifndef UPAGE_PAGE_ALLOC_H
+#define UPAGE_PAGE_ALLOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "list.h"
+#include "pgtable.h"
+
+/* page->flags bits */
+enum pageflags {
+	PG_locked,		/* under I/O or being changed: wait on it */
+	PG_error,		/* the last I/O on it failed */
+	PG_referenced,		/* referenced since the last scan */
+	PG_dirty,		/* differs from its swap copy (or has none) */
+	PG_uptodate,		/* data valid */
+	PG_swapcache,		/* in the swap cache: page->swap is valid */
+	PG_mapped,		/* data at page->vaddr in the arena, not in the pool */
+	PG_wp,			/* mapped write-protected: a write faults */
+	PG_reserved,		/* never on a list (not a usable frame) */
+};
+
+enum page_lru {
+	LRU_NONE = 0,
+	LRU_ACTIVE,
+	LRU_INACTIVE_DIRTY,
+	LRU_INACTIVE_CLEAN,
+	LRU_FREE,
+};
+
+#define PAGE_AGE_START	2
+#define PAGE_AGE_ADV	3
+#define PAGE_AGE_MAX	64
+
+struct page {
+	struct list_head list;		/* on one of the four lists */
+	struct page *next_hash;		/* swap cache hash chain */
+	unsigned long flags;		/* PG_* bits */
+	uintptr_t vaddr;		/* owner's arena address; 0 when free */
+	swp_entry_t swap;		/* swap entry when PG_swapcache */
+	uint32_t index;			/* frame number (mem_map index) */
+	uint8_t age;			/* page->age */
+	uint8_t lru;			/* enum page_lru: which list */
+};
+
+static inline bool PageFlag(const struct page *p, int bit) { return p->flags & (1UL << bit); }
+static inline void SetPageFlag(struct page *p, int bit)	  { p->flags |= 1UL << bit; }
+static inline void ClearPageFlag(struct page *p, int bit) { p->flags &= ~(1UL << bit); }
+
+#define PageLocked(p)		PageFlag(p, PG_locked)
+#define PageDirty(p)		PageFlag(p, PG_dirty)
+#define SetPageDirty(p)		SetPageFlag(p, PG_dirty)
+#define ClearPageDirty(p)	ClearPageFlag(p, PG_dirty)
+#define PageReferenced(p)	PageFlag(p, PG_referenced)
+#define SetPageReferenced(p)	SetPageFlag(p, PG_referenced)
+#define ClearPageReferenced(p)	ClearPageFlag(p, PG_referenced)
+#define PageSwapCache(p)	PageFlag(p, PG_swapcache)
+#define PageMapped(p)		PageFlag(p, PG_mapped)
+#define PageActive(p)		((p)->lru == LRU_ACTIVE)
+#define PageInactiveDirty(p)	((p)->lru == LRU_INACTIVE_DIRTY)
+#define PageInactiveClean(p)	((p)->lru == LRU_INACTIVE_CLEAN)
+#define PageFree(p)		((p)->lru == LRU_FREE)
+
+/* The frames of one address space: the only zone upage has. */
+struct zone {
+	struct page *mem_map;		/* nr_frames descriptors */
+	unsigned long nr_frames;
+	char *pool;			/* nr_frames pages: each frame's slot */
+
+	struct list_head active_list;
+	struct list_head inactive_dirty_list;
+	struct list_head inactive_clean_list;
+	struct list_head free_list;
+	unsigned long nr_active_pages;
+	unsigned long nr_inactive_dirty_pages;
+	unsigned long nr_inactive_clean_pages;
+	unsigned long nr_free_pages;
+
+	/* Watermarks in frames: kswapd works while free < pages_low and
+	 * stops at pages_high; below pages_min a fault reclaims itself. */
+	unsigned long pages_min, pages_low, pages_high;
+};
+
+/*
+ * Set up @nr_frames descriptors (1 <= nr_frames <= MAX_FRAMES), all on the
+ * free list, with @pool as the frames' slots (nr_frames pages; may be NULL
+ * in tests that never touch data).  Watermarks are set from nr_frames.
+ * Returns 0, -EINVAL or -ENOMEM.
+ */
+int zone_init(struct zone *z, unsigned long nr_frames, void *pool);
+void zone_destroy(struct zone *z);
+
+static inline void *page_address(const struct zone *z, const struct page *p)
+{
+	return z->pool + ((uintptr_t)p->index << PAGE_SHIFT);
+}
+static inline struct page *pfn_to_page(struct zone *z, unsigned long pfn)
+{
+	return &z->mem_map[pfn];
+}
+
+/* rmqueue: a frame from the free list, off every list, or NULL. */
+struct page *rmqueue(struct zone *z);
+/* Return a frame that is on no list to the free list; flags are cleared. */
+void __free_page(struct zone *z, struct page *page);
+
+/* Move @page (on any list or none) to the named list. */
+void add_page_to_active_list(struct zone *z, struct page *page);
+void add_page_to_inactive_dirty_list(struct zone *z, struct page *page);
+void add_page_to_inactive_clean_list(struct zone *z, struct page *page);
+/* Take @page off whatever list it is on. */
+void del_page_from_lru(struct zone *z, struct page *page);
+
+/* Inactive -> active with a fresh age (a reference was seen). */
+void activate_page(struct zone *z, struct page *page);
+/* Active -> inactive_dirty or inactive_clean by PG_dirty; age 0. */
+void deactivate_page(struct zone *z, struct page *page);
+
+/* Aging: a reference raises the age, a scan without one halves it. */
+void age_page_up(struct page *page);
+void age_page_down(struct page *page);
+
+/* Frames that are free or can be freed without I/O. */
+static inline unsigned long free_plenty(const struct zone *z)
+{
+	return z->nr_free_pages + z->nr_inactive_clean_pages;
+}
+
+#endif /* UPAGE_PAGE_ALLOC_H */

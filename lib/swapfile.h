@@ -1,0 +1,98 @@
+/*
+ * swapfile.h - swap areas (swap_info_struct) and their slots.
+ *
+ * An area is a swap file upage creates (private: O_TMPFILE, or created
+ * O_EXCL|O_NOFOLLOW mode 0600 and unlinked at once, so nothing is left
+ * behind even after kill -9) or an existing block device.  Slot 0 is never
+ * handed out, so a swap entry of 0 means "none".  A file area grows on
+ * demand (ftruncate) up to its limit; a device has a fixed size.
+ *
+ * get_swap_page allocates from the area of highest priority that has room,
+ * round robin among areas of equal priority, and clusters: it hands out
+ * consecutive slots while it can (SWAPFILE_CLUSTER of them), so pages
+ * written together are contiguous on disk.  Each slot has a reference count
+ * (swap_map) because after fork two processes may share one.
+ *
+ * Swap I/O bypasses the page cache with O_DIRECT; where the file system
+ * refuses O_DIRECT (tmpfs) the area falls back to buffered I/O and drops
+ * what it wrote from the page cache.  Buffers must be page aligned.
+ *
+ * Locking: swap_lock (internal) protects every area's swap_map, counters
+ * and the area list; I/O is done without it.
+ */
+#ifndef UPAGE_SWAPFILE_H
+#define UPAGE_SWAPFILE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/uio.h>
+
+#include "pgtable.h"
+
+#define SWAP_MAP_MAX		0x7fff	/* most users of one slot */
+#define SWAP_MAP_BAD		0x8000	/* slot unusable (I/O error) */
+#define SWAPFILE_CLUSTER	256
+
+/* swap_info_struct.flags */
+#define SWP_USED	0x01	/* the entry is in use */
+#define SWP_WRITEOK	0x02	/* slots may be allocated */
+#define SWP_BLKDEV	0x04	/* a block device: fixed size */
+#define SWP_DIRECT	0x08	/* opened O_DIRECT */
+
+struct swap_info_struct {
+	unsigned int flags;
+	int prio;			/* higher is used first */
+	int fd;
+	char path[PATH_MAX];		/* as the user named it, for messages */
+	unsigned short *swap_map;	/* max_limit counters */
+	unsigned long max;		/* slots backed by the file now */
+	unsigned long max_limit;	/* slots it may grow to */
+	unsigned long inuse_pages;	/* slots with a count > 0 (slot 0 excluded) */
+	unsigned long lowest_bit;	/* no free slot below this */
+	unsigned long highest_bit;	/* no used slot above this */
+	unsigned long cluster_next;	/* next slot of the current cluster */
+	unsigned long cluster_nr;	/* slots left in the current cluster */
+};
+
+/*
+ * Add a swap area.  @path is an existing block device (used as it is), an
+ * existing directory (a private file is made in it), or a path that does
+ * not exist yet (created there, then unlinked).  @max_bytes caps a file's
+ * growth (0: the largest a swap entry can address).  Returns the area's
+ * type (>= 0) or a negative errno: -EEXIST when @path exists and is a
+ * regular file or symlink (it is never overwritten or followed), -ENOSPC
+ * when MAX_SWAPFILES areas are in use, or the error of open/ioctl.
+ */
+int swapon(const char *path, int prio, unsigned long long max_bytes);
+/* Remove every area and close its file (at exit and between tests). */
+void swapoff_all(void);
+
+/* The area of @type, or NULL. */
+struct swap_info_struct *swap_info(unsigned int type);
+int nr_swapfiles(void);
+
+/*
+ * Allocate a slot with a count of 1.  Returns 0 and stores the entry, or
+ * -ENOSPC when every area is full and none can grow (-EIO if growing a
+ * file failed with an I/O error).
+ */
+int get_swap_page(swp_entry_t *entry);
+/* One more user of @entry (fork).  Returns 0, -EINVAL for a bad entry or
+ * a free slot, -EOVERFLOW at SWAP_MAP_MAX. */
+int swap_duplicate(swp_entry_t entry);
+/* One user fewer; the slot is free at 0.  Returns 0 or -EINVAL. */
+int swap_free(swp_entry_t entry);
+/* The slot's count (0 when free or invalid). */
+int swap_count(swp_entry_t entry);
+/* Mark the slot unusable after an I/O error; its count is kept until freed. */
+void swap_mark_bad(swp_entry_t entry);
+/* Free slots that are allocatable now, over all areas (growth excluded). */
+unsigned long nr_free_swap_pages(void);
+
+/* Page I/O.  Return 0, -EIO on a short transfer, or the negative errno. */
+int swap_readpage(swp_entry_t entry, void *buf);
+int swap_writepage(swp_entry_t entry, const void *buf);
+/* Write @n pages to the consecutive slots from @first (one pwritev). */
+int swap_writepages(swp_entry_t first, const struct iovec *iov, int n);
+
+#endif /* UPAGE_SWAPFILE_H */

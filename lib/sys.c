@@ -1,0 +1,127 @@
+/*
+ * sys.c - raw system calls, a small object cache and a message writer
+ * that never call back into the library (see sys.h).
+ */
+#include "config.h"
+
+#include "sys.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+}
+
+int sys_munmap(void *addr, size_t len)
+{
+	return (int)syscall(SYS_munmap, addr, len);
+}
+
+int sys_mprotect(void *addr, size_t len, int prot)
+{
+	return (int)syscall(SYS_mprotect, addr, len, prot);
+}
+
+int sys_madvise(void *addr, size_t len, int advice)
+{
+	return (int)syscall(SYS_madvise, addr, len, advice);
+}
+
+void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)
+{
+	return (void *)syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
+}
+
+void *sys_alloc_pages(size_t len)
+{
+	void *p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void sys_free_pages(void *p, size_t len)
+{
+	if (p)
+		sys_munmap(p, len);
+}
+
+#define KMEM_CHUNK	(64 * 1024)
+
+void kmem_cache_init(struct kmem_cache *cache, size_t size)
+{
+	cache->size = (size + 15) & ~(size_t)15;
+	cache->freelist = NULL;
+	cache->nr_allocated = 0;
+	pthread_mutex_init(&cache->lock, NULL);
+}
+
+/* Carve a new chunk into objects; called with cache->lock held. */
+static int kmem_cache_grow(struct kmem_cache *cache)
+{
+	size_t chunk = cache->size > KMEM_CHUNK ? cache->size : KMEM_CHUNK;
+	char *p = sys_alloc_pages(chunk);
+
+	if (!p)
+		return -ENOMEM;
+	for (size_t off = 0; off + cache->size <= chunk; off += cache->size) {
+		*(void **)(p + off) = cache->freelist;
+		cache->freelist = p + off;
+	}
+	return 0;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *cache)
+{
+	void *obj = NULL;
+
+	pthread_mutex_lock(&cache->lock);
+	if (cache->freelist || kmem_cache_grow(cache) == 0) {
+		obj = cache->freelist;
+		cache->freelist = *(void **)obj;
+		cache->nr_allocated++;
+	}
+	pthread_mutex_unlock(&cache->lock);
+	if (obj)
+		memset(obj, 0, cache->size);
+	return obj;
+}
+
+void kmem_cache_free(struct kmem_cache *cache, void *obj)
+{
+	if (!obj)
+		return;
+	pthread_mutex_lock(&cache->lock);
+	*(void **)obj = cache->freelist;
+	cache->freelist = obj;
+	cache->nr_allocated--;
+	pthread_mutex_unlock(&cache->lock);
+}
+
+void upage_msg(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n, saved = errno;
+
+	memcpy(buf, "upage: ", 7);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 7, sizeof(buf) - 8, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	n += 7;
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	buf[n++] = '\n';
+	if (write(STDERR_FILENO, buf, n) < 0)
+		; /* nowhere left to report to */
+	errno = saved;
+}

@@ -1,0 +1,49 @@
+/*
+ * sys.h - what the library needs from the system without going through
+ * itself.
+ *
+ * libupage.so exports mmap, munmap, mremap, mprotect, madvise and malloc,
+ * so its own structures must never come from those symbols: they would land
+ * in the arena they describe, or recurse into the allocator.  The raw
+ * system calls here go straight to the kernel, kmem_cache hands out small
+ * fixed-size objects from raw pages, and upage_msg writes a message without
+ * allocating (safe on the fault path and in a signal handler).
+ */
+#ifndef UPAGE_SYS_H
+#define UPAGE_SYS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int sys_munmap(void *addr, size_t len);
+int sys_mprotect(void *addr, size_t len, int prot);
+int sys_madvise(void *addr, size_t len, int advice);
+void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr);
+
+/* Zeroed anonymous pages outside the arena, or NULL. */
+void *sys_alloc_pages(size_t len);
+void sys_free_pages(void *p, size_t len);
+
+/*
+ * A cache of fixed-size objects carved from raw pages, as the kernel's
+ * slab allocator: objects are never returned to the system, only to the
+ * cache.  Thread safe (its own lock, a leaf in every lock order).
+ */
+struct kmem_cache {
+	size_t size;		/* object size, rounded up */
+	void *freelist;		/* free objects, linked through their first word */
+	size_t nr_allocated;	/* objects handed out and not freed */
+	pthread_mutex_t lock;	/* protects freelist and nr_allocated */
+};
+
+void kmem_cache_init(struct kmem_cache *cache, size_t size);
+/* A zeroed object, or NULL when the system is out of memory. */
+void *kmem_cache_alloc(struct kmem_cache *cache);
+void kmem_cache_free(struct kmem_cache *cache, void *obj);
+
+/* "upage: " + the formatted message + "\n" to stderr, in one write(2). */
+void upage_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* UPAGE_SYS_H */
