@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "upage.h"
+#include <upage.h>
 
 extern struct upage_stats *upage_stats;
 

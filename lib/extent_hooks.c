@@ -1,0 +1,140 @@
+/*
+ * extent_hooks.c - jemalloc draws every extent from the arena.
+ *
+ * jemalloc (linked into libupage.so) serves the malloc family; these hooks
+ * (extent_hooks_t) give it arena memory, and its purges tell the pager
+ * which pages the program freed, so they are dropped with their swap
+ * slots instead of being swapped.  The hooks are installed on every
+ * automatic arena (setting them on one that does not exist yet creates it
+ * with them), and malloc_conf turns off the separate huge arena
+ * (oversize_threshold:0) that would escape them.  When the arena is full,
+ * extents come from the kernel as before: nothing fails for lack of room.
+ *
+ * Commit and decommit are left out (NULL): jemalloc then never asks for
+ * them, and a purge is how it gives pages back.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <jemalloc/jemalloc.h>
+#include <stdio.h>
+#include <sys/mman.h>
+
+#include "sys.h"
+#include "runtime.h"
+
+/* jemalloc reads this at its first allocation. */
+const char *malloc_conf = "oversize_threshold:0,background_thread:false,"
+			  "dirty_decay_ms:1000,muzzy_decay_ms:0";
+
+static bool in_arena(void *addr)
+{
+	return arena_contains(&upage.mm.arena, (uintptr_t)addr);
+}
+
+/* An aligned mapping outside the arena (over-allocate, trim). */
+static void *map_outside(size_t size, size_t alignment)
+{
+	size_t len = size + alignment;
+	char *p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t start;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	start = ((uintptr_t)p + alignment - 1) & ~(uintptr_t)(alignment - 1);
+	if (start > (uintptr_t)p)
+		sys_munmap(p, start - (uintptr_t)p);
+	if ((uintptr_t)p + len > start + size)
+		sys_munmap((void *)(start + size), (uintptr_t)p + len - (start + size));
+	return (void *)start;
+}
+
+static void *extent_alloc(extent_hooks_t *hooks, void *new_addr, size_t size, size_t alignment,
+			  bool *zero, bool *commit, unsigned arena_ind)
+{
+	uintptr_t p;
+
+	if (alignment < PAGE_SIZE)
+		alignment = PAGE_SIZE;
+	if (new_addr && !in_arena(new_addr))
+		return NULL;	/* jemalloc asks to extend in place: no */
+	p = upage_map_anon((uintptr_t)new_addr, size, alignment, PROT_READ | PROT_WRITE);
+	if (!p && !new_addr)
+		p = (uintptr_t)map_outside(size, alignment);
+	if (!p)
+		return NULL;
+	*zero = true;
+	*commit = true;
+	return (void *)p;
+}
+
+static bool extent_dalloc(extent_hooks_t *hooks, void *addr, size_t size, bool committed,
+			  unsigned arena_ind)
+{
+	if (in_arena(addr))
+		return upage_unmap((uintptr_t)addr, size) != 0;
+	return sys_munmap(addr, size) != 0;
+}
+
+static void extent_destroy(extent_hooks_t *hooks, void *addr, size_t size, bool committed,
+			   unsigned arena_ind)
+{
+	extent_dalloc(hooks, addr, size, committed, arena_ind);
+}
+
+static bool extent_purge(extent_hooks_t *hooks, void *addr, size_t size, size_t offset,
+			 size_t length, unsigned arena_ind)
+{
+	char *p = (char *)addr + offset;
+
+	if (in_arena(addr))
+		return upage_zap((uintptr_t)p, length) != 0;
+	return sys_madvise(p, length, MADV_DONTNEED) != 0;
+}
+
+/* Regions split and merge by themselves when ranges are unmapped. */
+static bool extent_split(extent_hooks_t *hooks, void *addr, size_t size, size_t size_a,
+			 size_t size_b, bool committed, unsigned arena_ind)
+{
+	return false;
+}
+
+static bool extent_merge(extent_hooks_t *hooks, void *addr_a, size_t size_a, void *addr_b,
+			 size_t size_b, bool committed, unsigned arena_ind)
+{
+	/* Both halves must be on the same side of the arena's edge. */
+	return in_arena(addr_a) != in_arena(addr_b);
+}
+
+static extent_hooks_t upage_extent_hooks = {
+	.alloc = extent_alloc,
+	.dalloc = extent_dalloc,
+	.destroy = extent_destroy,
+	.commit = NULL,
+	.decommit = NULL,
+	.purge_lazy = extent_purge,
+	.purge_forced = extent_purge,
+	.split = extent_split,
+	.merge = extent_merge,
+};
+
+/* Install the hooks on every automatic arena.  Returns 0 or -errno. */
+int extent_hooks_install(void)
+{
+	extent_hooks_t *hooks = &upage_extent_hooks;
+	unsigned narenas;
+	size_t sz = sizeof(narenas);
+	char name[64];
+	int ret;
+
+	ret = mallctl("opt.narenas", &narenas, &sz, NULL, 0);
+	if (ret)
+		return -ret;
+	for (unsigned i = 0; i < narenas; i++) {
+		snprintf(name, sizeof(name), "arena.%u.extent_hooks", i);
+		ret = mallctl(name, NULL, NULL, &hooks, sizeof(hooks));
+		if (ret)
+			return -ret;
+	}
+	return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * fault.h - what a fault engine does for the shared fault path.
+ *
+ * An engine delivers faults (an address, read or write, a thread) to
+ * do_page_fault in memory.c and gives it the primitives that change what
+ * the kernel maps at an arena address.  The policy (do_no_page,
+ * do_swap_page, do_wp_page, kswapd) is the same whatever the engine:
+ * userfaultfd (fault_uffd.c) or SIGSEGV with mprotect (fault_sigsegv.c).
+ *
+ * Every primitive is called with mm->page_table_lock held, is a handful of
+ * system calls at most, and returns 0 or a negative errno.  "wake" means
+ * the thread that faulted on that page may run again.
+ */
+#ifndef UPAGE_FAULT_H
+#define UPAGE_FAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "page_alloc.h"
+
+/* do_page_fault flags */
+#define FAULT_FLAG_WRITE	0x1	/* a write access */
+#define FAULT_FLAG_WP		0x2	/* a write to a write-protected page */
+
+struct fault_engine {
+	const char *name;
+	/* Set up the engine for the frame pool; start its thread(s). */
+	int (*init)(void *pool, size_t pool_len);
+	/* Make [start, start+len) a region whose accesses fault to us (prot
+	 * is PROT_*), replacing the arena's reservation there. */
+	int (*map_range)(uintptr_t start, size_t len, int prot);
+	/* Give [start, start+len) back to the reservation: data dropped,
+	 * accesses fault as outside any mapping. */
+	int (*unmap_range)(uintptr_t start, size_t len);
+	/* Drop the pages of [start, start+len): the next access faults. */
+	int (*zap_range)(uintptr_t start, size_t len);
+	/* Map a copy of the page at @src at @addr; read-only when @wp; wake. */
+	int (*install_copy)(uintptr_t addr, const void *src, bool wp);
+	/* Move the page in frame slot @slot to @addr (no copy); read-only
+	 * when @wp; wake.  The slot is empty afterwards. */
+	int (*install_move)(uintptr_t addr, void *slot, bool wp);
+	/* Move the page at @addr into frame slot @slot: @addr is then not
+	 * mapped and its next access faults.  -EINVAL when the page cannot
+	 * be moved (a region that is not read-write). */
+	int (*unmap_page)(uintptr_t addr, void *slot);
+	/* Make the write-protected page at @addr writable; wake. */
+	int (*unprotect)(uintptr_t addr);
+	/* Let the thread that faulted at @addr retry its access. */
+	void (*wake)(uintptr_t addr);
+	/* Empty a frame slot (its page is no longer needed). */
+	int (*free_slot)(void *slot);
+};
+
+extern const struct fault_engine uffd_engine;
+
+#endif /* UPAGE_FAULT_H */

@@ -1,0 +1,272 @@
+/*
+ * fault_uffd.c - the userfaultfd engine.
+ *
+ * Every region of the arena is registered for MISSING faults (a page
+ * upage has not mapped) and WP faults (a write to a page mapped
+ * write-protected because it is clean).  One handler thread reads the
+ * faults and runs do_page_fault; faults the kernel takes inside system
+ * calls (read(2) into a paged-out buffer) arrive here like any other, so
+ * they just work.
+ *
+ * Pages move between the arena and their frame slots with UFFDIO_MOVE,
+ * which remaps the page without copying and is atomic against the
+ * program's threads: a write either lands before the move or faults after
+ * it.  UFFDIO_MOVE only moves into registered ranges, so the frame pool is
+ * registered too (MISSING); nothing touches an empty slot (swap-in reads
+ * into a buffer of the handler's, then UFFDIO_COPY), so no fault is ever
+ * raised there.
+ *
+ * Locking: the primitives are called under page_table_lock; the uffd
+ * descriptor is set once at init.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "memory.h"
+#include "stats.h"
+#include "swapfile.h"
+#include "sys.h"
+#include "runtime.h"
+
+/* Newer than the Debian 12 headers (Linux 6.8). */
+#ifndef UFFD_FEATURE_MOVE
+#define UFFD_FEATURE_MOVE	(1ULL << 16)
+#define _UFFDIO_MOVE		0x05
+#define UFFDIO_MOVE_MODE_DONTWAKE	(1ULL << 0)
+struct uffdio_move {
+	__u64 dst;
+	__u64 src;
+	__u64 len;
+	__u64 mode;
+	__s64 move;
+};
+#define UFFDIO_MOVE		_IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
+#endif
+
+static int uffd = -1;
+static pthread_t handler_thread;
+
+static int uffd_ioctl(unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(uffd, req, arg);
+	} while (ret < 0 && errno == EAGAIN);
+	return ret < 0 ? -errno : 0;
+}
+
+static int uffd_register(uintptr_t start, size_t len, unsigned long long mode)
+{
+	struct uffdio_register reg = {
+		.range = { .start = start, .len = len },
+		.mode = mode,
+	};
+
+	return uffd_ioctl(UFFDIO_REGISTER, &reg);
+}
+
+static int uffd_map_range(uintptr_t start, size_t len, int prot)
+{
+	void *p = sys_mmap((void *)start, len, prot,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	/* Huge pages would hide single pages from us. */
+	sys_madvise((void *)start, len, MADV_NOHUGEPAGE);
+	return uffd_register(start, len, UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP);
+}
+
+static int uffd_unmap_range(uintptr_t start, size_t len)
+{
+	void *p = sys_mmap((void *)start, len, PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+static int uffd_zap_range(uintptr_t start, size_t len)
+{
+	return sys_madvise((void *)start, len, MADV_DONTNEED) ? -errno : 0;
+}
+
+static void uffd_wake(uintptr_t addr)
+{
+	struct uffdio_range range = { .start = addr, .len = PAGE_SIZE };
+
+	uffd_ioctl(UFFDIO_WAKE, &range);
+}
+
+static int uffd_writeprotect(uintptr_t addr, bool wp)
+{
+	struct uffdio_writeprotect w = {
+		.range = { .start = addr, .len = PAGE_SIZE },
+		.mode = wp ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
+	};
+
+	return uffd_ioctl(UFFDIO_WRITEPROTECT, &w);
+}
+
+static int uffd_install_copy(uintptr_t addr, const void *src, bool wp)
+{
+	struct uffdio_copy copy = {
+		.dst = addr,
+		.src = (uintptr_t)src,
+		.len = PAGE_SIZE,
+		.mode = wp ? UFFDIO_COPY_MODE_WP : 0,
+	};
+	int ret = uffd_ioctl(UFFDIO_COPY, &copy);
+
+	return ret;
+}
+
+static int uffd_move(uintptr_t dst, uintptr_t src, unsigned long long mode)
+{
+	struct uffdio_move mv = { .dst = dst, .src = src, .len = PAGE_SIZE, .mode = mode };
+
+	return uffd_ioctl(UFFDIO_MOVE, &mv);
+}
+
+static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
+{
+	int ret;
+
+	if (!wp)
+		return uffd_move(addr, (uintptr_t)slot, 0);
+	/* Protect before the faulting thread runs, or its write is unseen. */
+	ret = uffd_move(addr, (uintptr_t)slot, UFFDIO_MOVE_MODE_DONTWAKE);
+	if (ret == 0)
+		ret = uffd_writeprotect(addr, true);
+	uffd_wake(addr);
+	return ret;
+}
+
+static int uffd_unmap_page(uintptr_t addr, void *slot)
+{
+	return uffd_move((uintptr_t)slot, addr, 0);
+}
+
+static int uffd_unprotect(uintptr_t addr)
+{
+	return uffd_writeprotect(addr, false);
+}
+
+static int uffd_free_slot(void *slot)
+{
+	return sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED) ? -errno : 0;
+}
+
+/* Tell the program a fault could not be served: as the kernel would. */
+static void fault_failed(const struct uffd_msg *msg, int err)
+{
+	pid_t tid = msg->arg.pagefault.feat.ptid;
+	int sig = err == -EFAULT ? SIGSEGV : SIGBUS;
+
+	if (err == -ENOMEM)
+		upage_msg("out of swap space on %s: cannot free a frame for %#llx",
+			  upage.swap_path, (unsigned long long)msg->arg.pagefault.address);
+	else if (err != -EFAULT)
+		upage_msg("cannot serve the fault at %#llx: %s",
+			  (unsigned long long)msg->arg.pagefault.address, strerrordesc_np(-err));
+	syscall(SYS_tgkill, getpid(), tid, sig);
+}
+
+static void handle_msg(const struct uffd_msg *msg)
+{
+	unsigned int flags = 0;
+	int ret;
+
+	if (msg->event != UFFD_EVENT_PAGEFAULT)
+		return;
+	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)
+		flags |= FAULT_FLAG_WP | FAULT_FLAG_WRITE;
+	ret = do_page_fault(msg->arg.pagefault.address, flags);
+	if (ret)
+		fault_failed(msg, ret);
+}
+
+static void *fault_handler(void *arg)
+{
+	struct uffd_msg msgs[16];
+	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+
+	pthread_setname_np(pthread_self(), "upage-fault");
+	for (;;) {
+		ssize_t n = read(uffd, msgs, sizeof(msgs));
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR) {
+				poll(&pfd, 1, -1);
+				continue;
+			}
+			upage_msg("userfaultfd read failed: %s", strerrordesc_np(errno));
+			return NULL;
+		}
+		for (size_t i = 0; i < n / sizeof(msgs[0]); i++)
+			handle_msg(&msgs[i]);
+	}
+	return NULL;
+}
+
+static int uffd_init(void *pool, size_t pool_len)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_THREAD_ID |
+			    UFFD_FEATURE_MOVE,
+	};
+	sigset_t all, old;
+	int ret;
+
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		return -errno;
+	if (ioctl(uffd, UFFDIO_API, &api) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = uffd_register((uintptr_t)pool, pool_len, UFFDIO_REGISTER_MODE_MISSING);
+	if (ret)
+		goto fail;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = -pthread_create(&handler_thread, NULL, fault_handler, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		goto fail;
+	return 0;
+fail:
+	close(uffd);
+	uffd = -1;
+	return ret;
+}
+
+const struct fault_engine uffd_engine = {
+	.name = "uffd",
+	.init = uffd_init,
+	.map_range = uffd_map_range,
+	.unmap_range = uffd_unmap_range,
+	.zap_range = uffd_zap_range,
+	.install_copy = uffd_install_copy,
+	.install_move = uffd_install_move,
+	.unmap_page = uffd_unmap_page,
+	.unprotect = uffd_unprotect,
+	.wake = uffd_wake,
+	.free_slot = uffd_free_slot,
+};

@@ -1,0 +1,290 @@
+/*
+ * memory.c - do_page_fault and its three cases, as in Linux 2.4's
+ * mm/memory.c:
+ *
+ *   do_no_page    first touch of a page: a frame, zero filled (or filled by
+ *                 the region's nopage);
+ *   do_swap_page  a page whose PTE holds a swap entry: found in the swap
+ *                 cache (a minor fault, no I/O) or read from its slot;
+ *   do_wp_page    the first write to a clean page: it becomes dirty.
+ *
+ * There is no hardware dirty bit at user level: a page whose data equals
+ * its swap copy (or a page never written) is mapped write-protected, and
+ * the write fault that follows is do_wp_page.  The engine (fault.h) does
+ * the mapping; this file decides.
+ *
+ * Locking: do_page_fault takes mmap_lock (regions cannot change under a
+ * fault, as the kernel's mmap_sem) and page_table_lock (PTEs, frames,
+ * lists, swap cache).  page_table_lock is dropped around swap I/O, with
+ * the page PG_locked and in the swap cache so that anyone else who wants
+ * it waits on page_wait.
+ */
+#include "config.h"
+
+#include "memory.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "stats.h"
+#include "swap_state.h"
+#include "swapfile.h"
+#include "sys.h"
+#include "runtime.h"
+#include "vmscan.h"
+
+/* The source of every zero-filled page. */
+static const char zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/* A page-aligned buffer per fault-serving thread for swap-in: the frame
+ * slots cannot be read into directly (see fault_uffd.c). */
+static __thread char *bounce_buf;
+
+static char *bounce_page(void)
+{
+	if (!bounce_buf)
+		bounce_buf = sys_alloc_pages(PAGE_SIZE);
+	return bounce_buf;
+}
+
+static unsigned int pte_prot(bool dirty)
+{
+	return _PAGE_USER | _PAGE_ACCESSED | (dirty ? _PAGE_RW | _PAGE_DIRTY : 0);
+}
+
+/* The page is mapped at @addr now: record it in the PTE and the page. */
+static void page_mapped(struct page *page, uintptr_t addr, bool dirty)
+{
+	page->vaddr = addr;
+	SetPageFlag(page, PG_mapped);
+	SetPageFlag(page, PG_uptodate);
+	SetPageReferenced(page);
+	if (dirty) {
+		SetPageDirty(page);
+		ClearPageFlag(page, PG_wp);
+	} else {
+		SetPageFlag(page, PG_wp);
+	}
+	set_pte(&upage.mm.pgd, addr, mk_pte(page->index, pte_prot(dirty)));
+}
+
+void free_frame(struct page *page)
+{
+	struct zone *z = &upage.zone;
+
+	if (PageSwapCache(page))
+		delete_from_swap_cache(page);
+	if (!PageMapped(page) && PageFlag(page, PG_uptodate))
+		upage.engine->free_slot(page_address(z, page));
+	del_page_from_lru(z, page);
+	__free_page(z, page);
+	stats_resident_add(-1);
+}
+
+static int do_no_page(struct vm_area_struct *vma, uintptr_t addr, unsigned int flags)
+{
+	bool write = flags & FAULT_FLAG_WRITE;
+	const void *src = zero_page;
+	struct page *page;
+	int ret;
+
+	page = __alloc_pages();
+	if (!page)
+		return -ENOMEM;
+	/* __alloc_pages may have dropped the lock: has someone mapped it? */
+	if (!pte_none(pte_get(&upage.mm.pgd, addr))) {
+		free_frame(page);
+		return -EAGAIN;
+	}
+	if (vma->vm_ops && vma->vm_ops != &anon_vm_ops && vma->vm_ops->nopage) {
+		char *buf = bounce_page();
+
+		ret = buf ? vma->vm_ops->nopage(vma, addr, buf) : -ENOMEM;
+		src = buf;
+		if (ret)
+			goto fail;
+	}
+	if (!pte_alloc(&upage.mm.pgd, addr)) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = upage.engine->install_copy(addr, src, !write);
+	if (ret)
+		goto fail;
+	page_mapped(page, addr, write);
+	page->age = PAGE_AGE_START;
+	add_page_to_active_list(&upage.zone, page);
+	count_event(faults_no_page, 1);
+	return 0;
+fail:
+	free_frame(page);
+	return ret;
+}
+
+/* The page is in the swap cache, in its frame slot: map it back. */
+static int swap_cache_hit(struct page *page, uintptr_t addr, bool write)
+{
+	struct mm_struct *mm = &upage.mm;
+	bool dirty = write || PageDirty(page);
+	int ret;
+
+	if (PageLocked(page)) {
+		/* Being written out: wait for it, then look again. */
+		wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
+		return -EAGAIN;
+	}
+	ret = upage.engine->install_move(addr, page_address(&upage.zone, page), !dirty);
+	if (ret)
+		return ret;
+	page_mapped(page, addr, dirty);
+	activate_page(&upage.zone, page);
+	count_event(faults_minor, 1);
+	count_event(pages_activated, 1);
+	return 0;
+}
+
+static int swap_in(pte_t orig, uintptr_t addr, bool write)
+{
+	struct mm_struct *mm = &upage.mm;
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	struct page *page;
+	char *buf = bounce_page();
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	page = __alloc_pages();
+	if (!page)
+		return -ENOMEM;
+	if (pte_get(&mm->pgd, addr) != orig || lookup_swap_cache(entry)) {
+		free_frame(page);
+		return -EAGAIN;
+	}
+	add_to_swap_cache(page, entry);
+	SetPageFlag(page, PG_locked);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	ret = swap_readpage(entry, buf);
+	pthread_mutex_lock(&mm->page_table_lock);
+	if (ret == 0)
+		ret = upage.engine->install_copy(addr, buf, !write);
+	if (ret) {
+		if (ret != -EEXIST)
+			count_event(io_errors, 1);
+		unlock_page(page, &mm->page_wait);
+		free_frame(page);
+		return ret;
+	}
+	page_mapped(page, addr, write);
+	page->age = PAGE_AGE_START;
+	add_page_to_active_list(&upage.zone, page);
+	unlock_page(page, &mm->page_wait);
+	count_event(swap_ins, 1);
+	return 0;
+}
+
+static int do_swap_page(uintptr_t addr, pte_t orig, unsigned int flags)
+{
+	bool write = flags & FAULT_FLAG_WRITE;
+	struct page *page = lookup_swap_cache(pte_to_swp_entry(orig));
+	int ret;
+
+	ret = page ? swap_cache_hit(page, addr, write) : swap_in(orig, addr, write);
+	if (ret == 0)
+		count_event(faults_swap_page, 1);
+	return ret;
+}
+
+static int do_wp_page(uintptr_t addr, pte_t pte)
+{
+	struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
+	int ret;
+
+	ret = upage.engine->unprotect(addr);
+	if (ret)
+		return ret;
+	SetPageDirty(page);
+	SetPageReferenced(page);
+	ClearPageFlag(page, PG_wp);
+	set_pte(&upage.mm.pgd, addr, pte_mkdirty(pte_mkwrite(pte)));
+	count_event(faults_wp_page, 1);
+	return 0;
+}
+
+static int handle_pte_fault(struct vm_area_struct *vma, uintptr_t addr, unsigned int flags)
+{
+	pte_t pte = pte_get(&upage.mm.pgd, addr);
+
+	if (pte_present(pte)) {
+		if ((flags & FAULT_FLAG_WP) && !pte_write(pte))
+			return do_wp_page(addr, pte);
+		/* Served already (two threads faulted on one page). */
+		upage.engine->wake(addr);
+		return 0;
+	}
+	if (pte_none(pte))
+		return do_no_page(vma, addr, flags);
+	return do_swap_page(addr, pte, flags);
+}
+
+int do_page_fault(uintptr_t address, unsigned int flags)
+{
+	struct mm_struct *mm = &upage.mm;
+	uintptr_t addr = address & PAGE_MASK;
+	struct vm_area_struct *vma;
+	int ret;
+
+	pthread_mutex_lock(&mm->mmap_lock);
+	vma = find_vma_containing(mm, addr);
+	if (!vma) {
+		pthread_mutex_unlock(&mm->mmap_lock);
+		count_event(faults_bad, 1);
+		return -EFAULT;
+	}
+	pthread_mutex_lock(&mm->page_table_lock);
+	do {
+		ret = handle_pte_fault(vma, addr, flags);
+	} while (ret == -EAGAIN);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	pthread_mutex_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+/* Release whatever backs one PTE of a range being zapped. */
+static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
+{
+	struct mm_struct *mm = &upage.mm;
+	pte_t pte = *ptep;
+	unsigned long *dropped = arg;
+
+	if (pte_present(pte)) {
+		struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
+		swp_entry_t entry = page->swap;
+		bool cached = PageSwapCache(page);
+
+		free_frame(page);
+		if (cached)
+			swap_free(entry);
+	} else {
+		swp_entry_t entry = pte_to_swp_entry(pte);
+		struct page *page;
+
+		while ((page = lookup_swap_cache(entry)) && PageLocked(page))
+			wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
+		if (page)
+			free_frame(page);
+		swap_free(entry);
+	}
+	*ptep = 0;
+	(*dropped)++;
+	return 0;
+}
+
+void zap_page_range(uintptr_t start, size_t len)
+{
+	unsigned long dropped = 0;
+
+	walk_page_range(&upage.mm.pgd, start, start + len, zap_pte, &dropped);
+	upage.engine->zap_range(start, len);
+	if (dropped)
+		count_event(pages_dropped, dropped);
+}

@@ -1,0 +1,256 @@
+/*
+ * mmap.c - the arena's mmap, munmap, mprotect, mremap and madvise: what
+ * the interposed calls (interpose.c) and jemalloc's extent hooks
+ * (extent_hooks.c) do to an arena range.
+ *
+ * A mapping is three things kept in step: an allocated range of the arena
+ * (arena.c), a region (vma.c), and the kernel's mapping that makes its
+ * accesses fault to the engine.  Unmapping also drops the pages and their
+ * swap slots (zap_page_range), so freed memory is never written to swap
+ * and its slots are reused at once.
+ *
+ * Locking: mmap_lock for the whole operation (regions), page_table_lock
+ * inside it for the pages.  Neither is held while program memory is
+ * touched (mremap's copy), since that may fault.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "memory.h"
+#include "runtime.h"
+
+static unsigned long prot_to_vm_flags(int prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+static int vm_flags_to_prot(unsigned long flags)
+{
+	return (flags & VM_READ ? PROT_READ : 0) | (flags & VM_WRITE ? PROT_WRITE : 0) |
+	       (flags & VM_EXEC ? PROT_EXEC : 0);
+}
+
+static void zap_locked(uintptr_t start, size_t len)
+{
+	struct mm_struct *mm = &upage.mm;
+
+	pthread_mutex_lock(&mm->page_table_lock);
+	zap_page_range(start, len);
+	pthread_mutex_unlock(&mm->page_table_lock);
+}
+
+/*
+ * Remove every region in [start, end), with its pages; give the address
+ * range back to the arena when @release.  mmap_lock held.
+ */
+static int unmap_locked(uintptr_t start, uintptr_t end, bool release)
+{
+	struct mm_struct *mm = &upage.mm;
+	uintptr_t cur = start;
+	int ret = 0;
+
+	while (cur < end) {
+		struct vm_area_struct *vma = find_vma(mm, cur);
+		uintptr_t s, e;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		s = vma->vm_start > cur ? vma->vm_start : cur;
+		e = vma->vm_end < end ? vma->vm_end : end;
+		zap_locked(s, e - s);
+		ret = do_munmap(mm, s, e);
+		if (ret)
+			break;
+		if (release) {
+			upage.engine->unmap_range(s, e - s);
+			arena_free(&mm->arena, s, e - s);
+		}
+		cur = e;
+	}
+	return ret;
+}
+
+static bool range_ok(uintptr_t start, size_t len)
+{
+	return !(start & ~PAGE_MASK) && len &&
+	       arena_contains_range(&upage.mm.arena, start, PAGE_ALIGN(len));
+}
+
+uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot)
+{
+	struct mm_struct *mm = &upage.mm;
+	uintptr_t start = fixed;
+	int ret;
+
+	len = PAGE_ALIGN(len);
+	pthread_mutex_lock(&mm->mmap_lock);
+	if (fixed) {
+		unmap_locked(fixed, fixed + len, true);
+		ret = arena_alloc_fixed(&mm->arena, fixed, len);
+	} else {
+		ret = arena_alloc(&mm->arena, len, align, &start);
+	}
+	if (ret)
+		goto out;
+	ret = upage.engine->map_range(start, len, prot);
+	if (ret == 0) {
+		ret = do_mmap(mm, start, start + len, prot_to_vm_flags(prot), NULL);
+		if (ret)
+			upage.engine->unmap_range(start, len);
+	}
+	if (ret)
+		arena_free(&mm->arena, start, len);
+out:
+	pthread_mutex_unlock(&mm->mmap_lock);
+	return ret ? 0 : start;
+}
+
+int upage_unmap(uintptr_t start, size_t len)
+{
+	struct mm_struct *mm = &upage.mm;
+	int ret;
+
+	if (!range_ok(start, len))
+		return -EINVAL;
+	pthread_mutex_lock(&mm->mmap_lock);
+	ret = unmap_locked(start, start + PAGE_ALIGN(len), true);
+	pthread_mutex_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+int upage_forget(uintptr_t start, size_t len)
+{
+	struct mm_struct *mm = &upage.mm;
+	int ret;
+
+	if (!range_ok(start, len))
+		return -EINVAL;
+	pthread_mutex_lock(&mm->mmap_lock);
+	ret = unmap_locked(start, start + PAGE_ALIGN(len), false);
+	if (ret == 0) {
+		/* The addresses stay taken: a foreign mapping lives there. */
+		arena_alloc_fixed(&mm->arena, start, PAGE_ALIGN(len));
+	}
+	pthread_mutex_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+int upage_mprotect(uintptr_t start, size_t len, int prot)
+{
+	struct mm_struct *mm = &upage.mm;
+	int ret;
+
+	if (!range_ok(start, len))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	pthread_mutex_lock(&mm->mmap_lock);
+	ret = mprotect_fixup(mm, start, start + len, prot_to_vm_flags(prot));
+	if (ret == 0 && sys_mprotect((void *)start, len, prot))
+		ret = -errno;
+	pthread_mutex_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+int upage_zap(uintptr_t start, size_t len)
+{
+	struct mm_struct *mm = &upage.mm;
+	uintptr_t end, cur;
+
+	if (!range_ok(start, len))
+		return -EINVAL;
+	end = start + PAGE_ALIGN(len);
+	pthread_mutex_lock(&mm->mmap_lock);
+	for (cur = start; cur < end;) {
+		struct vm_area_struct *vma = find_vma(mm, cur);
+		uintptr_t s, e;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		s = vma->vm_start > cur ? vma->vm_start : cur;
+		e = vma->vm_end < end ? vma->vm_end : end;
+		zap_locked(s, e - s);
+		cur = e;
+	}
+	pthread_mutex_unlock(&mm->mmap_lock);
+	return 0;
+}
+
+/* Grow [old, old+old_len) in place to new_len if the addresses after it
+ * are free.  mmap_lock held.  Returns 0 or a negative errno. */
+static int grow_in_place(struct vm_area_struct *vma, uintptr_t old, size_t old_len,
+			 size_t new_len)
+{
+	struct mm_struct *mm = &upage.mm;
+	uintptr_t tail = old + old_len;
+	size_t extra = new_len - old_len;
+	unsigned long flags = vma->vm_flags;
+	int ret;
+
+	ret = arena_alloc_fixed(&mm->arena, tail, extra);
+	if (ret)
+		return ret;
+	ret = upage.engine->map_range(tail, extra, vm_flags_to_prot(flags));
+	if (ret == 0)
+		ret = do_mmap(mm, tail, tail + extra, flags, vma->vm_ops);
+	if (ret) {
+		upage.engine->unmap_range(tail, extra);
+		arena_free(&mm->arena, tail, extra);
+	}
+	return ret;
+}
+
+void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr)
+{
+	struct mm_struct *mm = &upage.mm;
+	struct vm_area_struct *vma;
+	uintptr_t new;
+	int ret, prot;
+
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if (!range_ok(old, old_len) || !new_len || (flags & MREMAP_FIXED)) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if (new_len <= old_len) {
+		if (new_len < old_len)
+			upage_unmap(old + new_len, old_len - new_len);
+		return (void *)old;
+	}
+	pthread_mutex_lock(&mm->mmap_lock);
+	vma = find_vma_containing(mm, old);
+	if (!vma || vma->vm_end < old + old_len) {
+		pthread_mutex_unlock(&mm->mmap_lock);
+		errno = EFAULT;
+		return MAP_FAILED;
+	}
+	prot = vm_flags_to_prot(vma->vm_flags);
+	ret = arena_contains_range(&mm->arena, old, new_len) ?
+		      grow_in_place(vma, old, old_len, new_len) : -ENOMEM;
+	pthread_mutex_unlock(&mm->mmap_lock);
+	if (ret == 0)
+		return (void *)old;
+	if (!(flags & MREMAP_MAYMOVE)) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	/* Move: a new mapping, the data copied (faulting it in as needed,
+	 * with no lock held), the old one unmapped. */
+	new = upage_map_anon(0, new_len, 0, prot | PROT_READ | PROT_WRITE);
+	if (!new) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	if (!(prot & PROT_READ))
+		sys_mprotect((void *)old, old_len, PROT_READ);
+	memcpy((void *)new, (void *)old, old_len);
+	if (prot != (prot | PROT_READ | PROT_WRITE))
+		upage_mprotect(new, new_len, prot);
+	upage_unmap(old, old_len);
+	(void)new_addr;
+	return (void *)new;
+}

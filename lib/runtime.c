@@ -1,0 +1,155 @@
+/*
+ * runtime.c - start-up: read the options, build the mm (arena, page table,
+ * regions), the zone of frames with its pool, the swap area and swap
+ * cache, the counters, the engine and kswapd; then turn interposition on
+ * and point jemalloc at the arena.
+ *
+ * Any failure before `active` turns true leaves the program running
+ * exactly as without upage, after one message saying why.
+ */
+#include "config.h"
+
+#include "runtime.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "stats.h"
+#include "swap_state.h"
+#include "swapfile.h"
+#include "sys.h"
+#include "vmscan.h"
+
+struct upage_state upage;
+
+int extent_hooks_install(void);
+
+static const char *env(const char *name)
+{
+	return getenv(name);
+}
+
+/* The swap area: UPAGE_SWAP, else $TMPDIR, else /tmp (a private file). */
+static const char *swap_location(const struct upage_config *cfg)
+{
+	const char *tmp;
+
+	if (cfg->swap[0])
+		return cfg->swap;
+	tmp = getenv("TMPDIR");
+	return tmp && tmp[0] ? tmp : "/tmp";
+}
+
+static int setup_mm(const struct upage_config *cfg)
+{
+	struct mm_struct *mm = &upage.mm;
+	int ret;
+
+	ret = arena_init(&mm->arena, cfg->arena_size);
+	if (ret)
+		return ret;
+	ret = pgtable_init(&mm->pgd, mm->arena.base, mm->arena.size);
+	if (ret)
+		return ret;
+	mm_init_regions(mm);
+	return 0;
+}
+
+static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_len)
+{
+	unsigned long nr = cfg->max_rss >> PAGE_SHIFT;
+	int ret;
+
+	*pool_len = nr << PAGE_SHIFT;
+	*pool = sys_mmap(NULL, *pool_len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (*pool == MAP_FAILED)
+		return -ENOMEM;
+	sys_madvise(*pool, *pool_len, MADV_NOHUGEPAGE);
+	ret = zone_init(&upage.zone, nr, *pool);
+	if (ret)
+		return ret;
+	return swap_cache_init(nr);
+}
+
+static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool_len)
+{
+	int ret;
+
+	if (cfg->engine == ENGINE_SIGSEGV) {
+		upage_msg("UPAGE_ENGINE=sigsegv: this build has no SIGSEGV engine yet");
+		return -ENOSYS;
+	}
+	ret = uffd_engine.init(pool, pool_len);
+	if (ret) {
+		upage_msg("userfaultfd is not available (%s)", strerrordesc_np(-ret));
+		return ret;
+	}
+	upage.engine = &uffd_engine;
+	return 0;
+}
+
+static int upage_setup(void)
+{
+	struct upage_config *cfg = &upage.cfg;
+	char err[512];
+	void *pool;
+	size_t pool_len;
+	const char *where;
+	int ret;
+
+	if (config_load(cfg, env, err, sizeof(err))) {
+		upage_msg("%s; running without upage", err);
+		return -EINVAL;
+	}
+	ret = setup_mm(cfg);
+	if (ret) {
+		upage_msg("cannot reserve an arena of %llu bytes (UPAGE_ARENA_SIZE): %s",
+			  cfg->arena_size, strerrordesc_np(-ret));
+		return ret;
+	}
+	ret = setup_zone(cfg, &pool, &pool_len);
+	if (ret) {
+		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cfg->max_rss,
+			  strerrordesc_np(-ret));
+		return ret;
+	}
+	where = swap_location(cfg);
+	snprintf(upage.swap_path, sizeof(upage.swap_path), "%s", where);
+	ret = swapon(where, 0, 0);
+	if (ret < 0) {
+		upage_msg("cannot use swap area %s (UPAGE_SWAP): %s", where,
+			  strerrordesc_np(-ret));
+		return ret;
+	}
+	ret = choose_engine(cfg, pool, pool_len);
+	if (ret)
+		return ret;
+	stats_init(upage.engine->name, cfg->max_rss, upage.mm.arena.size);
+	ret = kswapd_start();
+	if (ret) {
+		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
+		return ret;
+	}
+	if (cfg->verbose)
+		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
+			  upage.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,
+			  (unsigned long)upage.mm.arena.base, where);
+	return 0;
+}
+
+__attribute__((constructor)) static void upage_init(void)
+{
+	int ret;
+
+	if (upage_setup())
+		return;
+	__atomic_store_n(&upage.active, true, __ATOMIC_RELEASE);
+	ret = extent_hooks_install();
+	if (ret)
+		upage_msg("jemalloc refused the arena's extent hooks (%s): malloc stays outside",
+			  strerrordesc_np(-ret));
+}

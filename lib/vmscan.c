@@ -1,0 +1,384 @@
+/*
+ * vmscan.c - reclaim, as Linux 2.4's mm/vmscan.c.
+ *
+ * Pages age on the active list.  The paper's accessed bit has no
+ * user-level twin on this kernel (no soft-dirty, no idle page tracking),
+ * so upage samples references the way 2.4 itself got its cheap second
+ * chance: refill_inactive_scan unmaps an old active page into the swap
+ * cache (moving its data, without a copy, to the frame's slot) and puts it
+ * on an inactive list.  A touch while it is there is a minor fault
+ * (do_swap_page finds it in the swap cache, no I/O) that activates it
+ * again with a higher age; a page nobody touches is written out by
+ * page_launder and its frame reclaimed.  A hot set that fits therefore
+ * stays resident, at the price of one minor fault per hot page per trip
+ * through the inactive list, and only under memory pressure: with free
+ * frames, nothing is scanned.
+ *
+ * Locking: everything here runs under mm->page_table_lock, dropped only
+ * around writes, with the pages PG_locked.
+ */
+#include "config.h"
+
+#include "vmscan.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "memory.h"
+#include "stats.h"
+#include "swap_state.h"
+#include "swapfile.h"
+#include "sys.h"
+#include "runtime.h"
+
+static struct zone *zone(void)
+{
+	return &upage.zone;
+}
+
+/*
+ * Unmap an active page into the swap cache: give it a swap slot if it has
+ * none, move its data to its frame slot, leave the swap entry in the PTE.
+ * A clean page with no swap copy (read, never written) is simply dropped.
+ */
+static int unmap_page_to_swap_cache(struct page *page)
+{
+	struct zone *z = zone();
+	bool new_slot = false;
+	swp_entry_t entry;
+	int ret;
+
+	if (!PageDirty(page) && !PageSwapCache(page)) {
+		upage.engine->zap_range(page->vaddr, PAGE_SIZE);
+		pte_clear(&upage.mm.pgd, page->vaddr);
+		free_frame(page);
+		count_event(pages_reclaimed, 1);
+		return 0;
+	}
+	if (!PageSwapCache(page)) {
+		ret = get_swap_page(&entry);
+		if (ret)
+			return ret;
+		add_to_swap_cache(page, entry);
+		new_slot = true;
+	}
+	ret = upage.engine->unmap_page(page->vaddr, page_address(z, page));
+	if (ret) {
+		if (new_slot) {
+			entry = page->swap;
+			delete_from_swap_cache(page);
+			swap_free(entry);
+		}
+		return ret;
+	}
+	ClearPageFlag(page, PG_mapped);
+	set_pte(&upage.mm.pgd, page->vaddr, swp_entry_to_pte(page->swap));
+	deactivate_page(z, page);
+	count_event(pages_deactivated, 1);
+	return 0;
+}
+
+int refill_inactive_scan(unsigned int nr)
+{
+	struct zone *z = zone();
+	unsigned long scan = z->nr_active_pages;
+	unsigned int done = 0;
+	struct page *page;
+	int ret;
+
+	while (scan-- > 0 && done < nr && !list_empty(&z->active_list)) {
+		page = list_last_entry(&z->active_list, struct page, list);
+		if (PageReferenced(page)) {
+			ClearPageReferenced(page);
+			age_page_up(page);
+		} else {
+			age_page_down(page);
+		}
+		if (page->age > 0 || PageLocked(page)) {
+			add_page_to_active_list(z, page);	/* to the head */
+			continue;
+		}
+		ret = unmap_page_to_swap_cache(page);
+		if (ret == -ENOSPC || ret == -EIO)
+			return done ? (int)done : ret;
+		if (ret) {
+			/* Cannot be moved (not read-write): keep it. */
+			page->age = PAGE_AGE_START;
+			add_page_to_active_list(z, page);
+			continue;
+		}
+		done++;
+	}
+	return done;
+}
+
+/* Sort by swap entry (insertion sort: n <= SWAP_CLUSTER_MAX, and qsort
+ * may allocate, which kswapd must never do). */
+static void sort_by_slot(struct page **pages, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct page *p = pages[i];
+		int j = i;
+
+		for (; j > 0 && pages[j - 1]->swap.val > p->swap.val; j--)
+			pages[j] = pages[j - 1];
+		pages[j] = p;
+	}
+}
+
+/* Do these two pages sit in consecutive slots of one area? */
+static bool slots_follow(const struct page *a, const struct page *b)
+{
+	return swp_type(a->swap) == swp_type(b->swap) &&
+	       swp_offset(a->swap) + 1 == swp_offset(b->swap);
+}
+
+/* Report an I/O error on the swap area once per area. */
+static void swap_io_error(swp_entry_t entry, int err)
+{
+	static unsigned long long reported;
+	unsigned int type = swp_type(entry);
+	struct swap_info_struct *si = swap_info(type);
+
+	count_event(io_errors, 1);
+	if (reported & (1ULL << type))
+		return;
+	reported |= 1ULL << type;
+	upage_msg("swap I/O error on %s: %s", si ? si->path : "?", strerrordesc_np(-err));
+}
+
+/*
+ * A write failed: the slot is bad, so give the page a new one and leave it
+ * dirty for the next pass.  Lock held, page locked and unmapped.
+ */
+static void relocate_page(struct page *page)
+{
+	swp_entry_t old = page->swap, entry;
+
+	if (get_swap_page(&entry))
+		return;		/* stays on its bad slot; retried later */
+	delete_from_swap_cache(page);
+	swap_mark_bad(old);
+	swap_free(old);
+	add_to_swap_cache(page, entry);
+	set_pte(&upage.mm.pgd, page->vaddr, swp_entry_to_pte(entry));
+}
+
+/* Write @n locked pages, sorted by slot, in runs of consecutive slots. */
+static void write_clusters(struct page **pages, int n, int *result)
+{
+	struct iovec iov[SWAP_CLUSTER_MAX];
+	int i = 0;
+
+	while (i < n) {
+		int j = i + 1, ret;
+
+		while (j < n && slots_follow(pages[j - 1], pages[j]))
+			j++;
+		for (int k = i; k < j; k++) {
+			iov[k - i].iov_base = page_address(zone(), pages[k]);
+			iov[k - i].iov_len = PAGE_SIZE;
+		}
+		ret = swap_writepages(pages[i]->swap, iov, j - i);
+		for (int k = i; k < j; k++)
+			result[k] = ret;
+		if (ret == 0)
+			count_event(swap_out_clusters, 1);
+		i = j;
+	}
+}
+
+int page_launder(unsigned int nr)
+{
+	struct mm_struct *mm = &upage.mm;
+	struct zone *z = zone();
+	struct page *pages[SWAP_CLUSTER_MAX], *page, *next;
+	int result[SWAP_CLUSTER_MAX];
+	int n = 0, written = 0;
+
+	if (nr > SWAP_CLUSTER_MAX)
+		nr = SWAP_CLUSTER_MAX;
+	/* Oldest first: from the tail of the inactive dirty list. */
+	for (page = list_last_entry(&z->inactive_dirty_list, struct page, list);
+	     &page->list != &z->inactive_dirty_list && n < (int)nr; page = next) {
+		next = list_entry(page->list.prev, struct page, list);
+		if (TryLockPage(page))
+			pages[n++] = page;
+	}
+	if (n == 0)
+		return 0;
+	sort_by_slot(pages, n);
+
+	pthread_mutex_unlock(&mm->page_table_lock);
+	write_clusters(pages, n, result);
+	pthread_mutex_lock(&mm->page_table_lock);
+
+	for (int i = 0; i < n; i++) {
+		page = pages[i];
+		if (result[i]) {
+			swap_io_error(page->swap, result[i]);
+			relocate_page(page);
+		} else if (page->lru == LRU_INACTIVE_DIRTY) {
+			ClearPageDirty(page);
+			add_page_to_inactive_clean_list(z, page);
+			written++;
+		}
+		unlock_page(page, &mm->page_wait);
+	}
+	count_event(swap_outs, written);
+	return written;
+}
+
+/* Free one clean inactive page's frame: its data is safe on swap. */
+static struct page *reclaim_page(void)
+{
+	struct zone *z = zone();
+	struct page *page;
+
+	list_for_each_entry(page, &z->inactive_clean_list, list) {
+		if (PageLocked(page))
+			continue;
+		free_frame(page);
+		count_event(pages_reclaimed, 1);
+		return rmqueue(z);
+	}
+	return NULL;
+}
+
+static unsigned long inactive_target(void)
+{
+	struct zone *z = zone();
+	unsigned long t = z->nr_frames / 8;
+
+	return t > z->pages_high ? t : z->pages_high;
+}
+
+/* One round of freeing, done by kswapd or by a fault that found no frame.
+ * Returns whether anything moved. */
+static bool try_to_free_pages(void)
+{
+	struct zone *z = zone();
+	int moved = 0, ret;
+
+	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_target()) {
+		ret = refill_inactive_scan(SWAP_CLUSTER_MAX);
+		if (ret > 0)
+			moved += ret;
+	}
+	if (z->nr_inactive_dirty_pages)
+		moved += page_launder(SWAP_CLUSTER_MAX);
+	return moved > 0;
+}
+
+struct page *__alloc_pages(void)
+{
+	struct mm_struct *mm = &upage.mm;
+	struct zone *z = zone();
+	struct page *page;
+	int idle = 0;
+
+	for (;;) {
+		page = rmqueue(z);
+		if (!page && (page = reclaim_page()))
+			count_event(direct_reclaims, 1);
+		if (page) {
+			stats_resident_add(1);
+			if (z->nr_free_pages < z->pages_low)
+				wakeup_kswapd();
+			return page;
+		}
+		wakeup_kswapd();
+		if (try_to_free_pages()) {
+			idle = 0;
+			continue;
+		}
+		/* Pages under I/O by kswapd will come back clean: wait. */
+		if (idle++ < 100) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 10 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&mm->page_wait, &mm->page_table_lock, &ts);
+			continue;
+		}
+		return NULL;
+	}
+}
+
+void wakeup_kswapd(void)
+{
+	if (!upage.kswapd_wake) {
+		upage.kswapd_wake = true;
+		pthread_cond_signal(&upage.kswapd_wait);
+	}
+}
+
+/* kswapd's goal: enough frames free, or freeable without I/O. */
+static bool zone_balanced(void)
+{
+	struct zone *z = zone();
+
+	return z->nr_free_pages >= z->pages_low && free_plenty(z) >= z->pages_high;
+}
+
+static void kswapd_balance(void)
+{
+	struct zone *z = zone();
+
+	while (!zone_balanced()) {
+		struct page *page;
+
+		if (z->nr_free_pages < z->pages_low && (page = reclaim_page())) {
+			__free_page(z, page);
+			stats_resident_add(-1);
+			continue;
+		}
+		if (!try_to_free_pages())
+			break;
+	}
+}
+
+static void *kswapd(void *arg)
+{
+	struct mm_struct *mm = &upage.mm;
+
+	pthread_setname_np(pthread_self(), "kswapd");
+	pthread_mutex_lock(&mm->page_table_lock);
+	for (;;) {
+		while (!upage.kswapd_wake) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&upage.kswapd_wait, &mm->page_table_lock, &ts);
+			if (!zone_balanced())
+				break;
+		}
+		upage.kswapd_wake = false;
+		count_event(kswapd_wakeups, 1);
+		kswapd_balance();
+		pthread_cond_broadcast(&mm->page_wait);
+	}
+	return NULL;
+}
+
+int kswapd_start(void)
+{
+	sigset_t all, old;
+	int ret;
+
+	pthread_cond_init(&upage.kswapd_wait, NULL);
+	/* Created with every signal blocked: the program's signals never
+	 * land in a thread of ours. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&upage.kswapd_thread, NULL, kswapd, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return -ret;
+}

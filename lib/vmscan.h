@@ -1,0 +1,32 @@
+/*
+ * vmscan.h - page reclaim: kswapd, refill_inactive_scan, page_launder, and
+ * the frame allocator that falls back on them (vmscan.c).
+ */
+#ifndef UPAGE_VMSCAN_H
+#define UPAGE_VMSCAN_H
+
+#include "page_alloc.h"
+
+/* Pages moved or written per step, as 2.4's SWAP_CLUSTER_MAX. */
+#define SWAP_CLUSTER_MAX	32
+
+/*
+ * A frame for a fault, counted as resident: from the free list, else by
+ * reclaiming a clean inactive page at once, else by laundering dirty
+ * pages (waiting on I/O).  Caller holds page_table_lock, which may be
+ * dropped and retaken.  NULL when nothing can be freed (swap is full).
+ */
+struct page *__alloc_pages(void);
+
+/* Age the active list; unmap up to @nr old pages into the swap cache.
+ * Returns how many were deactivated, or -ENOSPC when swap is full. */
+int refill_inactive_scan(unsigned int nr);
+/* Write up to @nr inactive dirty pages to swap, in clusters.  May drop
+ * page_table_lock.  Returns how many were written. */
+int page_launder(unsigned int nr);
+
+int kswapd_start(void);
+/* Wake kswapd: free frames fell below pages_low.  Lock held. */
+void wakeup_kswapd(void);
+
+#endif /* UPAGE_VMSCAN_H */

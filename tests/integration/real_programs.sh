@@ -1,0 +1,45 @@
+#!/bin/sh
+# Real, unmodified programs give the same output under upage as without
+# it, with a cap well below what they use: python3 building a large dict,
+# sort of a file larger than the cap, sqlite3 with a large cache.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+for p in python3 sort sqlite3; do
+	command -v $p >/dev/null || skip "$p is not installed"
+done
+
+# python3: a dict of 1.5 million entries (about 200 MiB) under 48 MiB.
+py='d = {i: str(i) * 8 for i in range(1500000)}
+print(len(d), sum(map(len, d.values())), d[123457], sum(k for k in d if k % 7 == 0))'
+want=$(python3 -c "$py")
+got=$(upage_run "$WORK/py.json" --max-rss 48M -- python3 -c "$py") || fail "python3 under upage failed"
+[ "$got" = "$want" ] || fail "python3: got '$got', expected '$want'"
+echo "ok: python3 output identical"
+expect_capped "$WORK/py.json"
+expect "$WORK/py.json" "r['swap_outs'] > 1000" "python3 was paged"
+
+# sort: 60 MiB of lines under a 16 MiB cap.
+seq 1 4000000 | awk '{ printf "%07d-%s\n", ($1 * 7919) % 1000003, $1 }' >"$WORK/in.txt"
+want=$(sort "$WORK/in.txt" | md5sum)
+got=$(upage_run "$WORK/sort.json" --max-rss 16M -- sort -S 100M "$WORK/in.txt" | md5sum) ||
+	fail "sort under upage failed"
+[ "$got" = "$want" ] || fail "sort: output differs"
+echo "ok: sort output identical"
+expect_capped "$WORK/sort.json"
+expect "$WORK/sort.json" "r['swap_outs'] > 1000" "sort was paged"
+
+# sqlite3: an in-memory database of about 80 MiB, cache of 200 MiB, 24 MiB cap.
+sql="PRAGMA cache_size = -200000;
+CREATE TABLE t(id INTEGER PRIMARY KEY, k INTEGER, v TEXT);
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 400000)
+INSERT INTO t SELECT i, (i * 7919) % 100003, printf('%0150d', i) FROM c;
+CREATE INDEX tk ON t(k);
+SELECT count(*), sum(k), sum(length(v)), max(v) FROM t;
+SELECT k, count(*) FROM t GROUP BY k ORDER BY count(*) DESC, k LIMIT 3;"
+want=$(echo "$sql" | sqlite3 :memory:)
+got=$(echo "$sql" | upage_run "$WORK/sql.json" --max-rss 24M -- sqlite3 :memory:) ||
+	fail "sqlite3 under upage failed"
+[ "$got" = "$want" ] || fail "sqlite3: got '$got', expected '$want'"
+echo "ok: sqlite3 output identical"
+expect_capped "$WORK/sql.json"
+expect "$WORK/sql.json" "r['swap_outs'] > 1000" "sqlite3 was paged"
