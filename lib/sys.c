@@ -121,7 +121,9 @@ void upage_msg(const char *fmt, ...)
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
 	buf[n++] = '\n';
-	if (write(STDERR_FILENO, buf, n) < 0)
-		; /* nowhere left to report to */
+	/* If stderr is gone there is nowhere left to report to. */
+	ssize_t ignored = write(STDERR_FILENO, buf, n);
+
+	(void)ignored;
 	errno = saved;
 }
