@@ -1,0 +1,146 @@
+/*
+ * swap_state.c - the swap cache, as Linux 2.4's mm/swap_state.c over the
+ * page cache hash of mm/filemap.c, and the page lock (lock_page,
+ * unlock_page, wait_on_page).
+ *
+ * The cache is a hash table of buckets, a power of two of them, each the
+ * head of a chain linked through page->next_hash; the key is the swap
+ * entry (page->swap.val).  A page is in it exactly when PG_swapcache is
+ * set.
+ *
+ * Locking: the caller holds mm->page_table_lock for every function here;
+ * it protects swap_hash (the buckets and chains), nr_swap_cache_pages and
+ * the pages' PG_swapcache, PG_locked, swap and next_hash fields.  The page
+ * lock sleeps on the caller's condition variable with that mutex.
+ */
+#include "config.h"
+
+#include "swap_state.h"
+
+#include <errno.h>
+
+#include "sys.h"
+
+#define SWAP_HASH_MAX_BITS	30	/* a sanity bound on the table's size */
+
+/* Protected by page_table_lock (the caller's). */
+static struct page **swap_hash;		/* 1 << swap_hash_bits chain heads */
+static unsigned int swap_hash_bits;
+static size_t swap_hash_bytes;
+static unsigned long nr_swap_cache_pages;
+
+/* Multiplicative (Fibonacci) hashing: the top bits of val * 2^32/phi. */
+static inline unsigned long swap_hashfn(swp_entry_t entry)
+{
+	uint32_t h = entry.val * 0x9e3779b1u;
+
+	return swap_hash_bits ? h >> (32 - swap_hash_bits) : 0;
+}
+
+static inline struct page **swap_bucket(swp_entry_t entry)
+{
+	return &swap_hash[swap_hashfn(entry)];
+}
+
+int swap_cache_init(unsigned long nr_pages)
+{
+	unsigned int bits = 0;
+	struct page **table;
+	size_t bytes;
+
+	while ((1UL << bits) < nr_pages) {
+		if (++bits > SWAP_HASH_MAX_BITS)
+			return -ENOMEM;
+	}
+	bytes = PAGE_ALIGN(sizeof(*table) << bits);
+	table = sys_alloc_pages(bytes);
+	if (!table)
+		return -ENOMEM;
+	swap_cache_destroy();
+	swap_hash = table;
+	swap_hash_bits = bits;
+	swap_hash_bytes = bytes;
+	return 0;
+}
+
+/* Pages still cached are forgotten; their flags are the caller's. */
+void swap_cache_destroy(void)
+{
+	sys_free_pages(swap_hash, swap_hash_bytes);
+	swap_hash = NULL;
+	swap_hash_bits = 0;
+	swap_hash_bytes = 0;
+	nr_swap_cache_pages = 0;
+}
+
+struct page *lookup_swap_cache(swp_entry_t entry)
+{
+	struct page *page;
+
+	if (!swap_hash)
+		return NULL;
+	for (page = *swap_bucket(entry); page; page = page->next_hash)
+		if (page->swap.val == entry.val)
+			return page;
+	return NULL;
+}
+
+/* -EINVAL also covers an entry of 0 ("none") and a cache not set up. */
+int add_to_swap_cache(struct page *page, swp_entry_t entry)
+{
+	struct page **bucket;
+
+	if (!swap_hash || PageSwapCache(page) || swp_entry_none(entry))
+		return -EINVAL;
+	if (lookup_swap_cache(entry))
+		return -EEXIST;
+	bucket = swap_bucket(entry);
+	page->swap = entry;
+	page->next_hash = *bucket;
+	*bucket = page;
+	SetPageFlag(page, PG_swapcache);
+	nr_swap_cache_pages++;
+	return 0;
+}
+
+void delete_from_swap_cache(struct page *page)
+{
+	struct page **link;
+
+	if (!PageSwapCache(page))
+		return;
+	ClearPageFlag(page, PG_swapcache);
+	if (!swap_hash)
+		return;		/* the table was destroyed under it */
+	for (link = swap_bucket(page->swap); *link; link = &(*link)->next_hash) {
+		if (*link == page) {
+			*link = page->next_hash;
+			page->next_hash = NULL;
+			nr_swap_cache_pages--;
+			return;
+		}
+	}
+}
+
+unsigned long swap_cache_pages(void)
+{
+	return nr_swap_cache_pages;
+}
+
+void wait_on_page(struct page *page, pthread_mutex_t *lock, pthread_cond_t *wait)
+{
+	while (PageLocked(page))
+		pthread_cond_wait(wait, lock);
+}
+
+void lock_page(struct page *page, pthread_mutex_t *lock, pthread_cond_t *wait)
+{
+	while (!TryLockPage(page))
+		pthread_cond_wait(wait, lock);
+}
+
+void unlock_page(struct page *page, pthread_cond_t *wait)
+{
+	ClearPageFlag(page, PG_locked);
+	pthread_cond_broadcast(wait);
+}

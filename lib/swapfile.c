@@ -1,0 +1,787 @@
+/*
+ * swapfile.c - swap areas, as Linux 2.4's mm/swapfile.c: swap_info_struct,
+ * swapon, get_swap_page with its clustering, swap_free and friends, and
+ * the page I/O of an area.
+ *
+ * An area is a private file (O_TMPFILE in a directory, or a new path
+ * created O_EXCL|O_NOFOLLOW mode 0600 and unlinked at once) or an existing
+ * block device.  A file starts empty and grows by SWAP_GROW_SLOTS at a time
+ * inside get_swap_page, up to its max_limit.  Slot 0 is marked SWAP_MAP_BAD
+ * at swapon, so it is never handed out and an entry of 0 means "none".
+ * Growth uses fallocate (ftruncate where unsupported), so the blocks are
+ * reserved and a later swap-out cannot fail for lack of space.
+ *
+ * I/O is O_DIRECT where the file system allows it.  Where it does not
+ * (SWP_DIRECT clear), a write is written back at once and dropped from the
+ * page cache (sync_file_range, POSIX_FADV_DONTNEED), so the data does not
+ * stay in memory and a write-back error is reported to the caller.
+ *
+ * swap_map[offset] is the slot's count of users (at most SWAP_MAP_MAX),
+ * with SWAP_MAP_BAD or'ed in once an I/O error hit it: a bad slot keeps its
+ * count until its users free it, and then stays SWAP_MAP_BAD, never free.
+ * lowest_bit and highest_bit bound the free slots, as in 2.4: no free slot
+ * lies outside [lowest_bit, highest_bit]; lowest_bit > highest_bit when
+ * there is none.
+ *
+ * Locking: swap_lock protects swap_areas[] (every area's swap_map,
+ * counters, bounds, cluster and size) and swap_list[].  The I/O paths take
+ * it only to check the entry and read the area's fd; the transfer itself
+ * runs without it.  Growing a file (fallocate, a metadata operation) is
+ * done under it.  swapoff_all must not race with I/O on the areas: it runs
+ * at exit and between tests.  swap_lock nests inside page_table_lock
+ * (mm.h) and takes no other lock.
+ */
+#include "config.h"
+
+#include "swapfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sys.h"
+
+#define SWAP_GROW_BYTES	(16UL << 20)			/* a file grows 16 MiB at a time */
+#define SWAP_GROW_SLOTS	(SWAP_GROW_BYTES >> PAGE_SHIFT)
+#define SWAP_MAX_SLOTS	(SWP_MAX_OFFSET + 1)		/* what a swap entry can address */
+#define SWAP_NAME_TRIES	16				/* random names tried in a directory */
+
+struct swap_area {
+	struct swap_info_struct si;
+	unsigned long nr_bad;		/* bad slots whose users are gone: never free again */
+	size_t map_bytes;		/* size of the swap_map mapping */
+};
+
+/* What open_swap found: the area's file and size, before it is installed. */
+struct swap_open {
+	int fd;
+	unsigned int flags;		/* SWP_BLKDEV, SWP_DIRECT */
+	unsigned long max;
+	unsigned long max_limit;
+};
+
+static pthread_mutex_t swap_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Protected by swap_lock: the areas, indexed by type. */
+static struct swap_area swap_areas[MAX_SWAPFILES];
+
+/*
+ * Protected by swap_lock: the types in use, ordered by priority (highest
+ * first) and, among equal priorities, least recently allocated from first,
+ * so walking it in order is 2.4's "highest priority, round robin among
+ * equals".
+ */
+static int swap_list[MAX_SWAPFILES];
+static int nr_swap_list;
+
+static inline unsigned int map_count(unsigned short map)
+{
+	return map & SWAP_MAP_MAX;
+}
+
+static inline bool map_bad(unsigned short map)
+{
+	return map & SWAP_MAP_BAD;
+}
+
+/* Slots allocatable now, without growing; swap_lock held. */
+static unsigned long area_free_slots(const struct swap_area *a)
+{
+	const struct swap_info_struct *si = &a->si;
+
+	if (si->max <= 1)
+		return 0;
+	return si->max - 1 - si->inuse_pages - a->nr_bad;
+}
+
+/* The area holding @entry, with the slot's offset; NULL when the slot does
+ * not exist.  swap_lock held. */
+static struct swap_area *entry_area(swp_entry_t entry, unsigned long *offset)
+{
+	struct swap_area *a = &swap_areas[swp_type(entry)];
+
+	/* Bit 0 is the present bit and bit 7 is unused in a swap entry. */
+	if (entry.val & 0x81)
+		return NULL;
+	*offset = swp_offset(entry);
+	if (!(a->si.flags & SWP_USED) || *offset == 0 || *offset >= a->si.max)
+		return NULL;
+	return a;
+}
+
+/* ---- opening an area ------------------------------------------------ */
+
+/* Switch @fd to O_DIRECT if its file system allows it (tmpfs may not). */
+static unsigned int try_direct(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl >= 0 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0)
+		return SWP_DIRECT;
+	return 0;
+}
+
+/*
+ * Create @path, which must not exist, and unlink it at once.  O_DIRECT is
+ * set afterwards (try_direct): an open with O_CREAT|O_DIRECT on a file
+ * system that refuses O_DIRECT fails with EINVAL after creating the file,
+ * which would leave it behind.
+ */
+static int create_unlinked(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	if (unlink(path) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static uint64_t random_u64(void)
+{
+	static unsigned long counter;	/* makes names differ when getrandom fails */
+	struct timespec ts;
+	uint64_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == sizeof(r))
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
+	       ((uint64_t)getpid() << 40) ^ __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+}
+
+/* A private file in @dir when O_TMPFILE is not supported: a random name. */
+static int create_named_in_dir(const char *dir)
+{
+	char name[PATH_MAX];
+
+	for (int i = 0; i < SWAP_NAME_TRIES; i++) {
+		int n = snprintf(name, sizeof(name), "%s/.upage-swap-%016llx", dir,
+				 (unsigned long long)random_u64());
+		int fd;
+
+		if (n < 0 || n >= (int)sizeof(name))
+			return -ENAMETOOLONG;
+		fd = create_unlinked(name);
+		if (fd != -EEXIST)
+			return fd;
+	}
+	return -EEXIST;
+}
+
+static int open_in_dir(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		return fd;
+	/* EISDIR: a kernel that does not know O_TMPFILE. */
+	if (errno == EOPNOTSUPP || errno == EISDIR)
+		return create_named_in_dir(dir);
+	return -errno;
+}
+
+/* The slots a file may grow to, from the user's cap. */
+static int file_limit(unsigned long long max_bytes, unsigned long *limit)
+{
+	unsigned long long slots = max_bytes >> PAGE_SHIFT;
+
+	if (max_bytes == 0 || slots > SWAP_MAX_SLOTS)
+		slots = SWAP_MAX_SLOTS;
+	if (slots < 2)
+		return -EINVAL;		/* slot 0 is never used: nothing left */
+	*limit = slots;
+	return 0;
+}
+
+static int open_file(const char *path, bool is_dir, unsigned long long max_bytes,
+		     struct swap_open *so)
+{
+	int err = file_limit(max_bytes, &so->max_limit);
+
+	if (err)
+		return err;
+	so->fd = is_dir ? open_in_dir(path) : create_unlinked(path);
+	if (so->fd < 0)
+		return so->fd;
+	so->flags = try_direct(so->fd);
+	so->max = 0;
+	return 0;
+}
+
+static int open_blkdev(const char *path, struct swap_open *so)
+{
+	uint64_t bytes;
+	struct stat st;
+	int err;
+
+	so->fd = open(path, O_RDWR | O_DIRECT | O_EXCL | O_CLOEXEC | O_NOFOLLOW);
+	if (so->fd < 0)
+		return -errno;
+	err = -EINVAL;		/* replaced by something else since lstat */
+	if (fstat(so->fd, &st) < 0 || !S_ISBLK(st.st_mode))
+		goto fail;
+	if (ioctl(so->fd, BLKGETSIZE64, &bytes) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	so->max = bytes >> PAGE_SHIFT;
+	if (so->max > SWAP_MAX_SLOTS)
+		so->max = SWAP_MAX_SLOTS;
+	err = -EINVAL;		/* too small for one usable slot */
+	if (so->max < 2)
+		goto fail;
+	so->max_limit = so->max;
+	so->flags = SWP_BLKDEV | SWP_DIRECT;
+	return 0;
+fail:
+	close(so->fd);
+	return err;
+}
+
+/*
+ * lstat, never stat: a symlink is refused, not followed, and an existing
+ * regular file is refused, not overwritten.
+ */
+static int open_swap(const char *path, unsigned long long max_bytes, struct swap_open *so)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return open_file(path, false, max_bytes, so);
+	}
+	if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+		return -EEXIST;
+	if (S_ISBLK(st.st_mode))
+		return open_blkdev(path, so);
+	if (S_ISDIR(st.st_mode))
+		return open_file(path, true, max_bytes, so);
+	return -EINVAL;
+}
+
+/* ---- the area table and list ---------------------------------------- */
+
+/* swap_lock held. */
+static int find_free_type(void)
+{
+	for (int type = 0; type < MAX_SWAPFILES; type++)
+		if (!(swap_areas[type].si.flags & SWP_USED))
+			return type;
+	return -ENOSPC;
+}
+
+/* Insert @type after every area of its priority or higher; swap_lock held. */
+static void swap_list_insert(int type)
+{
+	int prio = swap_areas[type].si.prio, i = nr_swap_list;
+
+	while (i > 0 && swap_areas[swap_list[i - 1]].si.prio < prio) {
+		swap_list[i] = swap_list[i - 1];
+		i--;
+	}
+	swap_list[i] = type;
+	nr_swap_list++;
+}
+
+/* Move the area at @pos behind the others of its priority; swap_lock held. */
+static void swap_list_rotate(int pos)
+{
+	int type = swap_list[pos], prio = swap_areas[type].si.prio;
+
+	while (pos + 1 < nr_swap_list && swap_areas[swap_list[pos + 1]].si.prio == prio) {
+		swap_list[pos] = swap_list[pos + 1];
+		pos++;
+	}
+	swap_list[pos] = type;
+}
+
+static void setup_area(struct swap_area *a, const char *path, int prio,
+		       const struct swap_open *so, unsigned short *map, size_t map_bytes)
+{
+	struct swap_info_struct *si = &a->si;
+
+	memset(a, 0, sizeof(*a));
+	si->flags = SWP_USED | SWP_WRITEOK | so->flags;
+	si->prio = prio;
+	si->fd = so->fd;
+	strcpy(si->path, path);		/* length checked by swapon */
+	si->swap_map = map;
+	si->swap_map[0] = SWAP_MAP_BAD;
+	si->max = so->max;
+	si->max_limit = so->max_limit;
+	si->lowest_bit = so->max > 1 ? 1 : so->max;
+	si->highest_bit = so->max > 1 ? so->max - 1 : 0;
+	si->cluster_next = 1;
+	a->map_bytes = map_bytes;
+}
+
+int swapon(const char *path, int prio, unsigned long long max_bytes)
+{
+	struct swap_open so;
+	unsigned short *map;
+	size_t map_bytes;
+	int type, err;
+
+	if (!path)
+		return -EINVAL;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	err = open_swap(path, max_bytes, &so);
+	if (err)
+		return err;
+	map_bytes = PAGE_ALIGN(so.max_limit * sizeof(*map));
+	map = sys_alloc_pages(map_bytes);
+	if (!map) {
+		close(so.fd);
+		return -ENOMEM;
+	}
+
+	pthread_mutex_lock(&swap_lock);
+	type = find_free_type();
+	if (type >= 0) {
+		setup_area(&swap_areas[type], path, prio, &so, map, map_bytes);
+		swap_list_insert(type);
+	}
+	pthread_mutex_unlock(&swap_lock);
+
+	if (type < 0) {
+		sys_free_pages(map, map_bytes);
+		close(so.fd);
+	}
+	return type;
+}
+
+void swapoff_all(void)
+{
+	pthread_mutex_lock(&swap_lock);
+	for (int type = 0; type < MAX_SWAPFILES; type++) {
+		struct swap_area *a = &swap_areas[type];
+
+		if (!(a->si.flags & SWP_USED))
+			continue;
+		close(a->si.fd);
+		sys_free_pages(a->si.swap_map, a->map_bytes);
+		memset(a, 0, sizeof(*a));
+	}
+	nr_swap_list = 0;
+	pthread_mutex_unlock(&swap_lock);
+}
+
+struct swap_info_struct *swap_info(unsigned int type)
+{
+	struct swap_info_struct *si = NULL;
+
+	if (type >= MAX_SWAPFILES)
+		return NULL;
+	pthread_mutex_lock(&swap_lock);
+	if (swap_areas[type].si.flags & SWP_USED)
+		si = &swap_areas[type].si;
+	pthread_mutex_unlock(&swap_lock);
+	return si;
+}
+
+/*
+ * As 2.4's nr_swapfiles: one more than the highest type in use.  Areas are
+ * only removed all at once, so this is also how many there are.
+ */
+int nr_swapfiles(void)
+{
+	int nr = 0;
+
+	pthread_mutex_lock(&swap_lock);
+	for (int type = 0; type < MAX_SWAPFILES; type++)
+		if (swap_areas[type].si.flags & SWP_USED)
+			nr = type + 1;
+	pthread_mutex_unlock(&swap_lock);
+	return nr;
+}
+
+/* ---- allocating slots ----------------------------------------------- */
+
+/* Make the file of @fd span @new slots (it spans @old); fallocate reserves
+ * the blocks, so a later swap-out cannot fail for lack of space. */
+static int extend_file(int fd, unsigned long old, unsigned long new)
+{
+	off_t pos = (off_t)old << PAGE_SHIFT, len = (off_t)(new - old) << PAGE_SHIFT;
+	int ret;
+
+	do
+		ret = fallocate(fd, 0, pos, len);
+	while (ret < 0 && errno == EINTR);
+	if (ret == 0)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != ENOSYS)
+		return -errno;
+	do
+		ret = ftruncate(fd, pos + len);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+/*
+ * Grow a file area by a step, never past max_limit.  A file system that
+ * is full (ENOSPC) or a file at its largest (EFBIG) makes the area full
+ * for good.  swap_lock held.
+ */
+static int grow_swap_file(struct swap_area *a)
+{
+	struct swap_info_struct *si = &a->si;
+	unsigned long old = si->max, new;
+	int err;
+
+	if ((si->flags & SWP_BLKDEV) || old >= si->max_limit)
+		return -ENOSPC;
+	new = old + SWAP_GROW_SLOTS;
+	if (new > si->max_limit)
+		new = si->max_limit;
+	err = extend_file(si->fd, old, new);
+	if (err == -ENOSPC || err == -EFBIG) {
+		si->max_limit = old;
+		return -ENOSPC;
+	}
+	if (err)
+		return err;
+	if (!area_free_slots(a))
+		si->lowest_bit = old ? old : 1;
+	si->max = new;
+	si->highest_bit = new - 1;
+	return 0;
+}
+
+/* Hand out slot @offset with a count of 1; swap_lock held. */
+static unsigned long take_slot(struct swap_info_struct *si, unsigned long offset)
+{
+	if (offset == si->lowest_bit)
+		si->lowest_bit++;
+	if (offset == si->highest_bit)
+		si->highest_bit--;
+	if (si->lowest_bit > si->highest_bit) {
+		si->lowest_bit = si->max;
+		si->highest_bit = 0;
+	}
+	si->swap_map[offset] = 1;
+	si->inuse_pages++;
+	si->cluster_next = offset + 1;
+	return offset;
+}
+
+/* The first run of SWAPFILE_CLUSTER free slots, or 0 (2.4's
+ * check_next_cluster); swap_lock held. */
+static unsigned long find_free_cluster(const struct swap_info_struct *si)
+{
+	unsigned long offset = si->lowest_bit, nr;
+
+	while (offset + SWAPFILE_CLUSTER - 1 <= si->highest_bit) {
+		for (nr = offset; nr < offset + SWAPFILE_CLUSTER; nr++)
+			if (si->swap_map[nr])
+				break;
+		if (nr == offset + SWAPFILE_CLUSTER)
+			return offset;
+		offset = nr + 1;
+	}
+	return 0;
+}
+
+/* The first free slot; everything below it is in use.  swap_lock held. */
+static unsigned long first_free_slot(struct swap_info_struct *si)
+{
+	for (unsigned long offset = si->lowest_bit; offset <= si->highest_bit; offset++) {
+		if (!si->swap_map[offset]) {
+			si->lowest_bit = offset;
+			return offset;
+		}
+	}
+	return 0;
+}
+
+/*
+ * 2.4's scan_swap_map: go on with the current cluster while it has slots
+ * left, else start a new cluster at the first wholly free run, else at the
+ * first free slot.  The caller made sure a free slot exists.  swap_lock
+ * held.
+ */
+static unsigned long scan_swap_map(struct swap_info_struct *si)
+{
+	unsigned long offset;
+
+	if (si->cluster_nr) {
+		while (si->cluster_next <= si->highest_bit) {
+			offset = si->cluster_next++;
+			if (si->swap_map[offset])
+				continue;
+			si->cluster_nr--;
+			return take_slot(si, offset);
+		}
+	}
+	si->cluster_nr = SWAPFILE_CLUSTER - 1;	/* this slot is its first */
+	offset = find_free_cluster(si);
+	if (!offset)
+		offset = first_free_slot(si);
+	return offset ? take_slot(si, offset) : 0;
+}
+
+/* A slot of area @a, growing it if needed; swap_lock held. */
+static int area_get_slot(struct swap_area *a, unsigned long *offset)
+{
+	int err;
+
+	if (!(a->si.flags & SWP_WRITEOK))
+		return -ENOSPC;
+	if (!area_free_slots(a)) {
+		err = grow_swap_file(a);
+		if (err)
+			return err;
+	}
+	*offset = scan_swap_map(&a->si);
+	return *offset ? 0 : -ENOSPC;
+}
+
+int get_swap_page(swp_entry_t *entry)
+{
+	int err = -ENOSPC;
+
+	if (!entry)
+		return -EINVAL;
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = 0; pos < nr_swap_list; pos++) {
+		int type = swap_list[pos];
+		unsigned long offset;
+		int ret = area_get_slot(&swap_areas[type], &offset);
+
+		if (ret == 0) {
+			*entry = swp_entry(type, offset);
+			swap_list_rotate(pos);
+			pthread_mutex_unlock(&swap_lock);
+			return 0;
+		}
+		if (ret != -ENOSPC)
+			err = ret;	/* an I/O error growing it: try the others */
+	}
+	pthread_mutex_unlock(&swap_lock);
+	return err;
+}
+
+/* ---- slot counts ---------------------------------------------------- */
+
+int swap_duplicate(swp_entry_t entry)
+{
+	struct swap_area *a;
+	unsigned long offset;
+	int err = -EINVAL;
+
+	pthread_mutex_lock(&swap_lock);
+	a = entry_area(entry, &offset);
+	if (a && map_count(a->si.swap_map[offset])) {
+		err = -EOVERFLOW;
+		if (map_count(a->si.swap_map[offset]) < SWAP_MAP_MAX) {
+			a->si.swap_map[offset]++;
+			err = 0;
+		}
+	}
+	pthread_mutex_unlock(&swap_lock);
+	return err;
+}
+
+/* The last user of slot @offset is gone (2.4's swap_entry_free); swap_lock held. */
+static void slot_released(struct swap_area *a, unsigned long offset)
+{
+	struct swap_info_struct *si = &a->si;
+
+	si->inuse_pages--;
+	if (map_bad(si->swap_map[offset])) {
+		a->nr_bad++;		/* stays SWAP_MAP_BAD: never handed out again */
+		return;
+	}
+	if (offset < si->lowest_bit)
+		si->lowest_bit = offset;
+	if (offset > si->highest_bit)
+		si->highest_bit = offset;
+}
+
+int swap_free(swp_entry_t entry)
+{
+	struct swap_area *a;
+	unsigned long offset;
+	int err = -EINVAL;
+
+	pthread_mutex_lock(&swap_lock);
+	a = entry_area(entry, &offset);
+	if (a && map_count(a->si.swap_map[offset])) {
+		a->si.swap_map[offset]--;
+		if (!map_count(a->si.swap_map[offset]))
+			slot_released(a, offset);
+		err = 0;
+	}
+	pthread_mutex_unlock(&swap_lock);
+	return err;
+}
+
+int swap_count(swp_entry_t entry)
+{
+	struct swap_area *a;
+	unsigned long offset;
+	int count = 0;
+
+	pthread_mutex_lock(&swap_lock);
+	a = entry_area(entry, &offset);
+	if (a)
+		count = map_count(a->si.swap_map[offset]);
+	pthread_mutex_unlock(&swap_lock);
+	return count;
+}
+
+void swap_mark_bad(swp_entry_t entry)
+{
+	struct swap_area *a;
+	unsigned long offset;
+	unsigned short *map;
+
+	pthread_mutex_lock(&swap_lock);
+	a = entry_area(entry, &offset);
+	if (a && !map_bad(a->si.swap_map[offset])) {
+		map = &a->si.swap_map[offset];
+		if (!map_count(*map))
+			a->nr_bad++;	/* was free: no longer allocatable */
+		*map |= SWAP_MAP_BAD;
+	}
+	pthread_mutex_unlock(&swap_lock);
+}
+
+unsigned long nr_free_swap_pages(void)
+{
+	unsigned long nr = 0;
+
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = 0; pos < nr_swap_list; pos++) {
+		const struct swap_area *a = &swap_areas[swap_list[pos]];
+
+		if (a->si.flags & SWP_WRITEOK)
+			nr += area_free_slots(a);
+	}
+	pthread_mutex_unlock(&swap_lock);
+	return nr;
+}
+
+/* ---- page I/O ------------------------------------------------------- */
+
+/* Check that @nr slots from @entry exist and find the area's file. */
+static int io_target(swp_entry_t entry, unsigned long nr, int *fd, unsigned int *flags,
+		     off_t *pos)
+{
+	struct swap_area *a;
+	unsigned long offset;
+	int err = -EINVAL;
+
+	pthread_mutex_lock(&swap_lock);
+	a = entry_area(entry, &offset);
+	if (a && nr <= a->si.max - offset) {
+		*fd = a->si.fd;
+		*flags = a->si.flags;
+		*pos = (off_t)offset << PAGE_SHIFT;
+		err = 0;
+	}
+	pthread_mutex_unlock(&swap_lock);
+	return err;
+}
+
+/*
+ * Buffered I/O only: write the range back and drop it from the page cache,
+ * so the data leaves memory as it would with O_DIRECT.  The write-back is
+ * waited for, so that its error is reported here and not lost.
+ */
+static int drop_written(int fd, off_t pos, size_t len)
+{
+	unsigned int how = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+			   SYNC_FILE_RANGE_WAIT_AFTER;
+
+	if (sync_file_range(fd, pos, (off_t)len, how) < 0 && errno != ESPIPE)
+		return -errno;
+	posix_fadvise(fd, pos, (off_t)len, POSIX_FADV_DONTNEED);
+	return 0;
+}
+
+/* 0, -EIO for a short transfer of @want bytes, or the call's -errno. */
+static int io_result(ssize_t done, size_t want)
+{
+	if (done < 0)
+		return -errno;
+	return (size_t)done == want ? 0 : -EIO;
+}
+
+int swap_readpage(swp_entry_t entry, void *buf)
+{
+	unsigned int flags;
+	ssize_t n;
+	off_t pos;
+	int fd, err;
+
+	err = io_target(entry, 1, &fd, &flags, &pos);
+	if (err)
+		return err;
+	do
+		n = pread(fd, buf, PAGE_SIZE, pos);
+	while (n < 0 && errno == EINTR);
+	return io_result(n, PAGE_SIZE);
+}
+
+int swap_writepage(swp_entry_t entry, const void *buf)
+{
+	unsigned int flags;
+	ssize_t n;
+	off_t pos;
+	int fd, err;
+
+	err = io_target(entry, 1, &fd, &flags, &pos);
+	if (err)
+		return err;
+	do
+		n = pwrite(fd, buf, PAGE_SIZE, pos);
+	while (n < 0 && errno == EINTR);
+	err = io_result(n, PAGE_SIZE);
+	if (err || (flags & SWP_DIRECT))
+		return err;
+	return drop_written(fd, pos, PAGE_SIZE);
+}
+
+/* Each iovec must be one whole page: -EINVAL otherwise. */
+int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
+{
+	unsigned int flags;
+	size_t len;
+	ssize_t done;
+	off_t pos;
+	int fd, err;
+
+	if (!iov || n <= 0 || n > IOV_MAX)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if (iov[i].iov_len != PAGE_SIZE)
+			return -EINVAL;
+	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
+	if (err)
+		return err;
+	len = (size_t)n << PAGE_SHIFT;
+	do
+		done = pwritev(fd, iov, n, pos);
+	while (done < 0 && errno == EINTR);
+	err = io_result(done, len);
+	if (err || (flags & SWP_DIRECT))
+		return err;
+	return drop_written(fd, pos, len);
+}
