@@ -1,0 +1,355 @@
+/*
+ * config.c - upage's options: one table, read once from the environment.
+ *
+ * As mimalloc's options.c: each row names the variable, its kind, its
+ * default and a line of help; config_load walks the table, so adding an
+ * option is one row and one field in struct upage_config.  The library
+ * calls config_load from its constructor, before the allocator is ready,
+ * so nothing here allocates: messages go into the caller's buffer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+enum option_kind {
+	OPT_SIZE,	/* bytes, parse_size; bounded and rounded */
+	OPT_ENGINE,	/* auto | uffd | sigsegv */
+	OPT_PATH,	/* a path shorter than PATH_MAX, never empty when set */
+	OPT_BOOL,	/* 0 or 1 */
+};
+
+enum option_round {
+	ROUND_NONE,
+	ROUND_DOWN_PAGE,	/* down to the system's page size */
+	ROUND_UP_4M,		/* up to 4 MiB */
+};
+
+struct config_option {
+	const char *name;		/* the environment variable */
+	enum option_kind kind;
+	const char *def;		/* default as a user writes it; NULL: computed */
+	const char *help;
+	size_t offset;			/* of the field in struct upage_config */
+	unsigned long long min, max;	/* OPT_SIZE: bounds of the value given */
+	enum option_round round;	/* OPT_SIZE: applied after the bounds check */
+};
+
+#define FIELD(f) offsetof(struct upage_config, f)
+
+/* In the order they are checked: the first bad one is the one reported. */
+static const struct config_option options[] = {
+	{ "UPAGE_MAX_RSS", OPT_SIZE, NULL,
+	  "resident cap (default: half the RAM, at most 4G and at most the arena)",
+	  FIELD(max_rss), CONFIG_MIN_MAX_RSS, CONFIG_MAX_MAX_RSS, ROUND_DOWN_PAGE },
+	{ "UPAGE_ARENA_SIZE", OPT_SIZE, "4G",
+	  "address space reserved for the heap, rounded up to 4M",
+	  FIELD(arena_size), CONFIG_MIN_ARENA, CONFIG_MAX_ARENA, ROUND_UP_4M },
+	{ "UPAGE_ENGINE", OPT_ENGINE, "auto",
+	  "fault engine: auto, uffd or sigsegv",
+	  FIELD(engine), 0, 0, ROUND_NONE },
+	{ "UPAGE_SWAP", OPT_PATH, "",
+	  "swap device, directory or new file (default: $TMPDIR, else /tmp)",
+	  FIELD(swap), 0, 0, ROUND_NONE },
+	{ "UPAGE_REPORT", OPT_PATH, "",
+	  "file for the JSON report written at exit (default: none)",
+	  FIELD(report), 0, 0, ROUND_NONE },
+	{ "UPAGE_VERBOSE", OPT_BOOL, "0",
+	  "1: print the values in force at start-up",
+	  FIELD(verbose), 0, 0, ROUND_NONE },
+};
+
+#define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const char *const engine_names[] = {
+	[ENGINE_AUTO] = "auto",
+	[ENGINE_UFFD] = "uffd",
+	[ENGINE_SIGSEGV] = "sigsegv",
+};
+
+const char *engine_name(enum upage_engine e)
+{
+	if ((unsigned int)e >= sizeof(engine_names) / sizeof(engine_names[0]))
+		return "unknown";
+	return engine_names[e];
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* The power of 1024 a suffix letter stands for, or -1. */
+static int suffix_shift(char c)
+{
+	switch (lower(c)) {
+	case 'k':
+		return 10;
+	case 'm':
+		return 20;
+	case 'g':
+		return 30;
+	case 't':
+		return 40;
+	}
+	return -1;
+}
+
+int parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	bool overflow = false;
+	const char *p = s;
+	int shift = 0;
+
+	if (!s || *p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned int d = *p - '0';
+
+		if (v > (ULLONG_MAX - d) / 10)
+			overflow = true;
+		else
+			v = v * 10 + d;
+	}
+	if (*p && suffix_shift(*p) >= 0)
+		shift = suffix_shift(*p++);
+	/* "B" after a suffix or alone, "iB" only after a suffix */
+	if (shift && lower(p[0]) == 'i' && lower(p[1]) == 'b')
+		p += 2;
+	else if (lower(p[0]) == 'b')
+		p++;
+	if (*p)
+		return -EINVAL;
+	if (overflow || (shift && v > (ULLONG_MAX >> shift)))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+/* @v as a user would write it: the largest suffix that divides it. */
+static void format_size(unsigned long long v, char *buf, size_t len)
+{
+	static const char suffixes[] = "TGMK";
+	int shift = 40;
+
+	for (const char *c = suffixes; *c; c++, shift -= 10) {
+		if (v && (v & ((1ULL << shift) - 1)) == 0) {
+			snprintf(buf, len, "%llu%c", v >> shift, *c);
+			return;
+		}
+	}
+	snprintf(buf, len, "%llu", v);
+}
+
+/*
+ * Write one line into @err: NAME="value": what is wrong.  A long value is
+ * cut, and bytes that are not printable ASCII are shown as '?', so the line
+ * stays one line.
+ */
+static int __attribute__((format(printf, 5, 6)))
+config_error(char *err, size_t errlen, const char *name, const char *value, const char *fmt, ...)
+{
+	char shown[80], why[256];
+	size_t i, max = sizeof(shown) - 4;
+	va_list ap;
+
+	for (i = 0; value[i] && i < max; i++)
+		shown[i] = value[i] >= 0x20 && value[i] < 0x7f && value[i] != '"' ? value[i] : '?';
+	if (value[i]) {
+		memcpy(shown + i, "...", 3);
+		i += 3;
+	}
+	shown[i] = '\0';
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (err && errlen)
+		snprintf(err, errlen, "%s=\"%s\": %s", name, shown, why);
+	return -EINVAL;
+}
+
+static unsigned long long page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (unsigned long long)ps : 4096;
+}
+
+/* Half the RAM, at most CONFIG_MAX_MAX_RSS, a multiple of a page. */
+static unsigned long long default_max_rss(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES);
+	unsigned long long ps = page_size(), v;
+
+	if (pages <= 0)
+		v = 1ULL << 30;	/* unknown RAM: 1G */
+	else
+		v = (unsigned long long)pages / 2 * ps;
+	if (v > CONFIG_MAX_MAX_RSS)
+		v = CONFIG_MAX_MAX_RSS;
+	if (v < CONFIG_MIN_MAX_RSS)
+		v = CONFIG_MIN_MAX_RSS;
+	return v & ~(ps - 1);
+}
+
+static int load_size(const struct config_option *opt, const char *value,
+		     unsigned long long *out, char *err, size_t errlen)
+{
+	char bound[32];
+	unsigned long long v;
+	int ret;
+
+	ret = parse_size(value, &v);
+	if (ret == -ERANGE) {
+		format_size(opt->max, bound, sizeof(bound));
+		return config_error(err, errlen, opt->name, value, "too large (at most %s)",
+				    bound);
+	}
+	if (ret)
+		return config_error(err, errlen, opt->name, value,
+				    "not a size (use digits with K, M, G or T)");
+	if (v < opt->min) {
+		format_size(opt->min, bound, sizeof(bound));
+		return config_error(err, errlen, opt->name, value, "below the minimum of %s",
+				    bound);
+	}
+	if (v > opt->max) {
+		format_size(opt->max, bound, sizeof(bound));
+		return config_error(err, errlen, opt->name, value, "above the maximum of %s",
+				    bound);
+	}
+	switch (opt->round) {
+	case ROUND_DOWN_PAGE:
+		v &= ~(page_size() - 1);
+		break;
+	case ROUND_UP_4M:
+		v = (v + (4ULL << 20) - 1) & ~((4ULL << 20) - 1);
+		break;
+	case ROUND_NONE:
+		break;
+	}
+	*out = v;
+	return 0;
+}
+
+static int load_engine(const struct config_option *opt, const char *value,
+		       enum upage_engine *out, char *err, size_t errlen)
+{
+	for (size_t e = 0; e < sizeof(engine_names) / sizeof(engine_names[0]); e++) {
+		if (strcmp(value, engine_names[e]) == 0) {
+			*out = (enum upage_engine)e;
+			return 0;
+		}
+	}
+	return config_error(err, errlen, opt->name, value,
+			    "not an engine (use auto, uffd or sigsegv)");
+}
+
+static int load_path(const struct config_option *opt, const char *value, char *out,
+		     char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+
+	if (len >= PATH_MAX)
+		return config_error(err, errlen, opt->name, value,
+				    "a path of %zu bytes (at most %d)", len, PATH_MAX - 1);
+	memcpy(out, value, len + 1);
+	return 0;
+}
+
+static int load_bool(const struct config_option *opt, const char *value, bool *out,
+		     char *err, size_t errlen)
+{
+	if (strcmp(value, "0") == 0 || strcmp(value, "1") == 0) {
+		*out = value[0] == '1';
+		return 0;
+	}
+	return config_error(err, errlen, opt->name, value, "not 0 or 1");
+}
+
+/* Parse @value (never NULL) for @opt into its field of @cfg. */
+static int load_option(struct upage_config *cfg, const struct config_option *opt,
+		       const char *value, char *err, size_t errlen)
+{
+	void *field = (char *)cfg + opt->offset;
+
+	switch (opt->kind) {
+	case OPT_SIZE:
+		return load_size(opt, value, field, err, errlen);
+	case OPT_ENGINE:
+		return load_engine(opt, value, field, err, errlen);
+	case OPT_PATH:
+		return load_path(opt, value, field, err, errlen);
+	case OPT_BOOL:
+		return load_bool(opt, value, field, err, errlen);
+	}
+	return -EINVAL;
+}
+
+/*
+ * UPAGE_MAX_RSS is bounded by the arena, known only once every row is read:
+ * unset, it is the computed default cut to the arena; set above the arena,
+ * it is an error.
+ */
+static int check_max_rss(struct upage_config *cfg, const char *const set[], char *err,
+			 size_t errlen)
+{
+	char arena[32];
+
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		if (options[i].offset != FIELD(max_rss))
+			continue;
+		if (!set[i]) {
+			cfg->max_rss = default_max_rss();
+			if (cfg->max_rss > cfg->arena_size)
+				cfg->max_rss = cfg->arena_size;
+		} else if (cfg->max_rss > cfg->arena_size) {
+			format_size(cfg->arena_size, arena, sizeof(arena));
+			return config_error(err, errlen, options[i].name, set[i],
+					    "above the arena size of %s (UPAGE_ARENA_SIZE)", arena);
+		}
+	}
+	return 0;
+}
+
+int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *),
+		char *err, size_t errlen)
+{
+	const char *set[NR_OPTIONS];
+	int ret;
+
+	if (err && errlen)
+		err[0] = '\0';
+	memset(cfg, 0, sizeof(*cfg));
+
+	/* The defaults first, through the same parser as the user's values. */
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		if (options[i].def) {
+			ret = load_option(cfg, &options[i], options[i].def, err, errlen);
+			if (ret)
+				return ret;	/* a bad row in the table */
+		}
+	}
+
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		const struct config_option *opt = &options[i];
+
+		set[i] = getenv_fn ? getenv_fn(opt->name) : NULL;
+		if (!set[i])
+			continue;
+		if (!set[i][0])
+			return config_error(err, errlen, opt->name, set[i],
+					    "empty (unset it for the default)");
+		ret = load_option(cfg, opt, set[i], err, errlen);
+		if (ret)
+			return ret;
+	}
+
+	return check_max_rss(cfg, set, err, errlen);
+}

@@ -1,0 +1,267 @@
+/*
+ * stats.c - the counters, where another process can read them.
+ *
+ * struct upage_stats (include/upage.h) lives in a shared mapping of a memfd
+ * named "upage-stats": `upage stat PID` finds it through /proc/PID/fd, and
+ * it goes away with the process.  Writers use relaxed atomics (count_event,
+ * stats_resident_add): no lock, safe on the fault path and in a signal
+ * handler.  Nothing here calls malloc or the interposed mmap.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <upage.h>
+
+#include "stats.h"
+#include "sys.h"
+
+#define STATS_MEMFD_NAME	"upage-stats"
+#define STATS_PAGE_BYTES	((uint64_t)4096)	/* the pager's page: PAGE_SIZE */
+#define STATS_FD_MIN		100		/* keep clear of the program's low fds */
+
+/*
+ * The counters, NULL until stats_init.  The pointer is set once at start-up
+ * (again in a forked child); the fields are updated with relaxed atomics.
+ */
+struct upage_stats *upage_stats;
+
+/* How upage_stats is mapped, for stats_init to undo it in a forked child. */
+static int stats_fd = -1;		/* the memfd, or -1 */
+static size_t stats_map_len;		/* 0: upage_stats is stats_static */
+static struct upage_stats stats_static;	/* when no memory can be mapped */
+
+static size_t stats_len(void)
+{
+	return (sizeof(struct upage_stats) + STATS_PAGE_BYTES - 1) & ~(STATS_PAGE_BYTES - 1);
+}
+
+/* A shared mapping of a new memfd, its descriptor in *fdp; or NULL. */
+static struct upage_stats *stats_map_memfd(size_t len, int *fdp)
+{
+	void *p;
+	int fd, high;
+
+	fd = memfd_create(STATS_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return NULL;
+	/* A descriptor above the low numbers a program may dup2 over. */
+	high = fcntl(fd, F_DUPFD_CLOEXEC, STATS_FD_MIN);
+	if (high >= 0) {
+		close(fd);
+		fd = high;
+	}
+	if (ftruncate(fd, len) < 0)
+		goto fail;
+	/* Nobody may shrink it under us: that would turn counting into SIGBUS. */
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	*fdp = fd;
+	return p;
+fail:
+	close(fd);
+	return NULL;
+}
+
+/*
+ * Called once at start-up, and again in a forked child, which must not go
+ * on counting into its parent's shared mapping: the child gets its own
+ * memfd, starting from the counters it inherited.
+ */
+int stats_init(const char *engine, unsigned long long max_rss, unsigned long long arena_bytes)
+{
+	struct upage_stats *st, *old = upage_stats;
+	size_t len = stats_len(), old_len = stats_map_len;
+	int fd = -1, old_fd = stats_fd, ret = 0;
+
+	st = stats_map_memfd(len, &fd);
+	if (!st) {
+		st = sys_alloc_pages(len);
+		if (!st) {
+			/* Still count, privately, so count_event never sees NULL. */
+			st = old && !old_len ? old : &stats_static;
+			len = 0;
+			ret = -ENOMEM;
+		}
+	}
+	if (old && old != st)
+		*st = *old;
+	else if (!old)
+		memset(st, 0, sizeof(*st));
+
+	st->magic = UPAGE_STATS_MAGIC;
+	st->version = UPAGE_STATS_VERSION;
+	st->pid = getpid();
+	memset(st->engine, 0, sizeof(st->engine));
+	if (engine)
+		strncpy(st->engine, engine, sizeof(st->engine) - 1);
+	st->max_rss_bytes = max_rss;
+	st->arena_bytes = arena_bytes;
+
+	__atomic_store_n(&upage_stats, st, __ATOMIC_RELEASE);
+	stats_fd = fd;
+	stats_map_len = len;
+	if (old && old != st && old_len)
+		sys_munmap(old, old_len);
+	if (old_fd >= 0 && old_fd != fd)
+		close(old_fd);
+	return ret;
+}
+
+void stats_resident_add(long delta)
+{
+	struct upage_stats *st = upage_stats;
+	uint64_t now, peak;
+
+	if (!st)
+		return;
+	now = __atomic_add_fetch(&st->resident_pages, (uint64_t)delta, __ATOMIC_RELAXED);
+	peak = __atomic_load_n(&st->peak_resident_pages, __ATOMIC_RELAXED);
+	/* A failed exchange reloads peak: retry only while now is still above it. */
+	while (now > peak && !__atomic_compare_exchange_n(&st->peak_resident_pages, &peak, now,
+							  true, __ATOMIC_RELAXED,
+							  __ATOMIC_RELAXED))
+		;
+}
+
+static bool json_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+#define LOAD(field) __atomic_load_n(&st->field, __ATOMIC_RELAXED)
+
+int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
+{
+	char engine[sizeof(st->engine) + 1];
+	size_t i;
+
+	/* The engine name may come from another process: print only [a-z0-9_-]. */
+	for (i = 0; i < sizeof(st->engine) && st->engine[i]; i++)
+		engine[i] = json_name_char(st->engine[i]) ? st->engine[i] : '?';
+	engine[i] = '\0';
+
+	return snprintf(buf, len,
+			"{\"pid\": %" PRId32 ", \"engine\": \"%s\", "
+			"\"max_rss_bytes\": %" PRIu64 ", \"arena_bytes\": %" PRIu64 ", "
+			"\"peak_resident_bytes\": %" PRIu64 ", \"resident_bytes\": %" PRIu64 ", "
+			"\"faults\": {\"no_page\": %" PRIu64 ", \"swap_page\": %" PRIu64
+			", \"wp_page\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"bad\": %" PRIu64
+			"}, "
+			"\"swap_ins\": %" PRIu64 ", \"swap_outs\": %" PRIu64
+			", \"swap_out_clusters\": %" PRIu64 ", "
+			"\"pages_deactivated\": %" PRIu64 ", \"pages_activated\": %" PRIu64
+			", \"pages_reclaimed\": %" PRIu64 ", "
+			"\"direct_reclaims\": %" PRIu64 ", \"kswapd_wakeups\": %" PRIu64
+			", \"pages_dropped\": %" PRIu64 ", \"io_errors\": %" PRIu64 "}",
+			st->pid, engine, LOAD(max_rss_bytes), LOAD(arena_bytes),
+			LOAD(peak_resident_pages) * STATS_PAGE_BYTES,
+			LOAD(resident_pages) * STATS_PAGE_BYTES, LOAD(faults_no_page),
+			LOAD(faults_swap_page), LOAD(faults_wp_page), LOAD(faults_minor),
+			LOAD(faults_bad), LOAD(swap_ins), LOAD(swap_outs), LOAD(swap_out_clusters),
+			LOAD(pages_deactivated), LOAD(pages_activated), LOAD(pages_reclaimed),
+			LOAD(direct_reclaims), LOAD(kswapd_wakeups), LOAD(pages_dropped),
+			LOAD(io_errors));
+}
+
+/* Read the counters behind /proc/PID/fd/@nr if it is upage's memfd. */
+static int stats_read_fd(int pid, int nr, struct upage_stats *st)
+{
+	static const char target[] = "/memfd:" STATS_MEMFD_NAME;
+	char path[64], link[128];
+	struct upage_stats tmp;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, nr);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -ENOENT;
+	link[n] = '\0';
+	/* "/memfd:upage-stats (deleted)", not "/memfd:upage-statsfoo" */
+	if (strncmp(link, target, sizeof(target) - 1) != 0 ||
+	    (link[sizeof(target) - 1] != '\0' && link[sizeof(target) - 1] != ' '))
+		return -ENOENT;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EACCES || errno == EPERM ? -EACCES : -ENOENT;
+	n = pread(fd, &tmp, sizeof(tmp), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(tmp) || tmp.magic != UPAGE_STATS_MAGIC)
+		return -ENOENT;
+	if (tmp.version != UPAGE_STATS_VERSION)
+		return -EPROTO;
+	*st = tmp;
+	return 0;
+}
+
+/*
+ * The directory is read with getdents64 into a buffer on the stack: this
+ * file is linked into the preload library, where opendir's malloc would be
+ * the program's allocator.
+ */
+int stats_read_pid(int pid, struct upage_stats *st)
+{
+	char path[64], buf[4096];
+	int dfd, ret, best = -ENOENT;
+	ssize_t n;
+
+	if (pid <= 0)
+		return -ESRCH;
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	if (access(path, F_OK) < 0)
+		return -ESRCH;
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return -ESRCH;	/* it exited meanwhile */
+		return errno == EACCES || errno == EPERM ? -EACCES : -errno;
+	}
+	while ((n = getdents64(dfd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			char *end;
+			long nr;
+
+			off += d->d_reclen;
+			nr = strtol(d->d_name, &end, 10);
+			if (d->d_name[0] < '0' || d->d_name[0] > '9' || *end || nr > INT_MAX)
+				continue;
+			ret = stats_read_fd(pid, (int)nr, st);
+			if (ret == 0) {
+				close(dfd);
+				return 0;
+			}
+			if (ret != -ENOENT)
+				best = ret;	/* say why, if no other fd will do */
+		}
+	}
+	close(dfd);
+	return best;
+}
+
+__attribute__((visibility("default"))) int upage_stats_read(struct upage_stats *st)
+{
+	struct upage_stats *cur = __atomic_load_n(&upage_stats, __ATOMIC_ACQUIRE);
+
+	if (!cur) {
+		errno = ENOSYS;
+		return -1;
+	}
+	*st = *cur;
+	return 0;
+}
