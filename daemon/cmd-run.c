@@ -7,7 +7,7 @@
  * exit status 2 and one line naming the flag.  Then libupage.so goes in
  * front of LD_PRELOAD and the program replaces this process.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/config.h"
+#include "config.h"
 #include "cmd.h"
 
 #ifndef BUILDDIR

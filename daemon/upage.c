@@ -5,7 +5,7 @@
  * file knows nothing about what the commands do.  A usage error is a
  * message on stderr and exit status 2.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <string.h>

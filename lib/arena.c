@@ -23,7 +23,7 @@
  * arena_init and are read without it.  Lock order: arena->lock, then the
  * node cache's own lock (kmem_cache_alloc/free are called under it).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "arena.h"
 

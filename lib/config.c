@@ -7,6 +7,8 @@
  * calls config_load from its constructor, before the allocator is ready,
  * so nothing here allocates: messages go into the caller's buffer.
  */
+#include "autoconfig.h"
+
 #include "config.h"
 
 #include <errno.h>

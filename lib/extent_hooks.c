@@ -13,7 +13,7 @@
  * Commit and decommit are left out (NULL): jemalloc then never asks for
  * them, and a purge is how it gives pages back.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <jemalloc/jemalloc.h>

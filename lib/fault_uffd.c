@@ -19,7 +19,7 @@
  * Locking: the primitives are called under page_table_lock; the uffd
  * descriptor is set once at init.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
  * outside: the threads serving faults must never fault on their own
  * stacks.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <stdint.h>

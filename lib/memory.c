@@ -19,7 +19,7 @@
  * the page PG_locked and in the swap cache so that anyone else who wants
  * it waits on page_wait.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "memory.h"
 

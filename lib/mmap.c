@@ -13,7 +13,7 @@
  * inside it for the pages.  Neither is held while program memory is
  * touched (mremap's copy), since that may fault.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <string.h>

@@ -13,7 +13,7 @@
  * Locking: mm->page_table_lock protects the zone (lists, counters) and the
  * pages' list, lru, age and flags; the caller holds it, nothing here locks.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "page_alloc.h"
 

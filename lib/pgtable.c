@@ -17,7 +17,7 @@
  * nothing in this file locks.  base, size and nr_pgd never change after
  * pgtable_init; pgd[] entries and nr_tables change under the lock.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "pgtable.h"
 

@@ -1,7 +1,7 @@
 /*
  * report.c - UPAGE_REPORT: the counters as JSON, written at exit.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
  * Any failure before `active` turns true leaves the program running
  * exactly as without upage, after one message saying why.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "runtime.h"
 

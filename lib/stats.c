@@ -7,7 +7,7 @@
  * stats_resident_add): no lock, safe on the fault path and in a signal
  * handler.  Nothing here calls malloc or the interposed mmap.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -13,7 +13,7 @@
  * the pages' PG_swapcache, PG_locked, swap and next_hash fields.  The page
  * lock sleeps on the caller's condition variable with that mutex.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "swap_state.h"
 

@@ -31,7 +31,7 @@
  * at exit and between tests.  swap_lock nests inside page_table_lock
  * (mm.h) and takes no other lock.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "swapfile.h"
 

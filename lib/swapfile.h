@@ -49,7 +49,7 @@ struct swap_info_struct {
 	unsigned long max_limit;	/* slots it may grow to */
 	unsigned long inuse_pages;	/* slots with a count > 0 (slot 0 excluded) */
 	unsigned long lowest_bit;	/* no free slot below this */
-	unsigned long highest_bit;	/* no used slot above this */
+	unsigned long highest_bit;	/* no free slot above this */
 	unsigned long cluster_next;	/* next slot of the current cluster */
 	unsigned long cluster_nr;	/* slots left in the current cluster */
 };

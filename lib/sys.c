@@ -2,7 +2,7 @@
  * sys.c - raw system calls, a small object cache and a message writer
  * that never call back into the library (see sys.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "sys.h"
 

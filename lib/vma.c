@@ -18,7 +18,7 @@
  * mmap_cache, map_count and every region's fields; nothing here takes it.
  * Regions come from vm_area_cachep, whose own lock is a leaf.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "vma.h"
 

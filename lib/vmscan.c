@@ -17,7 +17,7 @@
  * Locking: everything here runs under mm->page_table_lock, dropped only
  * around writes, with the pages PG_locked.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include "vmscan.h"
 
@@ -231,20 +231,21 @@ int page_launder(unsigned int nr)
 	return written;
 }
 
-/* Free one clean inactive page's frame: its data is safe on swap. */
-static struct page *reclaim_page(void)
+/* Free one clean inactive page's frame, without I/O: its data is safe on
+ * swap and its PTE already holds the swap entry.  Returns whether one was
+ * freed. */
+static bool reclaim_page(void)
 {
-	struct zone *z = zone();
 	struct page *page;
 
-	list_for_each_entry(page, &z->inactive_clean_list, list) {
+	list_for_each_entry(page, &zone()->inactive_clean_list, list) {
 		if (PageLocked(page))
 			continue;
 		free_frame(page);
 		count_event(pages_reclaimed, 1);
-		return rmqueue(z);
+		return true;
 	}
-	return NULL;
+	return false;
 }
 
 static unsigned long inactive_target(void)
@@ -281,8 +282,10 @@ struct page *__alloc_pages(void)
 
 	for (;;) {
 		page = rmqueue(z);
-		if (!page && (page = reclaim_page()))
+		if (!page && reclaim_page()) {
 			count_event(direct_reclaims, 1);
+			page = rmqueue(z);
+		}
 		if (page) {
 			stats_resident_add(1);
 			if (z->nr_free_pages < z->pages_low)
@@ -332,13 +335,8 @@ static void kswapd_balance(void)
 	struct zone *z = zone();
 
 	while (!zone_balanced()) {
-		struct page *page;
-
-		if (z->nr_free_pages < z->pages_low && (page = reclaim_page())) {
-			__free_page(z, page);
-			stats_resident_add(-1);
+		if (z->nr_free_pages < z->pages_low && reclaim_page())
 			continue;
-		}
 		if (!try_to_free_pages())
 			break;
 	}

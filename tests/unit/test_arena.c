@@ -5,7 +5,7 @@
  *
  * Most tests use a 4 MiB arena (1024 pages), small enough to fill.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  * environment: each test sets the variables it needs in a table that
  * config_load reads through fake_getenv.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../lib/config.h"
+#include "config.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)

@@ -3,7 +3,7 @@
  * watermarks, rmqueue / __free_page, every list move keeping the counters
  * equal to the lists, activate / deactivate, and page aging.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

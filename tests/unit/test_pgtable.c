@@ -6,7 +6,7 @@
  * The table mirrors addresses only; nothing here touches the memory it
  * describes, so the bases are plain numbers.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * Criterion runs each test in a process of its own, so each starts with
  * upage_stats NULL.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -6,7 +6,7 @@
  * The pages are plain descriptors on the stack or in a static array: the
  * swap cache never touches page data or the lists.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

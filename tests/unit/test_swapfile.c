@@ -6,7 +6,7 @@
  * Every test gets a fresh temporary directory under /tmp (removed by the
  * fixture) and leaves no area behind (swapoff_all).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>

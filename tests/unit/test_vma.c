@@ -6,7 +6,7 @@
  * Regions describe addresses only; the arena and page table of the mm are
  * not set up, and addresses are plain numbers.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

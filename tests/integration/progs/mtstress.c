@@ -11,7 +11,6 @@
  *
  * usage: mtstress SIZE_MIB THREADS OPS_PER_THREAD
  */
-#define _GNU_SOURCE
 #include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>

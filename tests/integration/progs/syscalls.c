@@ -7,7 +7,6 @@
  *
  * usage: syscalls DIR SIZE_MIB
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
