@@ -58,7 +58,8 @@ static void *extent_alloc(extent_hooks_t *hooks, void *new_addr, size_t size, si
 		alignment = PAGE_SIZE;
 	if (new_addr && !in_arena(new_addr))
 		return NULL;	/* jemalloc asks to extend in place: no */
-	p = upage_map_anon((uintptr_t)new_addr, size, alignment, PROT_READ | PROT_WRITE);
+	/* With new_addr jemalloc asks to grow in place: only if it is free. */
+	p = upage_map_anon((uintptr_t)new_addr, size, alignment, PROT_READ | PROT_WRITE, false);
 	if (!p && !new_addr)
 		p = (uintptr_t)map_outside(size, alignment);
 	if (!p)

@@ -63,13 +63,11 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 			return fail(EINVAL);
 		return sys_mmap(addr, len, prot, flags, fd, off);
 	}
-	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_containing(&upage.mm, (uintptr_t)addr))
-		return fail(EEXIST);
-	p = upage_map_anon(fixed ? (uintptr_t)addr : 0, len, 0, prot);
+	p = upage_map_anon(fixed ? (uintptr_t)addr : 0, len, 0, prot, flags & MAP_FIXED);
 	if (p)
 		return (void *)p;
 	if (fixed)
-		return fail(ENOMEM);
+		return fail(flags & MAP_FIXED ? ENOMEM : EEXIST);
 	/* The arena is full: served outside, as before upage. */
 	return sys_mmap(addr, len, prot, flags, fd, off);
 }

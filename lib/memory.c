@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "stats.h"
 #include "swap_state.h"
@@ -45,6 +46,14 @@ static char *bounce_page(void)
 	if (!bounce_buf)
 		bounce_buf = sys_alloc_pages(PAGE_SIZE);
 	return bounce_buf;
+}
+
+/* Does the kernel map a page at @addr?  (mincore never faults.) */
+static bool page_resident(uintptr_t addr)
+{
+	unsigned char vec = 0;
+
+	return mincore((void *)addr, PAGE_SIZE, &vec) == 0 && (vec & 1);
 }
 
 static unsigned int pte_prot(bool dirty)
@@ -217,7 +226,11 @@ static int handle_pte_fault(struct vm_area_struct *vma, uintptr_t addr, unsigned
 	if (pte_present(pte)) {
 		if ((flags & FAULT_FLAG_WP) && !pte_write(pte))
 			return do_wp_page(addr, pte);
-		/* Served already (two threads faulted on one page). */
+		/* Served already (two threads faulted on one page), unless the
+		 * kernel lost a page we mapped: a bug, never to be papered over
+		 * with a zero page. */
+		if (!(flags & FAULT_FLAG_WP) && !page_resident(addr))
+			return -EUCLEAN;
 		upage.engine->wake(addr);
 		return 0;
 	}

@@ -13,7 +13,8 @@
  * Serve a fault at @address (FAULT_FLAG_* in fault.h).  Returns 0 when the
  * page is mapped and the faulting thread woken; -EFAULT when no region
  * covers the address (the program's own SIGSEGV); -EIO when the page could
- * not be read from swap; -ENOMEM when no frame could be freed (swap full).
+ * not be read from swap; -ENOMEM when no frame could be freed (swap full);
+ * -EUCLEAN when the kernel lost a page upage had mapped (a bug).
  * On a negative return the thread has not been woken: the engine must
  * tell the program (a signal).
  */

@@ -80,7 +80,7 @@ static bool range_ok(uintptr_t start, size_t len)
 	       arena_contains_range(&upage.mm.arena, start, PAGE_ALIGN(len));
 }
 
-uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot)
+uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bool replace)
 {
 	struct mm_struct *mm = &upage.mm;
 	uintptr_t start = fixed;
@@ -89,7 +89,8 @@ uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot)
 	len = PAGE_ALIGN(len);
 	pthread_mutex_lock(&mm->mmap_lock);
 	if (fixed) {
-		unmap_locked(fixed, fixed + len, true);
+		if (replace)
+			unmap_locked(fixed, fixed + len, true);
 		ret = arena_alloc_fixed(&mm->arena, fixed, len);
 	} else {
 		ret = arena_alloc(&mm->arena, len, align, &start);
@@ -240,7 +241,7 @@ void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uin
 	}
 	/* Move: a new mapping, the data copied (faulting it in as needed,
 	 * with no lock held), the old one unmapped. */
-	new = upage_map_anon(0, new_len, 0, prot | PROT_READ | PROT_WRITE);
+	new = upage_map_anon(0, new_len, 0, prot | PROT_READ | PROT_WRITE, false);
 	if (!new) {
 		errno = ENOMEM;
 		return MAP_FAILED;

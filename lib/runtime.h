@@ -39,10 +39,10 @@ extern struct upage_state upage;
  * addresses; errors are negative errno values. */
 
 /* Map an anonymous region of @len bytes, at @fixed when it is not 0 (what
- * was there is unmapped first), else anywhere aligned to @align (0: a
- * page).  Returns the address, or 0 when it does not fit: the caller then
- * maps outside the arena. */
-uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot);
+ * was there is unmapped first when @replace, else the call fails), else
+ * anywhere aligned to @align (0: a page).  Returns the address, or 0 when
+ * it does not fit: the caller then maps outside the arena. */
+uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bool replace);
 /* munmap: pages, swap slots, regions and address range go. */
 int upage_unmap(uintptr_t start, size_t len);
 /* Forget [start, start+len) without giving the addresses back (a foreign
