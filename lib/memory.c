@@ -67,7 +67,6 @@ static void page_mapped(struct page *page, uintptr_t addr, bool dirty)
 	page->vaddr = addr;
 	SetPageFlag(page, PG_mapped);
 	SetPageFlag(page, PG_uptodate);
-	SetPageReferenced(page);
 	if (dirty) {
 		SetPageDirty(page);
 		ClearPageFlag(page, PG_wp);
@@ -121,8 +120,11 @@ static int do_no_page(struct vm_area_struct *vma, uintptr_t addr, unsigned int f
 	if (ret)
 		goto fail;
 	page_mapped(page, addr, write);
-	page->age = PAGE_AGE_START;
-	add_page_to_active_list(&upage.zone, page);
+	/* A first touch says nothing of reuse: the page starts on probation,
+	 * next in line for refill_inactive_scan, so a stream of new pages
+	 * passes through without aging the pages that are reused. */
+	page->age = 0;
+	add_page_to_active_list_tail(&upage.zone, page);
 	count_event(faults_no_page, 1);
 	return 0;
 fail:
@@ -146,6 +148,9 @@ static int swap_cache_hit(struct page *page, uintptr_t addr, bool write)
 	if (ret)
 		return ret;
 	page_mapped(page, addr, dirty);
+	/* Touched while on an inactive list: the reference 2.4 read from the
+	 * accessed bit. */
+	SetPageReferenced(page);
 	activate_page(&upage.zone, page);
 	count_event(faults_minor, 1);
 	count_event(pages_activated, 1);
@@ -184,8 +189,15 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 		return ret;
 	}
 	page_mapped(page, addr, write);
-	page->age = PAGE_AGE_START;
-	add_page_to_active_list(&upage.zone, page);
+	if (workingset_refault(entry)) {
+		/* Evicted too soon: it is reused, so it comes back active. */
+		SetPageReferenced(page);
+		page->age = PAGE_AGE_START;
+		add_page_to_active_list(&upage.zone, page);
+	} else {
+		page->age = 0;
+		add_page_to_active_list_tail(&upage.zone, page);
+	}
 	unlock_page(page, &mm->page_wait);
 	count_event(swap_ins, 1);
 	return 0;

@@ -149,6 +149,13 @@ void add_page_to_active_list(struct zone *z, struct page *page)
 	add_to_lru(z, page, LRU_ACTIVE);
 }
 
+void add_page_to_active_list_tail(struct zone *z, struct page *page)
+{
+	add_to_lru(z, page, LRU_ACTIVE);
+	list_del(&page->list);
+	list_add_tail(&page->list, &z->active_list);
+}
+
 void add_page_to_inactive_dirty_list(struct zone *z, struct page *page)
 {
 	add_to_lru(z, page, LRU_INACTIVE_DIRTY);

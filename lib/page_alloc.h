@@ -124,6 +124,8 @@ void __free_page(struct zone *z, struct page *page);
 
 /* Move @page (on any list or none) to the named list. */
 void add_page_to_active_list(struct zone *z, struct page *page);
+/* On probation: at the tail, the next page refill_inactive_scan looks at. */
+void add_page_to_active_list_tail(struct zone *z, struct page *page);
 void add_page_to_inactive_dirty_list(struct zone *z, struct page *page);
 void add_page_to_inactive_clean_list(struct zone *z, struct page *page);
 /* Take @page off whatever list it is on. */

@@ -5,6 +5,8 @@
 #ifndef UPAGE_VMSCAN_H
 #define UPAGE_VMSCAN_H
 
+#include <stdbool.h>
+
 #include "page_alloc.h"
 
 /* Pages moved or written per step, as 2.4's SWAP_CLUSTER_MAX. */
@@ -24,6 +26,10 @@ int refill_inactive_scan(unsigned int nr);
 /* Write up to @nr inactive dirty pages to swap, in clusters.  May drop
  * page_table_lock.  Returns how many were written. */
 int page_launder(unsigned int nr);
+
+/* Was the page of @entry evicted so recently that it belongs to the
+ * working set (refault distance within the active list)? */
+bool workingset_refault(swp_entry_t entry);
 
 int kswapd_start(void);
 /* Wake kswapd: free frames fell below pages_low.  Lock held. */

@@ -1,0 +1,8 @@
+#!/bin/sh
+# munmap, mprotect, madvise, MAP_FIXED and mremap on arena mappings whose
+# pages are paged out behave as the kernel's.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+upage_run "$WORK/r.json" --max-rss 8M -- "$PROGS/mapping" 64 || fail "mapping semantics broken"
+expect_capped "$WORK/r.json"
+expect "$WORK/r.json" "r['swap_ins'] > 1000" "the mappings were paged out and in"
