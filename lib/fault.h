@@ -51,6 +51,11 @@ struct fault_engine {
 	void (*wake)(uintptr_t addr);
 	/* Empty a frame slot (its page is no longer needed). */
 	int (*free_slot)(void *slot);
+	/* Optional, in a forked child (fork.c): start serving faults again
+	 * (the kernel dropped what served the parent's), then once for each
+	 * region with its range. */
+	int (*fork_child)(void *pool, size_t pool_len);
+	int (*fork_child_range)(uintptr_t start, size_t len);
 };
 
 extern const struct fault_engine uffd_engine;

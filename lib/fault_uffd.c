@@ -155,9 +155,34 @@ static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
 	return ret;
 }
 
+/*
+ * UFFDIO_MOVE refuses a page that is not the process's alone (shared with
+ * a child since fork: -EBUSY) and a region that is not read-write
+ * (-EINVAL).  Those are copied instead: write-protected first, so that no
+ * write lands between the copy and the drop (a writer faults and waits for
+ * page_table_lock), then copied into the slot by the kernel, then dropped.
+ */
+static int unmap_page_by_copy(uintptr_t addr, void *slot)
+{
+	int ret = uffd_writeprotect(addr, true);
+
+	if (ret)
+		return ret;
+	ret = uffd_install_copy((uintptr_t)slot, (const void *)addr, false);
+	if (ret) {
+		uffd_writeprotect(addr, false);
+		return ret;
+	}
+	return uffd_zap_range(addr, PAGE_SIZE);
+}
+
 static int uffd_unmap_page(uintptr_t addr, void *slot)
 {
-	return uffd_move((uintptr_t)slot, addr, 0);
+	int ret = uffd_move((uintptr_t)slot, addr, 0);
+
+	if (ret == -EBUSY || ret == -EINVAL)
+		ret = unmap_page_by_copy(addr, slot);
+	return ret;
 }
 
 static int uffd_unprotect(uintptr_t addr)
@@ -257,6 +282,20 @@ fail:
 	return ret;
 }
 
+/* The inherited descriptor is the parent's: reading it would steal the
+ * parent's faults.  The child gets one of its own. */
+static int uffd_fork_child(void *pool, size_t pool_len)
+{
+	close(uffd);
+	uffd = -1;
+	return uffd_init(pool, pool_len);
+}
+
+static int uffd_fork_child_range(uintptr_t start, size_t len)
+{
+	return uffd_register(start, len, UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP);
+}
+
 const struct fault_engine uffd_engine = {
 	.name = "uffd",
 	.init = uffd_init,
@@ -269,4 +308,6 @@ const struct fault_engine uffd_engine = {
 	.unprotect = uffd_unprotect,
 	.wake = uffd_wake,
 	.free_slot = uffd_free_slot,
+	.fork_child = uffd_fork_child,
+	.fork_child_range = uffd_fork_child_range,
 };

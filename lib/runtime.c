@@ -26,6 +26,7 @@
 struct upage_state upage;
 
 int extent_hooks_install(void);
+int fork_handlers_install(void);
 
 static const char *env(const char *name)
 {
@@ -145,6 +146,12 @@ __attribute__((constructor)) static void upage_init(void)
 {
 	int ret;
 
+	/* First, so that our fork child handler runs before jemalloc's. */
+	ret = fork_handlers_install();
+	if (ret) {
+		upage_msg("cannot install fork handlers: %s", strerrordesc_np(-ret));
+		return;
+	}
 	if (upage_setup())
 		return;
 	__atomic_store_n(&upage.active, true, __ATOMIC_RELEASE);

@@ -678,6 +678,14 @@ unsigned long nr_free_swap_pages(void)
 	return nr;
 }
 
+void swap_freeze_all(void)
+{
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = 0; pos < nr_swap_list; pos++)
+		swap_areas[swap_list[pos]].si.flags &= ~SWP_WRITEOK;
+	pthread_mutex_unlock(&swap_lock);
+}
+
 /* ---- page I/O ------------------------------------------------------- */
 
 /* Check that @nr slots from @entry exist and find the area's file. */

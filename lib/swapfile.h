@@ -64,6 +64,12 @@ struct swap_info_struct {
  * when MAX_SWAPFILES areas are in use, or the error of open/ioctl.
  */
 int swapon(const char *path, int prio, unsigned long long max_bytes);
+/*
+ * No more slots from the areas there are now: they stay readable.  A
+ * forked child does this to its parent's areas, which it shares (and must
+ * not write) before it adds one of its own.
+ */
+void swap_freeze_all(void);
 /* Remove every area and close its file (at exit and between tests). */
 void swapoff_all(void);
 

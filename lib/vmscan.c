@@ -198,20 +198,31 @@ static void swap_io_error(swp_entry_t entry, int err)
 }
 
 /*
- * A write failed: the slot is bad, so give the page a new one and leave it
- * dirty for the next pass.  Lock held, page locked and unmapped.
+ * Give an unmapped page a new slot: its own failed (@bad), or belongs to an
+ * area this process may not write (a forked child's view of its parent's
+ * areas).  Lock held, page locked.  Returns 0 or -ENOSPC.
  */
-static void relocate_page(struct page *page)
+static int relocate_page(struct page *page, bool bad)
 {
 	swp_entry_t old = page->swap, entry;
+	int ret = get_swap_page(&entry);
 
-	if (get_swap_page(&entry))
-		return;		/* stays on its bad slot; retried later */
+	if (ret)
+		return ret;	/* stays where it is; retried later */
 	delete_from_swap_cache(page);
-	swap_mark_bad(old);
+	if (bad)
+		swap_mark_bad(old);
 	swap_free(old);
 	add_to_swap_cache(page, entry);
 	set_pte(&upage.mm.pgd, page->vaddr, swp_entry_to_pte(entry));
+	return 0;
+}
+
+static bool slot_writable(swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info(swp_type(entry));
+
+	return si && (si->flags & SWP_WRITEOK);
 }
 
 /* Write @n locked pages, sorted by slot, in runs of consecutive slots. */
@@ -252,8 +263,13 @@ int page_launder(unsigned int nr)
 	for (page = list_last_entry(&z->inactive_dirty_list, struct page, list);
 	     &page->list != &z->inactive_dirty_list && n < (int)nr; page = next) {
 		next = list_entry(page->list.prev, struct page, list);
-		if (TryLockPage(page))
-			pages[n++] = page;
+		if (!TryLockPage(page))
+			continue;
+		if (!slot_writable(page->swap) && relocate_page(page, false)) {
+			unlock_page(page, &mm->page_wait);
+			continue;
+		}
+		pages[n++] = page;
 	}
 	if (n == 0)
 		return 0;
@@ -267,7 +283,7 @@ int page_launder(unsigned int nr)
 		page = pages[i];
 		if (result[i]) {
 			swap_io_error(page->swap, result[i]);
-			relocate_page(page);
+			relocate_page(page, true);
 		} else if (page->lru == LRU_INACTIVE_DIRTY) {
 			ClearPageDirty(page);
 			add_page_to_inactive_clean_list(z, page);

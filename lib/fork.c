@@ -1,0 +1,165 @@
+/*
+ * fork.c - fork without exec: the child gets a pager of its own.
+ *
+ * After fork the child has a copy of everything upage keeps (page table,
+ * frames, swap cache, frame pool: all private memory) but none of its
+ * threads, and the kernel has dropped the child's userfaultfd
+ * registrations: left alone, its paged-out pages would read as zeros.  So:
+ *
+ *  prepare  (parent)  take mmap_lock and page_table_lock in rank order,
+ *           wait until no page is under I/O, and take one more reference
+ *           on every swap slot the parent uses: the child may read any of
+ *           them, and the parent must never hand them out again.  (Those
+ *           references are the child's and are never dropped: the slots
+ *           are leaked until the parent exits, the price of not tracking
+ *           the child's lifetime.)
+ *  parent   release the locks.
+ *  child    release the locks; freeze the inherited swap areas (shared
+ *           with the parent: readable, never written) and add a private
+ *           one; mark every mapped clean page dirty (the kernel dropped
+ *           the write-protection that told us of writes, and the child
+ *           must not later drop a page it changed); give the engine a new
+ *           registration and handler thread, and start a kswapd.
+ *
+ * Our child handler is registered before jemalloc's (the constructor runs
+ * before jemalloc's first use), so jemalloc's own child handler, which
+ * touches its metadata in the arena, runs once faults are served again.
+ *
+ * Pages shared copy-on-write by parent and child cannot be moved by
+ * UFFDIO_MOVE: the engine copies them instead (fault_uffd.c).
+ */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "memory.h"
+#include "runtime.h"
+#include "stats.h"
+#include "swap_state.h"
+#include "swapfile.h"
+#include "sys.h"
+#include "vmscan.h"
+
+static bool any_page_locked(void)
+{
+	struct zone *z = &upage.zone;
+
+	for (unsigned long i = 0; i < z->nr_frames; i++)
+		if (PageLocked(&z->mem_map[i]))
+			return true;
+	return false;
+}
+
+/* One more reference on the slot behind a PTE: the child's. */
+static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
+{
+	pte_t pte = *ptep;
+
+	if (!pte_present(pte)) {
+		swap_duplicate(pte_to_swp_entry(pte));
+	} else {
+		struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
+
+		if (PageSwapCache(page))
+			swap_duplicate(page->swap);
+	}
+	return 0;
+}
+
+static void upage_fork_prepare(void)
+{
+	struct mm_struct *mm = &upage.mm;
+
+	if (!upage.active)
+		return;
+	pthread_mutex_lock(&mm->mmap_lock);
+	pthread_mutex_lock(&mm->page_table_lock);
+	while (any_page_locked())
+		pthread_cond_wait(&mm->page_wait, &mm->page_table_lock);
+	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, pin_slot, NULL);
+}
+
+static void upage_fork_parent(void)
+{
+	struct mm_struct *mm = &upage.mm;
+
+	if (!upage.active)
+		return;
+	pthread_mutex_unlock(&mm->page_table_lock);
+	pthread_mutex_unlock(&mm->mmap_lock);
+}
+
+/* The child's write-protection is gone: treat every mapped page as dirty. */
+static int dirty_mapped(pte_t *ptep, uintptr_t addr, void *arg)
+{
+	pte_t pte = *ptep;
+
+	if (pte_present(pte) && !pte_dirty(pte)) {
+		struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
+
+		SetPageDirty(page);
+		ClearPageFlag(page, PG_wp);
+		*ptep = pte_mkdirty(pte_mkwrite(pte));
+	}
+	return 0;
+}
+
+static int register_region(struct vm_area_struct *vma, void *arg)
+{
+	return upage.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
+}
+
+static int fork_child(void)
+{
+	struct mm_struct *mm = &upage.mm;
+	struct zone *z = &upage.zone;
+	int ret;
+
+	pthread_cond_init(&mm->page_wait, NULL);
+	stats_init(upage.engine->name, upage.cfg.max_rss, mm->arena.size);
+	swap_freeze_all();
+	ret = swapon(upage.swap_path, 1, 0);
+	if (ret < 0)
+		return ret;
+	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, dirty_mapped,
+			NULL);
+	/* Clean inactive pages keep their copy in the parent's area (pinned);
+	 * dirty ones get slots of the child's own when laundered. */
+	(void)z;
+	if (upage.engine->fork_child) {
+		ret = upage.engine->fork_child(z->pool, z->nr_frames << PAGE_SHIFT);
+		if (ret)
+			return ret;
+		ret = vma_for_each(mm, register_region, NULL);
+		if (ret)
+			return ret;
+	}
+	return kswapd_start();
+}
+
+static void upage_fork_child(void)
+{
+	struct mm_struct *mm = &upage.mm;
+	int ret;
+
+	if (!upage.active)
+		return;
+	ret = fork_child();
+	pthread_mutex_unlock(&mm->page_table_lock);
+	pthread_mutex_unlock(&mm->mmap_lock);
+	if (ret) {
+		/* Its memory cannot be served: better an honest death than
+		 * zeros where data was. */
+		upage_msg("forked child %d cannot page its memory: %s", (int)getpid(),
+			  strerrordesc_np(-ret));
+		_exit(127);
+	}
+}
+
+int fork_handlers_install(void)
+{
+	return -pthread_atfork(upage_fork_prepare, upage_fork_parent, upage_fork_child);
+}
