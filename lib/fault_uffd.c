@@ -204,7 +204,7 @@ static void fault_failed(const struct uffd_msg *msg, int err)
 	if (err == -ENOMEM)
 		upage_msg("out of swap space on %s: cannot free a frame for %#llx",
 			  upage.swap_path, (unsigned long long)msg->arg.pagefault.address);
-	else if (err != -EFAULT)
+	else if (err != -EFAULT && err != -EIO)	/* swap errors are named where seen */
 		upage_msg("cannot serve the fault at %#llx: %s",
 			  (unsigned long long)msg->arg.pagefault.address, strerrordesc_np(-err));
 	syscall(SYS_tgkill, getpid(), tid, sig);

@@ -179,11 +179,15 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 	pthread_mutex_unlock(&mm->page_table_lock);
 	ret = swap_readpage(entry, buf);
 	pthread_mutex_lock(&mm->page_table_lock);
-	if (ret == 0)
-		ret = upage.engine->install_copy(addr, buf, !write);
 	if (ret) {
-		if (ret != -EEXIST)
-			count_event(io_errors, 1);
+		/* Never a zero page in its place: the program is told. */
+		swap_report_error(entry, ret);
+		count_event(io_errors, 1);
+		ret = -EIO;
+	} else {
+		ret = upage.engine->install_copy(addr, buf, !write);
+	}
+	if (ret) {
 		unlock_page(page, &mm->page_wait);
 		free_frame(page);
 		return ret;

@@ -123,7 +123,9 @@ static int upage_setup(void)
 	ret = swapon(where, 0, 0);
 	if (ret < 0) {
 		upage_msg("cannot use swap area %s (UPAGE_SWAP): %s", where,
-			  strerrordesc_np(-ret));
+			  ret == -EEXIST ? "an existing file or symlink, never overwritten "
+					   "(name a directory, a device or a new path)"
+					 : strerrordesc_np(-ret));
 		return ret;
 	}
 	ret = choose_engine(cfg, pool, pool_len);

@@ -678,6 +678,18 @@ unsigned long nr_free_swap_pages(void)
 	return nr;
 }
 
+void swap_report_error(swp_entry_t entry, int err)
+{
+	static unsigned long long reported;	/* areas already named */
+	unsigned int type = swp_type(entry);
+	struct swap_info_struct *si = swap_info(type);
+
+	if (__atomic_fetch_or(&reported, 1ULL << type, __ATOMIC_RELAXED) & (1ULL << type))
+		return;
+	upage_msg("I/O error on swap area %s (slot %lu): %s", si ? si->path : "?",
+		  swp_offset(entry), strerrordesc_np(-err));
+}
+
 void swap_freeze_all(void)
 {
 	pthread_mutex_lock(&swap_lock);

@@ -95,6 +95,9 @@ void swap_mark_bad(swp_entry_t entry);
 /* Free slots that are allocatable now, over all areas (growth excluded). */
 unsigned long nr_free_swap_pages(void);
 
+/* Say, once per area, that I/O on @entry failed with @err, naming the area. */
+void swap_report_error(swp_entry_t entry, int err);
+
 /* Page I/O.  Return 0, -EIO on a short transfer, or the negative errno. */
 int swap_readpage(swp_entry_t entry, void *buf);
 int swap_writepage(swp_entry_t entry, const void *buf);

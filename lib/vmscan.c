@@ -183,20 +183,6 @@ static bool slots_follow(const struct page *a, const struct page *b)
 	       swp_offset(a->swap) + 1 == swp_offset(b->swap);
 }
 
-/* Report an I/O error on the swap area once per area. */
-static void swap_io_error(swp_entry_t entry, int err)
-{
-	static unsigned long long reported;
-	unsigned int type = swp_type(entry);
-	struct swap_info_struct *si = swap_info(type);
-
-	count_event(io_errors, 1);
-	if (reported & (1ULL << type))
-		return;
-	reported |= 1ULL << type;
-	upage_msg("swap I/O error on %s: %s", si ? si->path : "?", strerrordesc_np(-err));
-}
-
 /*
  * Give an unmapped page a new slot: its own failed (@bad), or belongs to an
  * area this process may not write (a forked child's view of its parent's
@@ -282,7 +268,8 @@ int page_launder(unsigned int nr)
 	for (int i = 0; i < n; i++) {
 		page = pages[i];
 		if (result[i]) {
-			swap_io_error(page->swap, result[i]);
+			swap_report_error(page->swap, result[i]);
+			count_event(io_errors, 1);
 			relocate_page(page, true);
 		} else if (page->lru == LRU_INACTIVE_DIRTY) {
 			ClearPageDirty(page);

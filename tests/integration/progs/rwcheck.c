@@ -4,10 +4,32 @@
  * word (printed).
  *
  * usage: rwcheck SIZE_MIB [PASSES]
+ *
+ * With RWCHECK_PAUSE=FILE in the environment it creates FILE.ready once
+ * everything is written, then waits for FILE to exist before reading (a
+ * test can break the swap area in between).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void pause_point(void)
+{
+	const char *file = getenv("RWCHECK_PAUSE");
+	char ready[4096];
+	FILE *f;
+
+	if (!file)
+		return;
+	snprintf(ready, sizeof(ready), "%s.ready", file);
+	f = fopen(ready, "w");
+	if (f)
+		fclose(f);
+	while (access(file, F_OK))
+		usleep(20000);
+}
 
 static uint64_t pattern(uint64_t i)
 {
@@ -29,6 +51,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		buf[i] = pattern(i);
+	pause_point();
 	for (int p = 0; p < passes; p++) {
 		for (size_t i = 0; i < n; i++) {
 			if (buf[i] != pattern(i)) {

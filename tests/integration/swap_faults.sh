@@ -1,0 +1,81 @@
+#!/bin/sh
+# The swap area's faults lose nothing silently: a block device works as an
+# area; a full area and an I/O error end the program with a message naming
+# the area (never a zero page in place of data); kill -9 leaves no swap
+# file; a planted symlink is refused.  Needs root (loop devices, mounts).
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip "needs root for loop devices and mounts"
+command -v losetup >/dev/null || skip "losetup missing (util-linux)"
+
+LOOP=
+cleanup() {
+	[ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null
+	mountpoint -q "$WORK/small" 2>/dev/null && umount "$WORK/small"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A block device as the swap area.
+truncate -s 128M "$WORK/disk.img"
+LOOP=$(losetup -f --show "$WORK/disk.img") || skip "no free loop device"
+upage_run "$WORK/dev.json" --max-rss 16M --swap "$LOOP" -- "$PROGS/rwcheck" 64 2 ||
+	fail "rwcheck on a block device swap area"
+expect "$WORK/dev.json" "r['swap_ins'] > 4096" "a block device served as the swap area"
+
+# An I/O error: the device's backing file is cut short between the write
+# and the read-back.  The program must die with a message, not read zeros.
+rm -f "$WORK/go" "$WORK/go.ready"
+set +e
+RWCHECK_PAUSE="$WORK/go" "$UPAGE" run --engine "$ENGINE" --max-rss 16M --swap "$LOOP" -- \
+	"$PROGS/rwcheck" 64 1 >"$WORK/io.out" 2>"$WORK/io.err" &
+pid=$!
+i=0
+while [ ! -e "$WORK/go.ready" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+truncate -s 0 "$WORK/disk.img"
+touch "$WORK/go"
+wait $pid
+status=$?
+set -e
+[ $status -ne 0 ] || fail "an I/O error went unnoticed: $(cat "$WORK/io.out")"
+grep -q "intact" "$WORK/io.out" && fail "rwcheck claimed success after an I/O error"
+grep -q "I/O error on swap area $LOOP" "$WORK/io.err" ||
+	fail "the message does not name the swap area: $(cat "$WORK/io.err")"
+echo "ok: an I/O error on $LOOP killed the program with: $(head -1 "$WORK/io.err")"
+losetup -d "$LOOP"
+LOOP=
+
+# A full area: an 8 MiB tmpfs for 64 MiB of data under a 16 MiB cap.
+mkdir "$WORK/small"
+mount -t tmpfs -o size=8m tmpfs "$WORK/small" || skip "cannot mount a tmpfs"
+set +e
+"$UPAGE" run --engine "$ENGINE" --max-rss 16M --swap "$WORK/small" -- "$PROGS/rwcheck" 64 1 \
+	>"$WORK/full.out" 2>"$WORK/full.err"
+status=$?
+set -e
+[ $status -ne 0 ] || fail "a full swap area went unnoticed"
+grep -q "out of swap space on $WORK/small" "$WORK/full.err" ||
+	fail "the message does not name the full area: $(cat "$WORK/full.err")"
+echo "ok: a full swap area stopped the program with: $(head -1 "$WORK/full.err")"
+umount "$WORK/small"
+
+# kill -9 leaves no swap file behind.
+mkdir "$WORK/swapdir"
+"$UPAGE" run --engine "$ENGINE" --max-rss 8M --swap "$WORK/swapdir" -- "$PROGS/rwcheck" 256 4 \
+	>/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+[ -z "$(ls -A "$WORK/swapdir")" ] || fail "kill -9 left swap files: $(ls -A "$WORK/swapdir")"
+echo "ok: kill -9 left nothing in the swap directory"
+
+# A symlink planted where the swap file would go is refused, its target
+# untouched, and the program runs without upage.
+ln -s "$WORK/target" "$WORK/planted"
+out=$(UPAGE_SWAP="$WORK/planted" LD_PRELOAD="$top_builddir/lib/.libs/libupage.so" \
+	sh -c 'echo ran' 2>"$WORK/sym.err")
+[ "$out" = ran ] || fail "the program did not run after a refused swap path"
+grep -q UPAGE_SWAP "$WORK/sym.err" || fail "no message naming UPAGE_SWAP: $(cat "$WORK/sym.err")"
+[ ! -e "$WORK/target" ] || fail "the symlink's target was created"
+echo "ok: a planted symlink was refused: $(cat "$WORK/sym.err")"
