@@ -59,5 +59,6 @@ struct fault_engine {
 };
 
 extern const struct fault_engine uffd_engine;
+extern const struct fault_engine sigsegv_engine;
 
 #endif /* UPAGE_FAULT_H */

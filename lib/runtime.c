@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "stats.h"
 #include "swap_state.h"
@@ -76,15 +79,43 @@ static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_
 	return swap_cache_init(nr);
 }
 
+/* --- SIGSEGV engine (issue 4): engine selection --- */
+/* Can userfaultfd serve faults the kernel takes inside system calls?  Only
+ * a descriptor opened without UFFD_USER_MODE_ONLY can. */
+static bool uffd_serves_kernel_faults(void)
+{
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static int start_sigsegv(void *pool, size_t pool_len)
+{
+	int ret = sigsegv_engine.init(pool, pool_len);
+
+	if (ret) {
+		upage_msg("the SIGSEGV engine cannot start (%s)", strerrordesc_np(-ret));
+		return ret;
+	}
+	upage.engine = &sigsegv_engine;
+	return 0;
+}
+
+/* UPAGE_ENGINE: uffd, sigsegv, or auto (uffd when it can serve kernel-mode
+ * faults and starts, else sigsegv). */
 static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool_len)
 {
 	int ret;
 
-	if (cfg->engine == ENGINE_SIGSEGV) {
-		upage_msg("UPAGE_ENGINE=sigsegv: this build has no SIGSEGV engine yet");
-		return -ENOSYS;
-	}
+	if (cfg->engine == ENGINE_SIGSEGV ||
+	    (cfg->engine == ENGINE_AUTO && !uffd_serves_kernel_faults()))
+		return start_sigsegv(pool, pool_len);
 	ret = uffd_engine.init(pool, pool_len);
+	if (ret && cfg->engine == ENGINE_AUTO)
+		return start_sigsegv(pool, pool_len);
 	if (ret) {
 		upage_msg("userfaultfd is not available (%s)", strerrordesc_np(-ret));
 		return ret;
@@ -92,6 +123,7 @@ static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool
 	upage.engine = &uffd_engine;
 	return 0;
 }
+/* --- end of the SIGSEGV engine's part --- */
 
 static int upage_setup(void)
 {

@@ -1,0 +1,628 @@
+/*
+ * fault_sigsegv.c - the SIGSEGV engine: where userfaultfd cannot serve a
+ * fault (an unprivileged user with vm.unprivileged_userfaultfd=0, a
+ * seccomp profile without it), pages are protected with mprotect and
+ * their faults caught as SIGSEGV through libsigsegv, in the faulting
+ * thread: the fault runs do_page_fault there, with no handler thread to
+ * wake.
+ *
+ * Backing.  Every region of the arena maps one memfd, MAP_SHARED, at the
+ * offset of its arena address; a second mapping of the whole memfd (the
+ * alias, read-write, never seen by the program) is where upage reads and
+ * writes the data.  A page not resident is PROT_NONE (its access faults),
+ * a clean page PROT_READ (its first write faults: FAULT_FLAG_WP), a dirty
+ * one PROT_READ|PROT_WRITE.  install_copy / install_move fill the page
+ * through the alias while the program's view is still PROT_NONE and only
+ * then open it: no thread ever sees half a page.  unmap_page protects the
+ * page first (mprotect returns after every CPU has dropped its TLB entry,
+ * so a write either landed before or faults after), then copies it to the
+ * frame slot and punches the memfd page out.  That copy is what
+ * UFFDIO_MOVE saves the uffd engine; a page is 4 KiB, about a microsecond.
+ *
+ * Read or write.  A SIGSEGV does not say; on x86-64 bit 1 of the page
+ * fault error code (REG_ERR in the ucontext) does.  libsigsegv's handler
+ * hands us only the address, so the kernel's handler is segv_entry, which
+ * keeps the ucontext in a thread-local for the callback and then runs
+ * libsigsegv's handler.  A fault libsigsegv's callback declines (not an
+ * arena region, or an access the region's protection forbids) goes to the
+ * program's own handler, if it has one, as the kernel would deliver it.
+ *
+ * Mappings.  mprotect on single pages splits the kernel's VMAs, and
+ * vm.max_map_count (65530) bounds them.  Adjacent pages of the memfd with
+ * the same protection merge back (same file, consecutive offsets), so the
+ * VMAs upage creates are at most two per resident page: with F frames,
+ * at most 2F + the regions.  The granularity is therefore the page, and
+ * the bound is enforced once, at init: the budget is vm.max_map_count
+ * minus the mappings the process has minus a reserve for the program's
+ * own growth; when 2F exceeds it, frames are taken out of service (marked
+ * PG_reserved, off every list) so that at most budget/2 are ever used,
+ * with ONE message saying so.  The program then runs under a smaller
+ * resident set, slower but correct, never out of mappings.  Should an
+ * mprotect still fail with ENOMEM (the program's own mappings grew past
+ * the reserve), the fault is retried while kswapd frees pages (which
+ * merges VMAs back), with one message, before SIGBUS.
+ *
+ * Kernel-mode accesses (read(2) into a PROT_NONE page fails with EFAULT)
+ * are syscall_trap.c's.  fork: the child shares the memfd with the
+ * parent (MAP_SHARED), so under this engine a forked child must exec or
+ * exit without writing arena memory (jemalloc's own child handler writes
+ * its metadata there: a program that forks without exec is not safe under
+ * this engine yet); the uffd engine has no such limit.  vfork,
+ * posix_spawn and system() run no fork handlers and are fine.
+ *
+ * Locking: the primitives are called under page_table_lock, as fault.h
+ * says; pstate[] bytes are written under it and read without it by the
+ * fault handler as a hint (do_page_fault decides under the lock).  The
+ * signal tables (prog_action, claimed) are written at init and by the
+ * program's sigaction calls, which the kernel serialises no better.
+ */
+#include "autoconfig.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sigsegv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "memory.h"
+#include "stats.h"
+#include "swap_state.h"
+#include "syscall_trap.h"
+#include "sys.h"
+#include "runtime.h"
+#include "vmscan.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* pstate[] bits, one byte per arena page. */
+#define PS_REGION_R	0x01	/* a region maps it, readable */
+#define PS_REGION_W	0x02	/* ... writable */
+#define PS_MAPPED	0x04	/* the memfd is mapped there */
+#define PS_PROT_R	0x08	/* installed: readable (resident) */
+#define PS_PROT_W	0x10	/* installed: writable (dirty) */
+
+#define MAP_RESERVE	8192	/* mappings left to the program */
+#define MIN_FRAMES	64	/* below this, the engine refuses */
+
+static int mfd = -1;		/* the memfd behind the arena */
+static char *alias;		/* the memfd, read-write, for upage only */
+static uintptr_t arena_base;
+static size_t arena_size;
+static uint8_t *pstate;		/* arena_size >> PAGE_SHIFT bytes */
+
+static inline size_t arena_off(uintptr_t addr)
+{
+	return addr - arena_base;
+}
+
+static inline uint8_t *page_state(uintptr_t addr)
+{
+	return &pstate[arena_off(addr) >> PAGE_SHIFT];
+}
+
+static inline bool in_arena(uintptr_t addr)
+{
+	return addr - arena_base < arena_size;
+}
+
+static void set_state_range(uintptr_t start, size_t len, uint8_t v)
+{
+	uint8_t *p = page_state(start);
+	size_t n = len >> PAGE_SHIFT;
+
+	for (size_t i = 0; i < n; i++)
+		__atomic_store_n(&p[i], v, __ATOMIC_RELAXED);
+}
+
+static int punch(uintptr_t start, size_t len)
+{
+	if (fallocate(mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)arena_off(start),
+		      (off_t)len))
+		return -errno;
+	return 0;
+}
+
+static int prot_of_state(uint8_t s)
+{
+	return (s & PS_PROT_R ? PROT_READ : 0) | (s & PS_PROT_W ? PROT_WRITE : 0);
+}
+
+/* Open the page at @addr as read-only (@wp) or read-write. */
+static int set_page_prot(uintptr_t addr, bool wp)
+{
+	uint8_t *s = page_state(addr);
+	uint8_t v = (*s & (PS_REGION_R | PS_REGION_W | PS_MAPPED)) | PS_PROT_R;
+
+	if (!wp && (*s & PS_REGION_W))
+		v |= PS_PROT_W;
+	if (sys_mprotect((void *)addr, PAGE_SIZE, prot_of_state(v)))
+		return -errno;
+	__atomic_store_n(s, v, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int segv_map_range(uintptr_t start, size_t len, int prot)
+{
+	uint8_t v = PS_MAPPED | (prot & PROT_READ ? PS_REGION_R : 0) |
+		    (prot & PROT_WRITE ? PS_REGION_W | PS_REGION_R : 0);
+	void *p;
+
+	punch(start, len);
+	p = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, mfd,
+		     (off_t)arena_off(start));
+	if (p == MAP_FAILED)
+		return -errno;
+	set_state_range(start, len, v);
+	return 0;
+}
+
+static int segv_unmap_range(uintptr_t start, size_t len)
+{
+	void *p = sys_mmap((void *)start, len, PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	set_state_range(start, len, 0);
+	return punch(start, len);
+}
+
+static int segv_zap_range(uintptr_t start, size_t len)
+{
+	uint8_t *p = page_state(start);
+	size_t n = len >> PAGE_SHIFT;
+
+	if (sys_mprotect((void *)start, len, PROT_NONE))
+		return -errno;
+	for (size_t i = 0; i < n; i++)
+		__atomic_store_n(&p[i], p[i] & ~(PS_PROT_R | PS_PROT_W), __ATOMIC_RELAXED);
+	return punch(start, len);
+}
+
+static int segv_install_copy(uintptr_t addr, const void *src, bool wp)
+{
+	memcpy(alias + arena_off(addr), src, PAGE_SIZE);
+	return set_page_prot(addr, wp);
+}
+
+static int segv_install_move(uintptr_t addr, void *slot, bool wp)
+{
+	int ret;
+
+	memcpy(alias + arena_off(addr), slot, PAGE_SIZE);
+	ret = set_page_prot(addr, wp);
+	if (ret == 0)
+		sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED);	/* the slot is empty now */
+	return ret;
+}
+
+static int segv_unmap_page(uintptr_t addr, void *slot)
+{
+	uint8_t *s = page_state(addr);
+
+	if ((*s & (PS_REGION_R | PS_REGION_W)) != (PS_REGION_R | PS_REGION_W))
+		return -EINVAL;
+	/* Protect first: a write lands before this or faults after it. */
+	if (sys_mprotect((void *)addr, PAGE_SIZE, PROT_NONE))
+		return -errno;
+	__atomic_store_n(s, *s & ~(PS_PROT_R | PS_PROT_W), __ATOMIC_RELEASE);
+	memcpy(slot, alias + arena_off(addr), PAGE_SIZE);
+	return punch(addr, PAGE_SIZE);
+}
+
+static int segv_unprotect(uintptr_t addr)
+{
+	return set_page_prot(addr, false);
+}
+
+static void segv_wake(uintptr_t addr)
+{
+	(void)addr;	/* the faulting thread is the one serving its fault */
+}
+
+static int segv_free_slot(void *slot)
+{
+	return sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED) ? -errno : 0;
+}
+
+/*
+ * A forked child: fork.c has made every mapped page dirty and writable in
+ * the page table, so the kernel's protection must follow (or the child's
+ * first write to a clean page would fault for ever).  The memfd stays
+ * shared with the parent: see the top of the file.
+ */
+static int segv_fork_child(void *pool, size_t pool_len)
+{
+	(void)pool;
+	(void)pool_len;
+	return 0;
+}
+
+static int segv_fork_child_range(uintptr_t start, size_t len)
+{
+	for (uintptr_t a = start; a < start + len; a += PAGE_SIZE) {
+		uint8_t s = *page_state(a);
+		int ret;
+
+		if ((s & PS_PROT_R) && !(s & PS_PROT_W) && (s & PS_REGION_W)) {
+			ret = set_page_prot(a, false);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The fault handler. */
+
+/* What the kernel's handler keeps for libsigsegv's callback. */
+static TLS ucontext_t *cur_uc;
+static TLS bool cur_declined;
+static TLS bool in_segv;
+
+static struct sigaction lib_action[NSIG];	/* libsigsegv's handlers */
+static bool capturing;				/* sigsegv_install_handler runs */
+
+static void nap(long ms)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Tell the program a fault could not be served: as the kernel would. */
+static void fault_failed(uintptr_t addr, int err)
+{
+	if (err == -ENOMEM)
+		upage_msg("out of swap space on %s or out of mappings: cannot serve %#lx",
+			  upage.swap_path, (unsigned long)addr);
+	else
+		upage_msg("cannot serve the fault at %#lx: %s", (unsigned long)addr,
+			  strerrordesc_np(-err));
+	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), SIGBUS);
+}
+
+/* libsigsegv's callback: 1 when the fault was ours and is served. */
+static int segv_callback(void *fault_address, int serious)
+{
+	static bool told_enomem;
+	uintptr_t addr = (uintptr_t)fault_address;
+	unsigned int flags = 0;
+	uint8_t s;
+	int ret, tries = 0;
+
+	(void)serious;
+	if (!upage.active || !in_arena(addr))
+		goto decline;
+	s = __atomic_load_n(page_state(addr), __ATOMIC_ACQUIRE);
+	if (cur_uc && (cur_uc->uc_mcontext.gregs[REG_ERR] & 2))
+		flags |= FAULT_FLAG_WRITE;
+	if (!(s & PS_REGION_R) || ((flags & FAULT_FLAG_WRITE) && !(s & PS_REGION_W)))
+		goto decline;	/* the region forbids it: the program's SIGSEGV */
+	if ((flags & FAULT_FLAG_WRITE) && (s & PS_PROT_R))
+		flags |= FAULT_FLAG_WP;
+	for (;;) {
+		ret = do_page_fault(addr, flags);
+		if (ret == 0)
+			return 1;
+		if (ret == -EFAULT)
+			goto decline;
+		/* Out of mappings: kswapd's evictions merge VMAs back. */
+		if (ret == -ENOMEM && tries++ < 100) {
+			if (!told_enomem) {
+				told_enomem = true;
+				upage_msg("sigsegv engine: a fault found no frame or no mapping "
+					  "(vm.max_map_count); retrying while pages are freed");
+			}
+			nap(10);
+			continue;
+		}
+		fault_failed(addr, ret);
+		return 1;
+	}
+decline:
+	cur_declined = true;
+	return 0;
+}
+
+/* The kernel's SIGSEGV (and SIGBUS) handler: libsigsegv's, with the
+ * ucontext kept for the callback, then the program's when declined. */
+static void segv_entry(int sig, siginfo_t *si, void *uc)
+{
+	ucontext_t *saved_uc = cur_uc;
+	bool saved_declined = cur_declined, saved_in = in_segv, declined;
+
+	cur_uc = uc;
+	cur_declined = false;
+	in_segv = true;
+	if (lib_action[sig].sa_flags & SA_SIGINFO)
+		lib_action[sig].sa_sigaction(sig, si, uc);
+	else
+		lib_action[sig].sa_handler(sig);
+	declined = cur_declined;
+	cur_uc = saved_uc;
+	cur_declined = saved_declined;
+	in_segv = saved_in;
+	if (declined)
+		upage_chain_signal(sig, si, uc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Signal dispositions: the program's sigaction/signal on the signals
+ * upage claims are recorded, not installed. */
+
+static struct sigaction prog_action[NSIG];
+static bool claimed[NSIG];
+static int (*libc_sigaction)(int, const struct sigaction *, struct sigaction *);
+
+int upage_real_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (!libc_sigaction)
+		libc_sigaction = dlsym(RTLD_NEXT, "sigaction");
+	if (!libc_sigaction) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return libc_sigaction(sig, act, old);
+}
+
+void upage_async_signals(sigset_t *set)
+{
+	sigfillset(set);
+	sigdelset(set, SIGSEGV);
+	sigdelset(set, SIGBUS);
+	sigdelset(set, SIGSYS);
+	sigdelset(set, SIGILL);
+	sigdelset(set, SIGFPE);
+	sigdelset(set, SIGTRAP);
+}
+
+int upage_claim_signal(int sig, void (*entry)(int, siginfo_t *, void *), const sigset_t *mask,
+		       int flags)
+{
+	struct sigaction sa = { .sa_sigaction = entry, .sa_flags = SA_SIGINFO | flags };
+	struct sigaction old;
+
+	sa.sa_mask = *mask;
+	if (upage_real_sigaction(sig, &sa, &old))
+		return -errno;
+	if (!claimed[sig])
+		prog_action[sig] = old;
+	__atomic_store_n(&claimed[sig], true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void set_default(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	upage_real_sigaction(sig, &dfl, NULL);
+}
+
+void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
+{
+	struct sigaction pa = prog_action[sig];
+	ucontext_t *uc = ucp;
+	sigset_t mask, old;
+
+	if (pa.sa_handler == SIG_DFL || pa.sa_handler == SIG_IGN) {
+		/* As the kernel: a fault's signal cannot be ignored.  SEGV
+		 * and BUS fault again on return; SYS must be sent. */
+		set_default(sig);
+		if (sig == SIGSYS || si->si_code <= 0)
+			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+		return;
+	}
+	mask = uc->uc_sigmask;
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&pa.sa_mask, s) == 1)
+			sigaddset(&mask, s);
+	if (!(pa.sa_flags & SA_NODEFER))
+		sigaddset(&mask, sig);
+	if (pa.sa_flags & SA_RESETHAND)
+		prog_action[sig].sa_handler = SIG_DFL;
+	pthread_sigmask(SIG_SETMASK, &mask, &old);
+	if (pa.sa_flags & SA_SIGINFO)
+		pa.sa_sigaction(sig, si, ucp);
+	else
+		pa.sa_handler(sig);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (sig > 0 && sig < NSIG && __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE)) {
+		if (in_segv)
+			return 0;	/* libsigsegv resetting itself: ours to chain */
+		if (old)
+			*old = prog_action[sig];
+		if (act)
+			prog_action[sig] = *act;
+		return 0;
+	}
+	if (capturing && (sig == SIGSEGV || sig == SIGBUS) && act) {
+		lib_action[sig] = *act;
+		if (old)
+			memset(old, 0, sizeof(*old));
+		return 0;
+	}
+	return upage_real_sigaction(sig, act, old);
+}
+
+EXPORT int __sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	return sigaction(sig, act, old);
+}
+
+EXPORT sighandler_t signal(int sig, sighandler_t handler)
+{
+	struct sigaction sa = { .sa_handler = handler, .sa_flags = SA_RESTART }, old;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, &old))
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
+EXPORT sighandler_t bsd_signal(int sig, sighandler_t handler)
+{
+	return signal(sig, handler);
+}
+
+/* ------------------------------------------------------------------ */
+/* Start-up. */
+
+/* Lines of /proc/self/maps: the mappings the process has now. */
+static long count_mappings(void)
+{
+	char buf[4096];
+	long lines = 0;
+	ssize_t n;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1024;	/* a guess on the safe side */
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return lines;
+}
+
+static long max_map_count(void)
+{
+	char buf[32] = "";
+	int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 65530;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 65530;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * At most two VMAs per resident page: take frames out of service when the
+ * cap would need more mappings than vm.max_map_count leaves us.
+ */
+static int fit_mapping_budget(void)
+{
+	struct zone *z = &upage.zone;
+	long limit = max_map_count(), budget = limit - count_mappings() - MAP_RESERVE;
+	unsigned long usable, taken = 0;
+
+	if (budget < 2 * MIN_FRAMES) {
+		upage_msg("sigsegv engine: vm.max_map_count=%ld leaves no room for paging", limit);
+		return -ENOMEM;
+	}
+	if (2 * z->nr_frames <= (unsigned long)budget)
+		return 0;
+	usable = (unsigned long)budget / 2;
+	while (z->nr_frames - taken > usable) {
+		struct page *page = rmqueue(z);
+
+		if (!page)
+			break;
+		SetPageFlag(page, PG_reserved);
+		taken++;
+	}
+	/* The watermarks as zone_init sets them, for the frames in use. */
+	z->pages_min = usable / 64 > 4 ? usable / 64 : 4;
+	z->pages_low = 2 * z->pages_min;
+	z->pages_high = 3 * z->pages_min;
+	upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM needs up to %lu mappings, "
+		  "vm.max_map_count=%ld allows about %ld: at most %luM stay resident",
+		  upage.cfg.max_rss >> 20, 2 * z->nr_frames, limit, budget,
+		  (usable << PAGE_SHIFT) >> 20);
+	return 0;
+}
+
+static int segv_init(void *pool, size_t pool_len)
+{
+	struct arena *a = &upage.mm.arena;
+	sigset_t mask;
+	int ret;
+
+	(void)pool;
+	(void)pool_len;
+	arena_base = a->base;
+	arena_size = a->size;
+	ret = fit_mapping_budget();
+	if (ret)
+		return ret;
+	pstate = sys_alloc_pages(PAGE_ALIGN(arena_size >> PAGE_SHIFT));
+	if (!pstate)
+		return -ENOMEM;
+	mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
+	if (mfd < 0)
+		return -errno;
+	if (ftruncate(mfd, (off_t)arena_size)) {
+		ret = -errno;
+		goto fail;
+	}
+	alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+			 mfd, 0);
+	if (alias == MAP_FAILED) {
+		ret = -errno;
+		goto fail;
+	}
+	sys_madvise(alias, arena_size, MADV_NOHUGEPAGE);
+
+	/* libsigsegv installs its handler through our sigaction: keep it,
+	 * and put segv_entry in front of it. */
+	capturing = true;
+	ret = sigsegv_install_handler(segv_callback);
+	capturing = false;
+	if (ret) {
+		ret = -ENOSYS;
+		goto fail;
+	}
+	upage_async_signals(&mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (!lib_action[sig].sa_handler)
+			continue;
+		ret = upage_claim_signal(sig, segv_entry, &mask,
+					 lib_action[sig].sa_flags & (SA_ONSTACK | SA_RESTART));
+		if (ret)
+			goto fail;
+	}
+	ret = syscall_trap_init();
+	if (ret)
+		goto fail;
+	return 0;
+fail:
+	close(mfd);
+	mfd = -1;
+	return ret;
+}
+
+const struct fault_engine sigsegv_engine = {
+	.name = "sigsegv",
+	.init = segv_init,
+	.map_range = segv_map_range,
+	.unmap_range = segv_unmap_range,
+	.zap_range = segv_zap_range,
+	.install_copy = segv_install_copy,
+	.install_move = segv_install_move,
+	.unmap_page = segv_unmap_page,
+	.unprotect = segv_unprotect,
+	.wake = segv_wake,
+	.free_slot = segv_free_slot,
+	.fork_child = segv_fork_child,
+	.fork_child_range = segv_fork_child_range,
+};
