@@ -141,16 +141,27 @@ static int uffd_move(uintptr_t dst, uintptr_t src, unsigned long long mode)
 	return uffd_ioctl(UFFDIO_MOVE, &mv);
 }
 
+static int uffd_free_slot(void *slot)
+{
+	return sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED) ? -errno : 0;
+}
+
 static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
 {
 	int ret;
 
-	if (!wp)
-		return uffd_move(addr, (uintptr_t)slot, 0);
+	ret = uffd_move(addr, (uintptr_t)slot, wp ? UFFDIO_MOVE_MODE_DONTWAKE : 0);
+	if (ret == -EBUSY) {
+		/* The slot's page is shared with a forked child: copy it. */
+		ret = uffd_install_copy(addr, slot, wp);
+		if (ret == 0)
+			uffd_free_slot(slot);
+		return ret;
+	}
+	if (ret || !wp)
+		return ret;
 	/* Protect before the faulting thread runs, or its write is unseen. */
-	ret = uffd_move(addr, (uintptr_t)slot, UFFDIO_MOVE_MODE_DONTWAKE);
-	if (ret == 0)
-		ret = uffd_writeprotect(addr, true);
+	ret = uffd_writeprotect(addr, true);
 	uffd_wake(addr);
 	return ret;
 }
@@ -190,10 +201,6 @@ static int uffd_unprotect(uintptr_t addr)
 	return uffd_writeprotect(addr, false);
 }
 
-static int uffd_free_slot(void *slot)
-{
-	return sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED) ? -errno : 0;
-}
 
 /* Tell the program a fault could not be served: as the kernel would. */
 static void fault_failed(const struct uffd_msg *msg, int err)

@@ -186,7 +186,8 @@ static bool slots_follow(const struct page *a, const struct page *b)
 /*
  * Give an unmapped page a new slot: its own failed (@bad), or belongs to an
  * area this process may not write (a forked child's view of its parent's
- * areas).  Lock held, page locked.  Returns 0 or -ENOSPC.
+ * areas), or is shared with a forked child.  Lock held, page locked.
+ * Returns 0 or -ENOSPC.
  */
 static int relocate_page(struct page *page, bool bad)
 {
@@ -251,7 +252,11 @@ int page_launder(unsigned int nr)
 		next = list_entry(page->list.prev, struct page, list);
 		if (!TryLockPage(page))
 			continue;
-		if (!slot_writable(page->swap) && relocate_page(page, false)) {
+		/* Never overwrite a slot someone else may still read (a forked
+		 * child's copy of this page as it was), nor one in an area we
+		 * may not write. */
+		if ((!slot_writable(page->swap) || swap_count(page->swap) > 1) &&
+		    relocate_page(page, false)) {
 			unlock_page(page, &mm->page_wait);
 			continue;
 		}
