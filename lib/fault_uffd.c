@@ -11,7 +11,8 @@
  * Pages move between the arena and their frame slots with UFFDIO_MOVE,
  * which remaps the page without copying and is atomic against the
  * program's threads: a write either lands before the move or faults after
- * it.  UFFDIO_MOVE only moves into registered ranges, so the frame pool is
+ * it.  A clean page going back into the arena is copied instead, since
+ * only UFFDIO_COPY maps a page write-protected in the same step.  UFFDIO_MOVE only moves into registered ranges, so the frame pool is
  * registered too (MISSING); nothing touches an empty slot (swap-in reads
  * into a buffer of the handler's, then UFFDIO_COPY), so no fault is ever
  * raised there.
@@ -45,7 +46,6 @@
 #ifndef UFFD_FEATURE_MOVE
 #define UFFD_FEATURE_MOVE	(1ULL << 16)
 #define _UFFDIO_MOVE		0x05
-#define UFFDIO_MOVE_MODE_DONTWAKE	(1ULL << 0)
 struct uffdio_move {
 	__u64 dst;
 	__u64 src;
@@ -146,24 +146,54 @@ static int uffd_free_slot(void *slot)
 	return sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED) ? -errno : 0;
 }
 
+/*
+ * Map a frame slot's page at @addr.  A page to be mapped write-protected
+ * is copied in (UFFDIO_COPY_MODE_WP), not moved: UFFDIO_MOVE maps it
+ * writable, and a write another thread made before UFFDIO_WRITEPROTECT
+ * could follow would leave the page dirty while upage thinks it clean.
+ * A slot whose page is shared with a forked child cannot be moved
+ * (-EBUSY) and is copied too.
+ */
+static int install_by_copy(uintptr_t addr, void *slot, bool wp)
+{
+	int ret = uffd_install_copy(addr, slot, wp);
+
+	if (ret == 0)
+		uffd_free_slot(slot);
+	return ret;
+}
+
 static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
 {
 	int ret;
 
-	ret = uffd_move(addr, (uintptr_t)slot, wp ? UFFDIO_MOVE_MODE_DONTWAKE : 0);
-	if (ret == -EBUSY) {
-		/* The slot's page is shared with a forked child: copy it. */
-		ret = uffd_install_copy(addr, slot, wp);
-		if (ret == 0)
-			uffd_free_slot(slot);
-		return ret;
-	}
-	if (ret || !wp)
-		return ret;
-	/* Protect before the faulting thread runs, or its write is unseen. */
-	ret = uffd_writeprotect(addr, true);
-	uffd_wake(addr);
+	if (wp)
+		return install_by_copy(addr, slot, true);
+	ret = uffd_move(addr, (uintptr_t)slot, 0);
+	if (ret == -EBUSY)
+		ret = install_by_copy(addr, slot, false);
 	return ret;
+}
+
+/*
+ * Is the page at @addr mapped by this process alone?  /proc/self/pagemap
+ * bit 56.  UFFDIO_MOVE refuses both a page shared with a forked child and
+ * one pinned by I/O in flight (-EBUSY for each); only the first may be
+ * dropped after a copy, since the pinned one is still being written.
+ */
+static int pagemap_fd = -1;
+
+static bool page_shared(uintptr_t addr)
+{
+	uint64_t entry;
+
+	if (pagemap_fd < 0)
+		pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pagemap_fd < 0 ||
+	    pread(pagemap_fd, &entry, sizeof(entry), (addr / PAGE_SIZE) * sizeof(entry)) !=
+		    sizeof(entry))
+		return false;
+	return (entry & (1ULL << 63)) && !(entry & (1ULL << 56));
 }
 
 /*
@@ -172,6 +202,7 @@ static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
  * (-EINVAL).  Those are copied instead: write-protected first, so that no
  * write lands between the copy and the drop (a writer faults and waits for
  * page_table_lock), then copied into the slot by the kernel, then dropped.
+ * A page pinned by I/O in flight stays where it is (-EBUSY).
  */
 static int unmap_page_by_copy(uintptr_t addr, void *slot)
 {
@@ -191,7 +222,7 @@ static int uffd_unmap_page(uintptr_t addr, void *slot)
 {
 	int ret = uffd_move((uintptr_t)slot, addr, 0);
 
-	if (ret == -EBUSY || ret == -EINVAL)
+	if (ret == -EINVAL || (ret == -EBUSY && page_shared(addr)))
 		ret = unmap_page_by_copy(addr, slot);
 	return ret;
 }
@@ -295,6 +326,9 @@ static int uffd_fork_child(void *pool, size_t pool_len)
 {
 	close(uffd);
 	uffd = -1;
+	if (pagemap_fd >= 0)
+		close(pagemap_fd);	/* the parent's pages */
+	pagemap_fd = -1;
 	return uffd_init(pool, pool_len);
 }
 
