@@ -36,7 +36,7 @@ static int cmd_run_exec(int argc, char **argv);
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[--max-rss SIZE] [--swap PATH] [--engine auto|uffd|sigsegv] [--report FILE]\n"
-		 "                 [--arena-size SIZE] [--verbose] [--] PROG [ARGS]",
+		 "                 [--arena-size SIZE] [--verbose] [--no-inherit] [--] PROG [ARGS]",
 	.exec = cmd_run_exec,
 };
 
@@ -46,18 +46,21 @@ struct run_flag {
 	const char *arg;	/* its argument in --help, or NULL: none */
 	bool path;		/* made absolute: the program may chdir before exit */
 	const char *help;
+	const char *value;	/* what a flag without argument sets */
 };
 
 static const struct run_flag run_flags[] = {
 	{ "max-rss", "UPAGE_MAX_RSS", "SIZE", false,
-	  "resident cap, K/M/G/T suffixes (default: half the RAM, at most 4G)" },
+	  "resident cap, K/M/G/T suffixes (default: half the RAM, at most 4G)", NULL },
 	{ "swap", "UPAGE_SWAP", "PATH", true,
-	  "swap device, directory or new file (default: $TMPDIR, else /tmp)" },
-	{ "engine", "UPAGE_ENGINE", "ENGINE", false, "auto, uffd or sigsegv (default: auto)" },
-	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit" },
+	  "swap device, directory or new file (default: $TMPDIR, else /tmp)", NULL },
+	{ "engine", "UPAGE_ENGINE", "ENGINE", false, "auto, uffd or sigsegv (default: auto)", NULL },
+	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,
-	  "address space reserved for the heap (default: 4G)" },
-	{ "verbose", "UPAGE_VERBOSE", NULL, false, "print the values in force at start-up" },
+	  "address space reserved for the heap (default: 4G)", NULL },
+	{ "verbose", "UPAGE_VERBOSE", NULL, false, "print the values in force at start-up", "1" },
+	{ "no-inherit", "UPAGE_INHERIT", NULL, false,
+	  "programs PROG executes run without upage (default: with it, each capped)", "0" },
 };
 
 #define NR_FLAGS	(sizeof(run_flags) / sizeof(run_flags[0]))
@@ -235,7 +238,7 @@ static int cmd_run_exec(int argc, char **argv)
 			size_t i = c - FLAG_VAL(0);
 
 			if (!run_flags[i].arg)
-				flag_value[i] = "1";
+				flag_value[i] = run_flags[i].value;
 			else if (run_flags[i].path)
 				flag_value[i] = absolute(i, optarg);
 			else
@@ -287,6 +290,8 @@ static int cmd_run_exec(int argc, char **argv)
 	if (cfg.verbose)
 		fprintf(stderr, "upage run: preloading %s into %s\n", lib, argv[optind]);
 
+	/* The report's owner is the process PROG becomes (report.c). */
+	unsetenv("UPAGE_REPORT_OWNER");
 	execvp(argv[optind], argv + optind);
 	fprintf(stderr, "upage run: cannot run %s: %s\n", argv[optind], strerror(errno));
 	return EXIT_EXEC;

@@ -22,6 +22,7 @@ enum option_kind {
 	OPT_SIZE,	/* bytes, parse_size; bounded and rounded */
 	OPT_ENGINE,	/* auto | uffd | sigsegv */
 	OPT_PATH,	/* a path shorter than PATH_MAX, never empty when set */
+	OPT_OUTPUT,	/* OPT_PATH of a file to write: its directory must be writable */
 	OPT_BOOL,	/* 0 or 1 */
 };
 
@@ -57,12 +58,15 @@ static const struct config_option options[] = {
 	{ "UPAGE_SWAP", OPT_PATH, "",
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp)",
 	  FIELD(swap), 0, 0, ROUND_NONE },
-	{ "UPAGE_REPORT", OPT_PATH, "",
+	{ "UPAGE_REPORT", OPT_OUTPUT, "",
 	  "file for the JSON report written at exit (default: none)",
 	  FIELD(report), 0, 0, ROUND_NONE },
 	{ "UPAGE_VERBOSE", OPT_BOOL, "0",
 	  "1: print the values in force at start-up",
 	  FIELD(verbose), 0, 0, ROUND_NONE },
+	{ "UPAGE_INHERIT", OPT_BOOL, "1",
+	  "0: programs this one executes run without upage",
+	  FIELD(inherit), 0, 0, ROUND_NONE },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -265,6 +269,31 @@ static int load_path(const struct config_option *opt, const char *value, char *o
 	return 0;
 }
 
+/* A file written at exit: say now, not then, that it cannot be. */
+static int load_output(const struct config_option *opt, const char *value, char *out,
+		       char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+	int ret = load_path(opt, value, out, err, errlen);
+
+	if (ret || !value[0])
+		return ret;
+	slash = strrchr(value, '/');
+	if (slash && !slash[1])
+		return config_error(err, errlen, opt->name, value, "a directory, not a file");
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == value)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - value), value);
+	if (access(dir, W_OK | X_OK))
+		return config_error(err, errlen, opt->name, value, "cannot write in %s: %s", dir,
+				    strerror(errno));
+	return 0;
+}
+
 static int load_bool(const struct config_option *opt, const char *value, bool *out,
 		     char *err, size_t errlen)
 {
@@ -288,6 +317,8 @@ static int load_option(struct upage_config *cfg, const struct config_option *opt
 		return load_engine(opt, value, field, err, errlen);
 	case OPT_PATH:
 		return load_path(opt, value, field, err, errlen);
+	case OPT_OUTPUT:
+		return load_output(opt, value, field, err, errlen);
 	case OPT_BOOL:
 		return load_bool(opt, value, field, err, errlen);
 	}

@@ -32,6 +32,7 @@ struct upage_config {
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
 	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */
 	bool verbose;			/* UPAGE_VERBOSE: print the values in force */
+	bool inherit;			/* UPAGE_INHERIT: exec'd programs keep upage */
 };
 
 /*

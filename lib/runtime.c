@@ -138,6 +138,8 @@ static int upage_setup(void)
 		upage_msg("%s; running without upage", err);
 		return -EINVAL;
 	}
+	exec_setup(cfg);
+	report_setup();
 	ret = setup_mm(cfg);
 	if (ret) {
 		upage_msg("cannot reserve an arena of %llu bytes (UPAGE_ARENA_SIZE): %s",

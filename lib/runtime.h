@@ -54,4 +54,8 @@ int upage_zap(uintptr_t start, size_t len);
 /* mremap of an arena mapping; MAP_FAILED with errno set on failure. */
 void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
 
+/* What children get (exec.c, report.c): set up at start, from @cfg. */
+void exec_setup(const struct upage_config *cfg);
+void report_setup(void);
+
 #endif /* UPAGE_RUNTIME_H */

@@ -23,7 +23,17 @@ check_env UPAGE_MAX_RSS ""
 check_env UPAGE_MAX_RSS 99999999999999999999999
 check_env UPAGE_ARENA_SIZE 1K
 check_env UPAGE_ENGINE turbo
+check_env UPAGE_MAX_RSS 0
+check_env UPAGE_ARENA_SIZE 64T
+check_env UPAGE_ARENA_SIZE ""
+check_env UPAGE_ENGINE ""
 check_env UPAGE_SWAP /nonexistent-dir/sub/swap
+check_env UPAGE_SWAP /proc/upage-swap
+check_env UPAGE_SWAP ""
+check_env UPAGE_REPORT /nonexistent-dir/r.json
+check_env UPAGE_REPORT ""
+check_env UPAGE_VERBOSE yes
+check_env UPAGE_INHERIT 2
 
 # The CLI: refuses with status 2, naming the flag.
 check_flag() {
@@ -39,6 +49,10 @@ check_flag --max-rss 12Q
 check_flag --max-rss -1
 check_flag --engine warp
 check_flag --arena-size 0
+check_flag --arena-size 99999999999999999999T
+check_flag --max-rss ""
+check_flag --report /nonexistent-dir/r.json
+check_flag --report "$WORK/"
 
 # Nothing may be left behind in the swap directory.
 mkdir "$WORK/swapdir"

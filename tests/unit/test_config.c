@@ -170,6 +170,7 @@ Test(config, defaults_when_unset)
 	cr_assert_str_empty(cfg.swap, "swap should default to \"\" (the caller picks $TMPDIR)");
 	cr_assert_str_empty(cfg.report, "report should default to \"\" (no report)");
 	cr_assert_not(cfg.verbose, "verbose should default to off");
+	cr_assert(cfg.inherit, "executed programs should inherit upage by default");
 }
 
 Test(config, default_max_rss_is_cut_to_a_small_arena)
@@ -186,7 +187,7 @@ Test(config, every_variable_read)
 		{ "UPAGE_MAX_RSS", "64M" },	    { "UPAGE_ARENA_SIZE", "1G" },
 		{ "UPAGE_ENGINE", "sigsegv" },	    { "UPAGE_SWAP", "/var/tmp/swap" },
 		{ "UPAGE_REPORT", "/tmp/r.json" }, { "UPAGE_VERBOSE", "1" },
-		{ NULL, NULL },
+		{ "UPAGE_INHERIT", "0" },	    { NULL, NULL },
 	};
 
 	cr_assert_eq(load(env), 0, "a valid environment should load, got: %s", err);
@@ -196,6 +197,7 @@ Test(config, every_variable_read)
 	cr_assert_str_eq(cfg.swap, "/var/tmp/swap", "swap should be the path given");
 	cr_assert_str_eq(cfg.report, "/tmp/r.json", "report should be the path given");
 	cr_assert(cfg.verbose, "UPAGE_VERBOSE=1 should turn verbose on");
+	cr_assert_not(cfg.inherit, "UPAGE_INHERIT=0 should turn inheritance off");
 }
 
 Test(config, engine_names_parse)
@@ -344,10 +346,41 @@ Test(config, bad_verbose_named)
 			 "the message should name the variable, got: %s", err);
 }
 
+Test(config, report_in_a_missing_directory_named)
+{
+	static const struct fake_var env[] = { { "UPAGE_REPORT", "/nonexistent-upage/r.json" },
+					       { NULL, NULL } };
+
+	cr_assert_eq(load(env), -EINVAL, "a report in a missing directory should be -EINVAL");
+	cr_assert_str_eq(err,
+			 "UPAGE_REPORT=\"/nonexistent-upage/r.json\": cannot write in "
+			 "/nonexistent-upage: No such file or directory",
+			 "the message should name the variable and the directory, got: %s", err);
+}
+
+Test(config, report_that_is_a_directory_named)
+{
+	static const struct fake_var env[] = { { "UPAGE_REPORT", "/tmp/" }, { NULL, NULL } };
+
+	cr_assert_eq(load(env), -EINVAL, "a report path ending in / should be -EINVAL");
+	cr_assert_str_eq(err, "UPAGE_REPORT=\"/tmp/\": a directory, not a file",
+			 "the message should say it is a directory, got: %s", err);
+}
+
+Test(config, bad_inherit_named)
+{
+	static const struct fake_var env[] = { { "UPAGE_INHERIT", "no" }, { NULL, NULL } };
+
+	cr_assert_eq(load(env), -EINVAL, "UPAGE_INHERIT=no should be -EINVAL");
+	cr_assert_str_eq(err, "UPAGE_INHERIT=\"no\": not 0 or 1",
+			 "the message should name the variable, got: %s", err);
+}
+
 Test(config, empty_value_named)
 {
 	static const char *const vars[] = { "UPAGE_MAX_RSS", "UPAGE_ARENA_SIZE", "UPAGE_ENGINE",
-					    "UPAGE_SWAP",    "UPAGE_REPORT",     "UPAGE_VERBOSE" };
+					    "UPAGE_SWAP",    "UPAGE_REPORT",     "UPAGE_VERBOSE",
+					    "UPAGE_INHERIT" };
 
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
 		struct fake_var env[] = { { vars[i], "" }, { NULL, NULL } };
