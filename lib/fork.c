@@ -32,7 +32,9 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "memory.h"
@@ -112,6 +114,21 @@ static int register_region(struct vm_area_struct *vma, void *arg)
 	return upage.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
 }
 
+/*
+ * The child's own swap area: a new private file where the parent's is
+ * one, but a block device is the parent's alone (opened O_EXCL, and its
+ * slots are the parent's to allocate), so the child's file goes to
+ * $TMPDIR.
+ */
+static const char *child_swap_location(void)
+{
+	struct stat st;
+
+	if (stat(upage.swap_path, &st) == 0 && S_ISBLK(st.st_mode))
+		snprintf(upage.swap_path, sizeof(upage.swap_path), "%s", swap_default_dir());
+	return upage.swap_path;
+}
+
 static int fork_child(void)
 {
 	struct mm_struct *mm = &upage.mm;
@@ -121,14 +138,13 @@ static int fork_child(void)
 	pthread_cond_init(&mm->page_wait, NULL);
 	stats_init(upage.engine->name, upage.cfg.max_rss, mm->arena.size);
 	swap_freeze_all();
-	ret = swapon(upage.swap_path, 1, 0);
+	ret = swapon(child_swap_location(), 1, 0);
 	if (ret < 0)
 		return ret;
-	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, dirty_mapped,
-			NULL);
 	/* Clean inactive pages keep their copy in the parent's area (pinned);
 	 * dirty ones get slots of the child's own when laundered. */
-	(void)z;
+	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, dirty_mapped,
+			NULL);
 	if (upage.engine->fork_child) {
 		ret = upage.engine->fork_child(z->pool, z->nr_frames << PAGE_SHIFT);
 		if (ret)

@@ -37,14 +37,16 @@ static const char *env(const char *name)
 }
 
 /* The swap area: UPAGE_SWAP, else $TMPDIR, else /tmp (a private file). */
+const char *swap_default_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && tmp[0] ? tmp : "/tmp";
+}
+
 static const char *swap_location(const struct upage_config *cfg)
 {
-	const char *tmp;
-
-	if (cfg->swap[0])
-		return cfg->swap;
-	tmp = getenv("TMPDIR");
-	return tmp && tmp[0] ? tmp : "/tmp";
+	return cfg->swap[0] ? cfg->swap : swap_default_dir();
 }
 
 static int setup_mm(const struct upage_config *cfg)

@@ -54,6 +54,10 @@ int upage_zap(uintptr_t start, size_t len);
 /* mremap of an arena mapping; MAP_FAILED with errno set on failure. */
 void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
 
+/* Where a private swap file goes when UPAGE_SWAP does not say: $TMPDIR,
+ * else /tmp. */
+const char *swap_default_dir(void);
+
 /* What children get (exec.c, report.c): set up at start, from @cfg. */
 void exec_setup(const struct upage_config *cfg);
 void report_setup(void);

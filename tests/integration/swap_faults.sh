@@ -23,6 +23,15 @@ upage_run "$WORK/dev.json" --max-rss 16M --swap "$LOOP" -- "$PROGS/rwcheck" 64 2
 	fail "rwcheck on a block device swap area"
 expect "$WORK/dev.json" "r['swap_ins'] > 4096" "a block device served as the swap area"
 
+# fork with a block device: the device is the parent's alone (O_EXCL); the
+# child pages to a private file in $TMPDIR, and nothing is lost.
+mkdir "$WORK/childtmp"
+TMPDIR="$WORK/childtmp" upage_run "$WORK/devfork.json" --max-rss 16M --swap "$LOOP" -- \
+	"$PROGS/forkcheck" 48 2>"$WORK/devfork.err" || fail "fork with a block device area: $(cat "$WORK/devfork.err")"
+expect "$WORK/devfork.json" "r['swap_ins'] > 4096" "the parent paged on the device around the fork"
+[ -z "$(ls -A "$WORK/childtmp")" ] || fail "the child left a swap file: $(ls -A "$WORK/childtmp")"
+echo "ok: a forked child of a block-device user pages to a private file"
+
 # An I/O error: the device's backing file is cut short between the write
 # and the read-back.  The program must die with a message, not read zeros.
 rm -f "$WORK/go" "$WORK/go.ready"
