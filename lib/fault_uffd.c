@@ -233,12 +233,41 @@ static int uffd_unprotect(uintptr_t addr)
 }
 
 
+/*
+ * A fault outside every region may be stale: the thread left its fault
+ * (a signal interrupted the wait: pthread_cancel, a handler that longjmps
+ * or exits the thread) and the memory was unmapped before we read the
+ * message.  Killing that thread id then hits a thread that no longer
+ * touches the address, or has gone, or is a new thread with the same id.
+ * So the first time, the thread is only woken: a thread still at the
+ * address faults again, and the kernel itself delivers SIGSEGV when the
+ * range is unmapped (upage leaves PROT_NONE there).  The same thread at
+ * the same address again (a registered range we know no region for) is
+ * sent SIGSEGV.  Handler thread only.
+ */
+static pid_t efault_tid;
+static uintptr_t efault_addr;
+
+static bool efault_repeated(pid_t tid, uintptr_t addr)
+{
+	bool again = tid == efault_tid && addr == efault_addr;
+
+	efault_tid = again ? 0 : tid;
+	efault_addr = again ? 0 : addr;
+	return again;
+}
+
 /* Tell the program a fault could not be served: as the kernel would. */
 static void fault_failed(const struct uffd_msg *msg, int err)
 {
 	pid_t tid = msg->arg.pagefault.feat.ptid;
+	uintptr_t addr = msg->arg.pagefault.address & PAGE_MASK;
 	int sig = err == -EFAULT ? SIGSEGV : SIGBUS;
 
+	if (err == -EFAULT && !efault_repeated(tid, addr)) {
+		uffd_wake(addr);
+		return;
+	}
 	if (err == -ENOMEM)
 		upage_msg("out of swap space on %s: cannot free a frame for %#llx",
 			  upage.swap_path, (unsigned long long)msg->arg.pagefault.address);
