@@ -31,6 +31,12 @@ struct fault_engine {
 	/* Make [start, start+len) a region whose accesses fault to us (prot
 	 * is PROT_*), replacing the arena's reservation there. */
 	int (*map_range)(uintptr_t start, size_t len, int prot);
+	/* The region [start, start+len) now has protection @prot (mprotect,
+	 * mremap): make the kernel's protection follow.  The engine keeps
+	 * what it needs to catch: a page it has not installed stays
+	 * inaccessible, a write-protected page stays read-only, whatever
+	 * @prot allows. */
+	int (*protect_range)(uintptr_t start, size_t len, int prot);
 	/* Give [start, start+len) back to the reservation: data dropped,
 	 * accesses fault as outside any mapping. */
 	int (*unmap_range)(uintptr_t start, size_t len);

@@ -19,6 +19,16 @@
  * frame slot and punches the memfd page out.  That copy is what
  * UFFDIO_MOVE saves the uffd engine; a page is 4 KiB, about a microsecond.
  *
+ * Protection.  pstate[] keeps two things per page apart: what its region
+ * allows (PS_REGION_*, changed by the program's mprotect through
+ * protect_range) and what upage installed (PS_PROT_R resident, PS_PROT_W
+ * writable as its PTE says).  The kernel maps the intersection
+ * (prot_of_state), so mprotect never opens a page upage has not
+ * installed, nor makes a write-protected page writable, and a region made
+ * read-only and then read-write again finds its pages as their PTEs say.
+ * Since upage copies through the alias, pages of any region, read-only or
+ * PROT_NONE included, can be paged out.
+ *
  * Read or write.  A SIGSEGV does not say; on x86-64 bit 1 of the page
  * fault error code (REG_ERR in the ucontext) does.  libsigsegv's handler
  * hands us only the address, so the kernel's handler is segv_entry, which
@@ -88,8 +98,10 @@
 #define PS_REGION_R	0x01	/* a region maps it, readable */
 #define PS_REGION_W	0x02	/* ... writable */
 #define PS_MAPPED	0x04	/* the memfd is mapped there */
-#define PS_PROT_R	0x08	/* installed: readable (resident) */
-#define PS_PROT_W	0x10	/* installed: writable (dirty) */
+#define PS_PROT_R	0x08	/* installed: resident */
+#define PS_PROT_W	0x10	/* installed: writable (dirty in the PTE) */
+#define PS_REGION_X	0x20	/* a region maps it, executable */
+#define PS_REGION	(PS_REGION_R | PS_REGION_W | PS_REGION_X)
 
 #define MAP_RESERVE	8192	/* mappings left to the program */
 #define MIN_FRAMES	64	/* below this, the engine refuses */
@@ -132,18 +144,63 @@ static int punch(uintptr_t start, size_t len)
 	return 0;
 }
 
+/*
+ * What the kernel maps for a page in state @s: nothing unless it is
+ * installed; then what both the installed state (write-protected or not)
+ * and the region allow.  The installed bits are the page table's and do
+ * not change with the region's protection (mprotect), so a read-only
+ * region made writable again finds its dirty pages writable and its clean
+ * ones write-protected, as the PTEs say.
+ */
 static int prot_of_state(uint8_t s)
 {
-	return (s & PS_PROT_R ? PROT_READ : 0) | (s & PS_PROT_W ? PROT_WRITE : 0);
+	int prot = 0;
+
+	if (!(s & PS_PROT_R))
+		return PROT_NONE;
+	if (s & PS_REGION_R)
+		prot |= PROT_READ;
+	if ((s & PS_PROT_W) && (s & PS_REGION_W))
+		prot |= PROT_WRITE;
+	if (s & PS_REGION_X)
+		prot |= PROT_EXEC;
+	return prot;
 }
 
-/* Open the page at @addr as read-only (@wp) or read-write. */
+static uint8_t region_bits(int prot)
+{
+	return (prot & (PROT_READ | PROT_WRITE | PROT_EXEC) ? PS_REGION_R : 0) |
+	       (prot & PROT_WRITE ? PS_REGION_W : 0) | (prot & PROT_EXEC ? PS_REGION_X : 0);
+}
+
+/* Give the kernel's protection of [start, start+len) the pages' states,
+ * one mprotect per run of pages that want the same. */
+static int apply_range(uintptr_t start, size_t len)
+{
+	uintptr_t end = start + len, run = start;
+	int run_prot = prot_of_state(*page_state(start));
+
+	for (uintptr_t a = start + PAGE_SIZE; a <= end; a += PAGE_SIZE) {
+		int prot = a < end ? prot_of_state(*page_state(a)) : -1;
+
+		if (prot == run_prot)
+			continue;
+		if (sys_mprotect((void *)run, a - run, run_prot))
+			return -errno;
+		run = a;
+		run_prot = prot;
+	}
+	return 0;
+}
+
+/* Open the page at @addr as read-only (@wp) or read-write, as far as its
+ * region allows. */
 static int set_page_prot(uintptr_t addr, bool wp)
 {
 	uint8_t *s = page_state(addr);
-	uint8_t v = (*s & (PS_REGION_R | PS_REGION_W | PS_MAPPED)) | PS_PROT_R;
+	uint8_t v = (*s & (PS_REGION | PS_MAPPED)) | PS_PROT_R;
 
-	if (!wp && (*s & PS_REGION_W))
+	if (!wp)
 		v |= PS_PROT_W;
 	if (sys_mprotect((void *)addr, PAGE_SIZE, prot_of_state(v)))
 		return -errno;
@@ -153,8 +210,7 @@ static int set_page_prot(uintptr_t addr, bool wp)
 
 static int segv_map_range(uintptr_t start, size_t len, int prot)
 {
-	uint8_t v = PS_MAPPED | (prot & PROT_READ ? PS_REGION_R : 0) |
-		    (prot & PROT_WRITE ? PS_REGION_W | PS_REGION_R : 0);
+	uint8_t v = PS_MAPPED | region_bits(prot);
 	void *p;
 
 	punch(start, len);
@@ -164,6 +220,18 @@ static int segv_map_range(uintptr_t start, size_t len, int prot)
 		return -errno;
 	set_state_range(start, len, v);
 	return 0;
+}
+
+/* mprotect of a region: the region's bits change, the installed ones
+ * stay; the kernel maps what both allow. */
+static int segv_protect_range(uintptr_t start, size_t len, int prot)
+{
+	uint8_t *p = page_state(start), bits = region_bits(prot);
+	size_t n = len >> PAGE_SHIFT;
+
+	for (size_t i = 0; i < n; i++)
+		__atomic_store_n(&p[i], (uint8_t)((p[i] & ~PS_REGION) | bits), __ATOMIC_RELEASE);
+	return apply_range(start, len);
 }
 
 static int segv_unmap_range(uintptr_t start, size_t len)
@@ -206,12 +274,12 @@ static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 	return ret;
 }
 
+/* Any region's page can be moved: the copy is made through the alias,
+ * whatever the program's view allows. */
 static int segv_unmap_page(uintptr_t addr, void *slot)
 {
 	uint8_t *s = page_state(addr);
 
-	if ((*s & (PS_REGION_R | PS_REGION_W)) != (PS_REGION_R | PS_REGION_W))
-		return -EINVAL;
 	/* Protect first: a write lands before this or faults after it. */
 	if (sys_mprotect((void *)addr, PAGE_SIZE, PROT_NONE))
 		return -errno;
@@ -250,17 +318,13 @@ static int segv_fork_child(void *pool, size_t pool_len)
 
 static int segv_fork_child_range(uintptr_t start, size_t len)
 {
-	for (uintptr_t a = start; a < start + len; a += PAGE_SIZE) {
-		uint8_t s = *page_state(a);
-		int ret;
+	uint8_t *p = page_state(start);
+	size_t n = len >> PAGE_SHIFT;
 
-		if ((s & PS_PROT_R) && !(s & PS_PROT_W) && (s & PS_REGION_W)) {
-			ret = set_page_prot(a, false);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] & PS_PROT_R)
+			p[i] |= PS_PROT_W;
+	return apply_range(start, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -615,6 +679,7 @@ const struct fault_engine sigsegv_engine = {
 	.name = "sigsegv",
 	.init = segv_init,
 	.map_range = segv_map_range,
+	.protect_range = segv_protect_range,
 	.unmap_range = segv_unmap_range,
 	.zap_range = segv_zap_range,
 	.install_copy = segv_install_copy,

@@ -151,8 +151,10 @@ static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
 	int ret;
 
 	ret = uffd_move(addr, (uintptr_t)slot, wp ? UFFDIO_MOVE_MODE_DONTWAKE : 0);
-	if (ret == -EBUSY) {
-		/* The slot's page is shared with a forked child: copy it. */
+	if (ret == -EBUSY || ret == -EINVAL) {
+		/* The slot's page is shared with a forked child (-EBUSY), or
+		 * the region is not read-write as the pool is (-EINVAL: a
+		 * read-only or PROT_NONE region): copy it. */
 		ret = uffd_install_copy(addr, slot, wp);
 		if (ret == 0)
 			uffd_free_slot(slot);
@@ -194,6 +196,13 @@ static int uffd_unmap_page(uintptr_t addr, void *slot)
 	if (ret == -EBUSY || ret == -EINVAL)
 		ret = unmap_page_by_copy(addr, slot);
 	return ret;
+}
+
+/* The kernel's protection is the region's: missing pages still fault to
+ * the handler, write-protected ones still raise WP faults. */
+static int uffd_protect_range(uintptr_t start, size_t len, int prot)
+{
+	return sys_mprotect((void *)start, len, prot) ? -errno : 0;
 }
 
 static int uffd_unprotect(uintptr_t addr)
@@ -307,6 +316,7 @@ const struct fault_engine uffd_engine = {
 	.name = "uffd",
 	.init = uffd_init,
 	.map_range = uffd_map_range,
+	.protect_range = uffd_protect_range,
 	.unmap_range = uffd_unmap_range,
 	.zap_range = uffd_zap_range,
 	.install_copy = uffd_install_copy,
