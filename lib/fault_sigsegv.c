@@ -53,12 +53,8 @@
  * merges VMAs back), with one message, before SIGBUS.
  *
  * Kernel-mode accesses (read(2) into a PROT_NONE page fails with EFAULT)
- * are syscall_trap.c's.  fork: the child shares the memfd with the
- * parent (MAP_SHARED), so under this engine a forked child must exec or
- * exit without writing arena memory (jemalloc's own child handler writes
- * its metadata there: a program that forks without exec is not safe under
- * this engine yet); the uffd engine has no such limit.  vfork,
- * posix_spawn and system() run no fork handlers and are fine.
+ * are syscall_trap.c's.  fork: the child gets a copy of the memfd of its
+ * own, made while the parent's threads are held (see "fork" below).
  *
  * Locking: the primitives are called under page_table_lock, as fault.h
  * says; pstate[] bytes are written under it and read without it by the
@@ -83,6 +79,7 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "mm.h"
 #include "memory.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -111,6 +108,7 @@ static char *alias;		/* the memfd, read-write, for upage only */
 static uintptr_t arena_base;
 static size_t arena_size;
 static uint8_t *pstate;		/* arena_size >> PAGE_SHIFT bytes */
+static bool frozen;		/* fork_prepare: no page writable */
 
 static inline size_t arena_off(uintptr_t addr)
 {
@@ -160,7 +158,7 @@ static int prot_of_state(uint8_t s)
 		return PROT_NONE;
 	if (s & PS_REGION_R)
 		prot |= PROT_READ;
-	if ((s & PS_PROT_W) && (s & PS_REGION_W))
+	if ((s & PS_PROT_W) && (s & PS_REGION_W) && !frozen)
 		prot |= PROT_WRITE;
 	if (s & PS_REGION_X)
 		prot |= PROT_EXEC;
@@ -304,23 +302,123 @@ static int segv_free_slot(void *slot)
 }
 
 /*
- * A forked child: fork.c has made every mapped page dirty and writable in
- * the page table, so the kernel's protection must follow (or the child's
- * first write to a clean page would fault for ever).  The memfd stays
- * shared with the parent: see the top of the file.
+ * fork.  The arena is a MAP_SHARED memfd: left alone, a forked child would
+ * share the parent's memory.  So the child gets a memfd of its own, filled
+ * in the parent at the prepare point with the pages resident there (pages
+ * in frame slots or swap are private memory or pinned slots, which fork
+ * and fork.c already give the child).  For that copy to be a snapshot,
+ * the parent's other threads must not write while it is made: every page
+ * is made read-only first (frozen), so a writer faults and waits for
+ * mmap_lock, which the forking thread holds until fork_parent has opened
+ * the pages again.  The cost is one copy of the resident set per fork
+ * (bounded by the cap), paid by the parent whether or not the child execs
+ * (vfork, posix_spawn and system() run no fork handlers and pay nothing).
+ *
+ * The memfd is mapped in the parent as `fork_alias`, MAP_SHARED, so the
+ * child inherits that mapping and makes it its alias; the parent drops
+ * it after fork.
  */
+static int fork_mfd = -1;
+static char *fork_alias;
+static int fork_err;		/* fork_prepare's failure, for the child */
+
+static int freeze_region(struct vm_area_struct *vma, void *arg)
+{
+	(void)arg;
+	return apply_range(vma->vm_start, vma->vm_end - vma->vm_start);
+}
+
+static int copy_region(struct vm_area_struct *vma, void *arg)
+{
+	(void)arg;
+	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE)
+		if (*page_state(a) & PS_PROT_R)
+			memcpy(fork_alias + arena_off(a), alias + arena_off(a), PAGE_SIZE);
+	return 0;
+}
+
+static void drop_fork_copy(void)
+{
+	if (fork_alias && fork_alias != MAP_FAILED)
+		sys_munmap(fork_alias, arena_size);
+	fork_alias = NULL;
+	if (fork_mfd >= 0)
+		close(fork_mfd);
+	fork_mfd = -1;
+}
+
+static void segv_fork_prepare(void)
+{
+	struct mm_struct *mm = &upage.mm;
+	int ret;
+
+	fork_err = 0;
+	frozen = true;
+	ret = vma_for_each(mm, freeze_region, NULL);
+	if (ret == 0) {
+		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
+		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
+	}
+	if (ret == 0) {
+		fork_alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_NORESERVE, fork_mfd, 0);
+		ret = fork_alias == MAP_FAILED ? -errno : 0;
+	}
+	if (ret == 0) {
+		sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
+		ret = vma_for_each(mm, copy_region, NULL);
+	}
+	if (ret) {
+		fork_err = ret;
+		drop_fork_copy();
+	}
+}
+
+static void segv_fork_parent(void)
+{
+	int ret;
+
+	drop_fork_copy();
+	frozen = false;
+	ret = vma_for_each(&upage.mm, freeze_region, NULL);
+	if (ret)
+		upage_msg("sigsegv engine: cannot reopen the arena after fork: %s",
+			  strerrordesc_np(-ret));
+}
+
+/* The child: the copy becomes its memfd and alias; the parent's are
+ * dropped (the regions are remapped in fork_child_range). */
 static int segv_fork_child(void *pool, size_t pool_len)
 {
 	(void)pool;
 	(void)pool_len;
+	frozen = false;
+	if (fork_err)
+		return fork_err;
+	sys_munmap(alias, arena_size);
+	close(mfd);
+	mfd = fork_mfd;
+	alias = fork_alias;
+	fork_mfd = -1;
+	fork_alias = NULL;
 	return 0;
 }
 
+/*
+ * fork.c has made every mapped page dirty and writable in the page table,
+ * so the installed state follows (or the child's first write to a clean
+ * page would fault for ever), and the region maps the child's memfd.
+ */
 static int segv_fork_child_range(uintptr_t start, size_t len)
 {
 	uint8_t *p = page_state(start);
 	size_t n = len >> PAGE_SHIFT;
+	void *m;
 
+	m = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, mfd,
+		     (off_t)arena_off(start));
+	if (m == MAP_FAILED)
+		return -errno;
 	for (size_t i = 0; i < n; i++)
 		if (p[i] & PS_PROT_R)
 			p[i] |= PS_PROT_W;
@@ -688,6 +786,8 @@ const struct fault_engine sigsegv_engine = {
 	.unprotect = segv_unprotect,
 	.wake = segv_wake,
 	.free_slot = segv_free_slot,
+	.fork_prepare = segv_fork_prepare,
+	.fork_parent = segv_fork_parent,
 	.fork_child = segv_fork_child,
 	.fork_child_range = segv_fork_child_range,
 };
