@@ -572,12 +572,121 @@ static void set_default(int sig)
 	upage_real_sigaction(sig, &dfl, NULL);
 }
 
+/*
+ * Signal masks.  A thread that blocks SIGSEGV, SIGBUS or SIGSYS would be
+ * killed by its next arena fault or trapped system call (the kernel does
+ * not queue a fault's signal: it unblocks it and resets it to SIG_DFL).
+ * So sigprocmask and pthread_sigmask never block the signals upage
+ * claims: the program's wish is kept per thread in prog_blocked, shown
+ * back in the old mask, and honoured in upage_chain_signal: a fault the
+ * program's handler would get kills as the kernel would, a signal sent
+ * with kill or raise waits in prog_pending until it is unblocked.  Masks
+ * given to sigaction for other signals are stripped the same way.  Not
+ * covered: masks a thread inherits at pthread_create (its prog_blocked
+ * starts empty), sigsuspend/pselect/ppoll/signalfd masks (a thread
+ * blocked there does not fault), and rt_sigprocmask made with a raw
+ * `syscall`.
+ */
+static TLS sigset_t prog_blocked;	/* of the claimed signals only */
+static TLS sigset_t prog_pending;
+static int (*libc_pthread_sigmask)(int, const sigset_t *, sigset_t *);
+
+static bool kept_deliverable(int sig)
+{
+	return (sig == SIGSEGV || sig == SIGBUS || sig == SIGSYS) &&
+	       __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE);
+}
+
+static int real_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	if (!libc_pthread_sigmask)
+		libc_pthread_sigmask = dlsym(RTLD_NEXT, "pthread_sigmask");
+	if (!libc_pthread_sigmask)
+		return ENOSYS;
+	return libc_pthread_sigmask(how, set, old);
+}
+
+/* @set without the signals upage keeps deliverable; their part in @kept. */
+static void split_mask(const sigset_t *set, sigset_t *rest, sigset_t *kept)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGSYS };
+
+	*rest = *set;
+	sigemptyset(kept);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (!kept_deliverable(sigs[i]) || sigismember(set, sigs[i]) != 1)
+			continue;
+		sigdelset(rest, sigs[i]);
+		sigaddset(kept, sigs[i]);
+	}
+}
+
+EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGSYS };
+	sigset_t rest, kept, was = prog_blocked;
+	int ret;
+
+	if (!set)
+		ret = real_sigmask(how, NULL, old);
+	else if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return EINVAL;
+	else {
+		split_mask(set, &rest, &kept);
+		ret = real_sigmask(how, &rest, old);
+		if (ret == 0) {
+			for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+				int sig = sigs[i], in = sigismember(&kept, sig) == 1;
+
+				if (how == SIG_SETMASK ? !in : (how == SIG_UNBLOCK && in))
+					sigdelset(&prog_blocked, sig);
+				else if (in)
+					sigaddset(&prog_blocked, sig);
+			}
+		}
+	}
+	if (ret)
+		return ret;
+	if (old)
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			if (sigismember(&was, sigs[i]) == 1)
+				sigaddset(old, sigs[i]);
+	/* What was sent while blocked is delivered once unblocked. */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		int sig = sigs[i];
+
+		if (sigismember(&prog_pending, sig) == 1 && sigismember(&prog_blocked, sig) != 1) {
+			sigdelset(&prog_pending, sig);
+			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+		}
+	}
+	return 0;
+}
+
+EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	int ret = pthread_sigmask(how, set, old);
+
+	if (ret) {
+		errno = ret;
+		return -1;
+	}
+	return 0;
+}
+
 void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 {
 	struct sigaction pa = prog_action[sig];
 	ucontext_t *uc = ucp;
-	sigset_t mask, old;
+	sigset_t mask, old, rest, kept, was = prog_blocked;
 
+	if (sigismember(&prog_blocked, sig) == 1) {
+		if (si->si_code <= 0 && sig != SIGSYS) {
+			sigaddset(&prog_pending, sig);	/* sent: delivered when unblocked */
+			return;
+		}
+		pa.sa_handler = SIG_DFL;	/* a blocked fault kills, as the kernel's */
+	}
 	if (pa.sa_handler == SIG_DFL || pa.sa_handler == SIG_IGN) {
 		/* As the kernel: a fault's signal cannot be ignored.  SEGV
 		 * and BUS fault again on return; SYS must be sent. */
@@ -594,12 +703,19 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 		sigaddset(&mask, sig);
 	if (pa.sa_flags & SA_RESETHAND)
 		prog_action[sig].sa_handler = SIG_DFL;
-	pthread_sigmask(SIG_SETMASK, &mask, &old);
+	/* The handler runs with the claimed signals blocked only in the
+	 * program's view: an arena fault in it must still be served. */
+	split_mask(&mask, &rest, &kept);
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&kept, s) == 1)
+			sigaddset(&prog_blocked, s);
+	real_sigmask(SIG_SETMASK, &rest, &old);
 	if (pa.sa_flags & SA_SIGINFO)
 		pa.sa_sigaction(sig, si, ucp);
 	else
 		pa.sa_handler(sig);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	real_sigmask(SIG_SETMASK, &old, NULL);
+	prog_blocked = was;
 }
 
 EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
@@ -618,6 +734,14 @@ EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old
 		if (old)
 			memset(old, 0, sizeof(*old));
 		return 0;
+	}
+	if (act) {
+		/* Its handler must not block what upage needs delivered. */
+		struct sigaction a = *act;
+		sigset_t kept;
+
+		split_mask(&act->sa_mask, &a.sa_mask, &kept);
+		return upage_real_sigaction(sig, &a, old);
 	}
 	return upage_real_sigaction(sig, act, old);
 }
