@@ -46,7 +46,8 @@
  * minus the mappings the process has minus a reserve for the program's
  * own growth; when 2F exceeds it, frames are taken out of service (marked
  * PG_reserved, off every list) so that at most budget/2 are ever used,
- * with ONE message saying so.  The program then runs under a smaller
+ * with ONE message saying so when the user set UPAGE_MAX_RSS (the default
+ * cap, half the RAM, is cut quietly; UPAGE_VERBOSE shows it).  The program then runs under a smaller
  * resident set, slower but correct, never out of mappings.  Should an
  * mprotect still fail with ENOMEM (the program's own mappings grew past
  * the reserve), the fault is retried while kswapd frees pages (which
@@ -831,10 +832,14 @@ static int fit_mapping_budget(void)
 	z->pages_min = usable / 64 > 4 ? usable / 64 : 4;
 	z->pages_low = 2 * z->pages_min;
 	z->pages_high = 3 * z->pages_min;
-	upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM needs up to %lu mappings, "
-		  "vm.max_map_count=%ld allows about %ld: at most %luM stay resident",
-		  upage.cfg.max_rss >> 20, 2 * z->nr_frames, limit, budget,
-		  (usable << PAGE_SHIFT) >> 20);
+	/* The default cap (half the RAM) is a ceiling, not a request: cut
+	 * quietly.  A cap the user asked for is cut with one message. */
+	if (upage.cfg.max_rss_set || upage.cfg.verbose)
+		upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM %sneeds up to %lu mappings "
+			  "(two per resident page), vm.max_map_count=%ld allows about %ld: "
+			  "at most %luM stay resident",
+			  upage.cfg.max_rss >> 20, upage.cfg.max_rss_set ? "" : "(the default) ",
+			  2 * z->nr_frames, limit, budget, (usable << PAGE_SHIFT) >> 20);
 	return 0;
 }
 
