@@ -338,6 +338,7 @@ static int check_max_rss(struct upage_config *cfg, const char *const set[], char
 	for (size_t i = 0; i < NR_OPTIONS; i++) {
 		if (options[i].offset != FIELD(max_rss))
 			continue;
+		cfg->max_rss_set = set[i] != NULL;
 		if (!set[i]) {
 			cfg->max_rss = default_max_rss();
 			if (cfg->max_rss > cfg->arena_size)

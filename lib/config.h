@@ -27,6 +27,7 @@ enum upage_engine {
 
 struct upage_config {
 	unsigned long long max_rss;	/* UPAGE_MAX_RSS: resident cap, page multiple */
+	bool max_rss_set;		/* ... given by the user, not the default */
 	unsigned long long arena_size;	/* UPAGE_ARENA_SIZE: reservation, 4 MiB multiple */
 	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */

@@ -31,6 +31,12 @@ struct fault_engine {
 	/* Make [start, start+len) a region whose accesses fault to us (prot
 	 * is PROT_*), replacing the arena's reservation there. */
 	int (*map_range)(uintptr_t start, size_t len, int prot);
+	/* The region [start, start+len) now has protection @prot (mprotect,
+	 * mremap): make the kernel's protection follow.  The engine keeps
+	 * what it needs to catch: a page it has not installed stays
+	 * inaccessible, a write-protected page stays read-only, whatever
+	 * @prot allows. */
+	int (*protect_range)(uintptr_t start, size_t len, int prot);
 	/* Give [start, start+len) back to the reservation: data dropped,
 	 * accesses fault as outside any mapping. */
 	int (*unmap_range)(uintptr_t start, size_t len);
@@ -51,6 +57,13 @@ struct fault_engine {
 	void (*wake)(uintptr_t addr);
 	/* Empty a frame slot (its page is no longer needed). */
 	int (*free_slot)(void *slot);
+	/* Optional, in the parent at fork (fork.c), with mmap_lock and
+	 * page_table_lock held and no page under I/O: whatever the child
+	 * needs of the parent's memory that the kernel will not copy.  An
+	 * error is kept for fork_child to report (prepare cannot fail). */
+	void (*fork_prepare)(void);
+	/* Optional, in the parent after fork, before the locks are dropped. */
+	void (*fork_parent)(void);
 	/* Optional, in a forked child (fork.c): start serving faults again
 	 * (the kernel dropped what served the parent's), then once for each
 	 * region with its range. */

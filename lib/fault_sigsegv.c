@@ -19,6 +19,16 @@
  * frame slot and punches the memfd page out.  That copy is what
  * UFFDIO_MOVE saves the uffd engine; a page is 4 KiB, about a microsecond.
  *
+ * Protection.  pstate[] keeps two things per page apart: what its region
+ * allows (PS_REGION_*, changed by the program's mprotect through
+ * protect_range) and what upage installed (PS_PROT_R resident, PS_PROT_W
+ * writable as its PTE says).  The kernel maps the intersection
+ * (prot_of_state), so mprotect never opens a page upage has not
+ * installed, nor makes a write-protected page writable, and a region made
+ * read-only and then read-write again finds its pages as their PTEs say.
+ * Since upage copies through the alias, pages of any region, read-only or
+ * PROT_NONE included, can be paged out.
+ *
  * Read or write.  A SIGSEGV does not say; on x86-64 bit 1 of the page
  * fault error code (REG_ERR in the ucontext) does.  libsigsegv's handler
  * hands us only the address, so the kernel's handler is segv_entry, which
@@ -36,19 +46,16 @@
  * minus the mappings the process has minus a reserve for the program's
  * own growth; when 2F exceeds it, frames are taken out of service (marked
  * PG_reserved, off every list) so that at most budget/2 are ever used,
- * with ONE message saying so.  The program then runs under a smaller
+ * with ONE message saying so when the user set UPAGE_MAX_RSS (the default
+ * cap, half the RAM, is cut quietly; UPAGE_VERBOSE shows it).  The program then runs under a smaller
  * resident set, slower but correct, never out of mappings.  Should an
  * mprotect still fail with ENOMEM (the program's own mappings grew past
  * the reserve), the fault is retried while kswapd frees pages (which
  * merges VMAs back), with one message, before SIGBUS.
  *
  * Kernel-mode accesses (read(2) into a PROT_NONE page fails with EFAULT)
- * are syscall_trap.c's.  fork: the child shares the memfd with the
- * parent (MAP_SHARED), so under this engine a forked child must exec or
- * exit without writing arena memory (jemalloc's own child handler writes
- * its metadata there: a program that forks without exec is not safe under
- * this engine yet); the uffd engine has no such limit.  vfork,
- * posix_spawn and system() run no fork handlers and are fine.
+ * are syscall_trap.c's.  fork: the child gets a copy of the memfd of its
+ * own, made while the parent's threads are held (see "fork" below).
  *
  * Locking: the primitives are called under page_table_lock, as fault.h
  * says; pstate[] bytes are written under it and read without it by the
@@ -73,6 +80,7 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "mm.h"
 #include "memory.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -88,8 +96,10 @@
 #define PS_REGION_R	0x01	/* a region maps it, readable */
 #define PS_REGION_W	0x02	/* ... writable */
 #define PS_MAPPED	0x04	/* the memfd is mapped there */
-#define PS_PROT_R	0x08	/* installed: readable (resident) */
-#define PS_PROT_W	0x10	/* installed: writable (dirty) */
+#define PS_PROT_R	0x08	/* installed: resident */
+#define PS_PROT_W	0x10	/* installed: writable (dirty in the PTE) */
+#define PS_REGION_X	0x20	/* a region maps it, executable */
+#define PS_REGION	(PS_REGION_R | PS_REGION_W | PS_REGION_X)
 
 #define MAP_RESERVE	8192	/* mappings left to the program */
 #define MIN_FRAMES	64	/* below this, the engine refuses */
@@ -99,6 +109,7 @@ static char *alias;		/* the memfd, read-write, for upage only */
 static uintptr_t arena_base;
 static size_t arena_size;
 static uint8_t *pstate;		/* arena_size >> PAGE_SHIFT bytes */
+static bool frozen;		/* fork_prepare: no page writable */
 
 static inline size_t arena_off(uintptr_t addr)
 {
@@ -132,18 +143,63 @@ static int punch(uintptr_t start, size_t len)
 	return 0;
 }
 
+/*
+ * What the kernel maps for a page in state @s: nothing unless it is
+ * installed; then what both the installed state (write-protected or not)
+ * and the region allow.  The installed bits are the page table's and do
+ * not change with the region's protection (mprotect), so a read-only
+ * region made writable again finds its dirty pages writable and its clean
+ * ones write-protected, as the PTEs say.
+ */
 static int prot_of_state(uint8_t s)
 {
-	return (s & PS_PROT_R ? PROT_READ : 0) | (s & PS_PROT_W ? PROT_WRITE : 0);
+	int prot = 0;
+
+	if (!(s & PS_PROT_R))
+		return PROT_NONE;
+	if (s & PS_REGION_R)
+		prot |= PROT_READ;
+	if ((s & PS_PROT_W) && (s & PS_REGION_W) && !frozen)
+		prot |= PROT_WRITE;
+	if (s & PS_REGION_X)
+		prot |= PROT_EXEC;
+	return prot;
 }
 
-/* Open the page at @addr as read-only (@wp) or read-write. */
+static uint8_t region_bits(int prot)
+{
+	return (prot & (PROT_READ | PROT_WRITE | PROT_EXEC) ? PS_REGION_R : 0) |
+	       (prot & PROT_WRITE ? PS_REGION_W : 0) | (prot & PROT_EXEC ? PS_REGION_X : 0);
+}
+
+/* Give the kernel's protection of [start, start+len) the pages' states,
+ * one mprotect per run of pages that want the same. */
+static int apply_range(uintptr_t start, size_t len)
+{
+	uintptr_t end = start + len, run = start;
+	int run_prot = prot_of_state(*page_state(start));
+
+	for (uintptr_t a = start + PAGE_SIZE; a <= end; a += PAGE_SIZE) {
+		int prot = a < end ? prot_of_state(*page_state(a)) : -1;
+
+		if (prot == run_prot)
+			continue;
+		if (sys_mprotect((void *)run, a - run, run_prot))
+			return -errno;
+		run = a;
+		run_prot = prot;
+	}
+	return 0;
+}
+
+/* Open the page at @addr as read-only (@wp) or read-write, as far as its
+ * region allows. */
 static int set_page_prot(uintptr_t addr, bool wp)
 {
 	uint8_t *s = page_state(addr);
-	uint8_t v = (*s & (PS_REGION_R | PS_REGION_W | PS_MAPPED)) | PS_PROT_R;
+	uint8_t v = (*s & (PS_REGION | PS_MAPPED)) | PS_PROT_R;
 
-	if (!wp && (*s & PS_REGION_W))
+	if (!wp)
 		v |= PS_PROT_W;
 	if (sys_mprotect((void *)addr, PAGE_SIZE, prot_of_state(v)))
 		return -errno;
@@ -153,8 +209,7 @@ static int set_page_prot(uintptr_t addr, bool wp)
 
 static int segv_map_range(uintptr_t start, size_t len, int prot)
 {
-	uint8_t v = PS_MAPPED | (prot & PROT_READ ? PS_REGION_R : 0) |
-		    (prot & PROT_WRITE ? PS_REGION_W | PS_REGION_R : 0);
+	uint8_t v = PS_MAPPED | region_bits(prot);
 	void *p;
 
 	punch(start, len);
@@ -164,6 +219,18 @@ static int segv_map_range(uintptr_t start, size_t len, int prot)
 		return -errno;
 	set_state_range(start, len, v);
 	return 0;
+}
+
+/* mprotect of a region: the region's bits change, the installed ones
+ * stay; the kernel maps what both allow. */
+static int segv_protect_range(uintptr_t start, size_t len, int prot)
+{
+	uint8_t *p = page_state(start), bits = region_bits(prot);
+	size_t n = len >> PAGE_SHIFT;
+
+	for (size_t i = 0; i < n; i++)
+		__atomic_store_n(&p[i], (uint8_t)((p[i] & ~PS_REGION) | bits), __ATOMIC_RELEASE);
+	return apply_range(start, len);
 }
 
 static int segv_unmap_range(uintptr_t start, size_t len)
@@ -206,12 +273,12 @@ static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 	return ret;
 }
 
+/* Any region's page can be moved: the copy is made through the alias,
+ * whatever the program's view allows. */
 static int segv_unmap_page(uintptr_t addr, void *slot)
 {
 	uint8_t *s = page_state(addr);
 
-	if ((*s & (PS_REGION_R | PS_REGION_W)) != (PS_REGION_R | PS_REGION_W))
-		return -EINVAL;
 	/* Protect first: a write lands before this or faults after it. */
 	if (sys_mprotect((void *)addr, PAGE_SIZE, PROT_NONE))
 		return -errno;
@@ -236,31 +303,127 @@ static int segv_free_slot(void *slot)
 }
 
 /*
- * A forked child: fork.c has made every mapped page dirty and writable in
- * the page table, so the kernel's protection must follow (or the child's
- * first write to a clean page would fault for ever).  The memfd stays
- * shared with the parent: see the top of the file.
+ * fork.  The arena is a MAP_SHARED memfd: left alone, a forked child would
+ * share the parent's memory.  So the child gets a memfd of its own, filled
+ * in the parent at the prepare point with the pages resident there (pages
+ * in frame slots or swap are private memory or pinned slots, which fork
+ * and fork.c already give the child).  For that copy to be a snapshot,
+ * the parent's other threads must not write while it is made: every page
+ * is made read-only first (frozen), so a writer faults and waits for
+ * mmap_lock, which the forking thread holds until fork_parent has opened
+ * the pages again.  The cost is one copy of the resident set per fork
+ * (bounded by the cap), paid by the parent whether or not the child execs
+ * (vfork, posix_spawn and system() run no fork handlers and pay nothing).
+ *
+ * The memfd is mapped in the parent as `fork_alias`, MAP_SHARED, so the
+ * child inherits that mapping and makes it its alias; the parent drops
+ * it after fork.
  */
+static int fork_mfd = -1;
+static char *fork_alias;
+static int fork_err;		/* fork_prepare's failure, for the child */
+
+static int freeze_region(struct vm_area_struct *vma, void *arg)
+{
+	(void)arg;
+	return apply_range(vma->vm_start, vma->vm_end - vma->vm_start);
+}
+
+static int copy_region(struct vm_area_struct *vma, void *arg)
+{
+	(void)arg;
+	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE)
+		if (*page_state(a) & PS_PROT_R)
+			memcpy(fork_alias + arena_off(a), alias + arena_off(a), PAGE_SIZE);
+	return 0;
+}
+
+static void drop_fork_copy(void)
+{
+	if (fork_alias && fork_alias != MAP_FAILED)
+		sys_munmap(fork_alias, arena_size);
+	fork_alias = NULL;
+	if (fork_mfd >= 0)
+		close(fork_mfd);
+	fork_mfd = -1;
+}
+
+static void segv_fork_prepare(void)
+{
+	struct mm_struct *mm = &upage.mm;
+	int ret;
+
+	fork_err = 0;
+	frozen = true;
+	ret = vma_for_each(mm, freeze_region, NULL);
+	if (ret == 0) {
+		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
+		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
+	}
+	if (ret == 0) {
+		fork_alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_NORESERVE, fork_mfd, 0);
+		ret = fork_alias == MAP_FAILED ? -errno : 0;
+	}
+	if (ret == 0) {
+		sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
+		ret = vma_for_each(mm, copy_region, NULL);
+	}
+	if (ret) {
+		fork_err = ret;
+		drop_fork_copy();
+	}
+}
+
+static void segv_fork_parent(void)
+{
+	int ret;
+
+	drop_fork_copy();
+	frozen = false;
+	ret = vma_for_each(&upage.mm, freeze_region, NULL);
+	if (ret)
+		upage_msg("sigsegv engine: cannot reopen the arena after fork: %s",
+			  strerrordesc_np(-ret));
+}
+
+/* The child: the copy becomes its memfd and alias; the parent's are
+ * dropped (the regions are remapped in fork_child_range). */
 static int segv_fork_child(void *pool, size_t pool_len)
 {
 	(void)pool;
 	(void)pool_len;
+	frozen = false;
+	if (fork_err)
+		return fork_err;
+	sys_munmap(alias, arena_size);
+	close(mfd);
+	mfd = fork_mfd;
+	alias = fork_alias;
+	fork_mfd = -1;
+	fork_alias = NULL;
 	return 0;
 }
 
+/*
+ * fork.c has made every mapped page dirty and writable in the page table,
+ * so the installed state follows (or the child's first write to a clean
+ * page would fault for ever), and the region maps the child's memfd.
+ */
 static int segv_fork_child_range(uintptr_t start, size_t len)
 {
-	for (uintptr_t a = start; a < start + len; a += PAGE_SIZE) {
-		uint8_t s = *page_state(a);
-		int ret;
+	uint8_t *p = page_state(start);
+	size_t n = len >> PAGE_SHIFT;
+	void *m;
 
-		if ((s & PS_PROT_R) && !(s & PS_PROT_W) && (s & PS_REGION_W)) {
-			ret = set_page_prot(a, false);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
+	m = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, mfd,
+		     (off_t)arena_off(start));
+	if (m == MAP_FAILED)
+		return -errno;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] & PS_PROT_R)
+			p[i] |= PS_PROT_W;
+	return apply_range(start, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -410,12 +573,121 @@ static void set_default(int sig)
 	upage_real_sigaction(sig, &dfl, NULL);
 }
 
+/*
+ * Signal masks.  A thread that blocks SIGSEGV, SIGBUS or SIGSYS would be
+ * killed by its next arena fault or trapped system call (the kernel does
+ * not queue a fault's signal: it unblocks it and resets it to SIG_DFL).
+ * So sigprocmask and pthread_sigmask never block the signals upage
+ * claims: the program's wish is kept per thread in prog_blocked, shown
+ * back in the old mask, and honoured in upage_chain_signal: a fault the
+ * program's handler would get kills as the kernel would, a signal sent
+ * with kill or raise waits in prog_pending until it is unblocked.  Masks
+ * given to sigaction for other signals are stripped the same way.  Not
+ * covered: masks a thread inherits at pthread_create (its prog_blocked
+ * starts empty), sigsuspend/pselect/ppoll/signalfd masks (a thread
+ * blocked there does not fault), and rt_sigprocmask made with a raw
+ * `syscall`.
+ */
+static TLS sigset_t prog_blocked;	/* of the claimed signals only */
+static TLS sigset_t prog_pending;
+static int (*libc_pthread_sigmask)(int, const sigset_t *, sigset_t *);
+
+static bool kept_deliverable(int sig)
+{
+	return (sig == SIGSEGV || sig == SIGBUS || sig == SIGSYS) &&
+	       __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE);
+}
+
+static int real_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	if (!libc_pthread_sigmask)
+		libc_pthread_sigmask = dlsym(RTLD_NEXT, "pthread_sigmask");
+	if (!libc_pthread_sigmask)
+		return ENOSYS;
+	return libc_pthread_sigmask(how, set, old);
+}
+
+/* @set without the signals upage keeps deliverable; their part in @kept. */
+static void split_mask(const sigset_t *set, sigset_t *rest, sigset_t *kept)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGSYS };
+
+	*rest = *set;
+	sigemptyset(kept);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (!kept_deliverable(sigs[i]) || sigismember(set, sigs[i]) != 1)
+			continue;
+		sigdelset(rest, sigs[i]);
+		sigaddset(kept, sigs[i]);
+	}
+}
+
+EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGSYS };
+	sigset_t rest, kept, was = prog_blocked;
+	int ret;
+
+	if (!set)
+		ret = real_sigmask(how, NULL, old);
+	else if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return EINVAL;
+	else {
+		split_mask(set, &rest, &kept);
+		ret = real_sigmask(how, &rest, old);
+		if (ret == 0) {
+			for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+				int sig = sigs[i], in = sigismember(&kept, sig) == 1;
+
+				if (how == SIG_SETMASK ? !in : (how == SIG_UNBLOCK && in))
+					sigdelset(&prog_blocked, sig);
+				else if (in)
+					sigaddset(&prog_blocked, sig);
+			}
+		}
+	}
+	if (ret)
+		return ret;
+	if (old)
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			if (sigismember(&was, sigs[i]) == 1)
+				sigaddset(old, sigs[i]);
+	/* What was sent while blocked is delivered once unblocked. */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		int sig = sigs[i];
+
+		if (sigismember(&prog_pending, sig) == 1 && sigismember(&prog_blocked, sig) != 1) {
+			sigdelset(&prog_pending, sig);
+			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+		}
+	}
+	return 0;
+}
+
+EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	int ret = pthread_sigmask(how, set, old);
+
+	if (ret) {
+		errno = ret;
+		return -1;
+	}
+	return 0;
+}
+
 void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 {
 	struct sigaction pa = prog_action[sig];
 	ucontext_t *uc = ucp;
-	sigset_t mask, old;
+	sigset_t mask, old, rest, kept, was = prog_blocked;
 
+	if (sigismember(&prog_blocked, sig) == 1) {
+		if (si->si_code <= 0 && sig != SIGSYS) {
+			sigaddset(&prog_pending, sig);	/* sent: delivered when unblocked */
+			return;
+		}
+		pa.sa_handler = SIG_DFL;	/* a blocked fault kills, as the kernel's */
+	}
 	if (pa.sa_handler == SIG_DFL || pa.sa_handler == SIG_IGN) {
 		/* As the kernel: a fault's signal cannot be ignored.  SEGV
 		 * and BUS fault again on return; SYS must be sent. */
@@ -432,12 +704,19 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 		sigaddset(&mask, sig);
 	if (pa.sa_flags & SA_RESETHAND)
 		prog_action[sig].sa_handler = SIG_DFL;
-	pthread_sigmask(SIG_SETMASK, &mask, &old);
+	/* The handler runs with the claimed signals blocked only in the
+	 * program's view: an arena fault in it must still be served. */
+	split_mask(&mask, &rest, &kept);
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&kept, s) == 1)
+			sigaddset(&prog_blocked, s);
+	real_sigmask(SIG_SETMASK, &rest, &old);
 	if (pa.sa_flags & SA_SIGINFO)
 		pa.sa_sigaction(sig, si, ucp);
 	else
 		pa.sa_handler(sig);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	real_sigmask(SIG_SETMASK, &old, NULL);
+	prog_blocked = was;
 }
 
 EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
@@ -456,6 +735,14 @@ EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old
 		if (old)
 			memset(old, 0, sizeof(*old));
 		return 0;
+	}
+	if (act) {
+		/* Its handler must not block what upage needs delivered. */
+		struct sigaction a = *act;
+		sigset_t kept;
+
+		split_mask(&act->sa_mask, &a.sa_mask, &kept);
+		return upage_real_sigaction(sig, &a, old);
 	}
 	return upage_real_sigaction(sig, act, old);
 }
@@ -545,10 +832,14 @@ static int fit_mapping_budget(void)
 	z->pages_min = usable / 64 > 4 ? usable / 64 : 4;
 	z->pages_low = 2 * z->pages_min;
 	z->pages_high = 3 * z->pages_min;
-	upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM needs up to %lu mappings, "
-		  "vm.max_map_count=%ld allows about %ld: at most %luM stay resident",
-		  upage.cfg.max_rss >> 20, 2 * z->nr_frames, limit, budget,
-		  (usable << PAGE_SHIFT) >> 20);
+	/* The default cap (half the RAM) is a ceiling, not a request: cut
+	 * quietly.  A cap the user asked for is cut with one message. */
+	if (upage.cfg.max_rss_set || upage.cfg.verbose)
+		upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM %sneeds up to %lu mappings "
+			  "(two per resident page), vm.max_map_count=%ld allows about %ld: "
+			  "at most %luM stay resident",
+			  upage.cfg.max_rss >> 20, upage.cfg.max_rss_set ? "" : "(the default) ",
+			  2 * z->nr_frames, limit, budget, (usable << PAGE_SHIFT) >> 20);
 	return 0;
 }
 
@@ -615,6 +906,7 @@ const struct fault_engine sigsegv_engine = {
 	.name = "sigsegv",
 	.init = segv_init,
 	.map_range = segv_map_range,
+	.protect_range = segv_protect_range,
 	.unmap_range = segv_unmap_range,
 	.zap_range = segv_zap_range,
 	.install_copy = segv_install_copy,
@@ -623,6 +915,8 @@ const struct fault_engine sigsegv_engine = {
 	.unprotect = segv_unprotect,
 	.wake = segv_wake,
 	.free_slot = segv_free_slot,
+	.fork_prepare = segv_fork_prepare,
+	.fork_parent = segv_fork_parent,
 	.fork_child = segv_fork_child,
 	.fork_child_range = segv_fork_child_range,
 };

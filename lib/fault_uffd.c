@@ -170,7 +170,7 @@ static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
 	if (wp)
 		return install_by_copy(addr, slot, true);
 	ret = uffd_move(addr, (uintptr_t)slot, 0);
-	if (ret == -EBUSY)
+	if (ret == -EBUSY || ret == -EINVAL)
 		ret = install_by_copy(addr, slot, false);
 	return ret;
 }
@@ -225,6 +225,13 @@ static int uffd_unmap_page(uintptr_t addr, void *slot)
 	if (ret == -EINVAL || (ret == -EBUSY && page_shared(addr)))
 		ret = unmap_page_by_copy(addr, slot);
 	return ret;
+}
+
+/* The kernel's protection is the region's: missing pages still fault to
+ * the handler, write-protected ones still raise WP faults. */
+static int uffd_protect_range(uintptr_t start, size_t len, int prot)
+{
+	return sys_mprotect((void *)start, len, prot) ? -errno : 0;
 }
 
 static int uffd_unprotect(uintptr_t addr)
@@ -370,6 +377,7 @@ const struct fault_engine uffd_engine = {
 	.name = "uffd",
 	.init = uffd_init,
 	.map_range = uffd_map_range,
+	.protect_range = uffd_protect_range,
 	.unmap_range = uffd_unmap_range,
 	.zap_range = uffd_zap_range,
 	.install_copy = uffd_install_copy,

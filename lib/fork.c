@@ -82,6 +82,8 @@ static void upage_fork_prepare(void)
 	while (any_page_locked())
 		pthread_cond_wait(&mm->page_wait, &mm->page_table_lock);
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, pin_slot, NULL);
+	if (upage.engine->fork_prepare)
+		upage.engine->fork_prepare();
 }
 
 static void upage_fork_parent(void)
@@ -90,6 +92,8 @@ static void upage_fork_parent(void)
 
 	if (!upage.active)
 		return;
+	if (upage.engine->fork_parent)
+		upage.engine->fork_parent();
 	pthread_mutex_unlock(&mm->page_table_lock);
 	pthread_mutex_unlock(&mm->mmap_lock);
 }

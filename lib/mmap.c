@@ -150,8 +150,13 @@ int upage_mprotect(uintptr_t start, size_t len, int prot)
 	len = PAGE_ALIGN(len);
 	pthread_mutex_lock(&mm->mmap_lock);
 	ret = mprotect_fixup(mm, start, start + len, prot_to_vm_flags(prot));
-	if (ret == 0 && sys_mprotect((void *)start, len, prot))
-		ret = -errno;
+	if (ret == 0) {
+		/* The engine decides what the kernel maps: under the sigsegv
+		 * engine a page not resident stays inaccessible. */
+		pthread_mutex_lock(&mm->page_table_lock);
+		ret = upage.engine->protect_range(start, len, prot);
+		pthread_mutex_unlock(&mm->page_table_lock);
+	}
 	pthread_mutex_unlock(&mm->mmap_lock);
 	return ret;
 }
@@ -246,8 +251,11 @@ void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uin
 		errno = ENOMEM;
 		return MAP_FAILED;
 	}
-	if (!(prot & PROT_READ))
-		sys_mprotect((void *)old, old_len, PROT_READ);
+	if (!(prot & PROT_READ) && upage_mprotect(old, old_len, prot | PROT_READ)) {
+		upage_unmap(new, new_len);
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
 	memcpy((void *)new, (void *)old, old_len);
 	if (prot != (prot | PROT_READ | PROT_WRITE))
 		upage_mprotect(new, new_len, prot);

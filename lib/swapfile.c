@@ -798,7 +798,7 @@ int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 		return err;
 	len = (size_t)n << PAGE_SHIFT;
 	do
-		done = pwritev(fd, iov, n, pos);
+		done = sys_pwritev(fd, iov, n, pos);
 	while (done < 0 && errno == EINTR);
 	err = io_result(done, len);
 	if (err || (flags & SWP_DIRECT))

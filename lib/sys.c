@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
@@ -32,6 +33,22 @@ int sys_mprotect(void *addr, size_t len, int prot)
 int sys_madvise(void *addr, size_t len, int advice)
 {
 	return (int)syscall(SYS_madvise, addr, len, advice);
+}
+
+long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos)
+{
+	long ret;
+
+	if (!sys_trap_exempt)
+		return pwritev(fd, iov, n, pos);
+	ret = sys_trap_exempt(SYS_pwritev, fd, (long)iov, n, (long)pos, 0, 0);
+	if (ret < 0) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
 }
 
 void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)

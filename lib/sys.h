@@ -22,6 +22,17 @@ int sys_mprotect(void *addr, size_t len, int prot);
 int sys_madvise(void *addr, size_t len, int advice);
 void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr);
 
+/*
+ * Set by the system call trap (syscall_trap.c) to its trampoline: a way to
+ * make a system call its seccomp filter lets through.  NULL: libc's.
+ */
+extern long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+/* pwritev for swap I/O: never trapped, so kswapd (every signal blocked)
+ * may write any swap area, one opened after the filter (a forked child's)
+ * included. */
+struct iovec;
+ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos);
+
 /* Zeroed anonymous pages outside the arena, or NULL. */
 void *sys_alloc_pages(size_t len);
 void sys_free_pages(void *p, size_t len);

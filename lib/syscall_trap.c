@@ -43,8 +43,10 @@
  * trampoline is a page outside libc, so its calls pass too.
  * PR_SET_NO_NEW_PRIVS also means exec'd set-user-ID programs do not gain
  * privileges.  kswapd writes swap clusters with pwritev, every signal
- * blocked: the always-trapped calls are let through on the swap areas'
- * descriptors (those open at start-up).
+ * blocked (a trap there would kill the process): it calls through the
+ * trampoline (sys_pwritev), which covers a forked child's new swap area
+ * too; the always-trapped calls are also let through on the descriptors
+ * of the swap areas open at start-up.
  *
  * Locking: the handler runs with every asynchronous signal blocked while
  * it pins or unpins (it takes mmap_lock, then page_table_lock, as a
@@ -713,6 +715,7 @@ static int map_trampoline(void)
 	if (sys_mprotect(p, PAGE_SIZE, PROT_READ | PROT_EXEC))
 		return -errno;
 	tramp = (tramp_fn)p;
+	sys_trap_exempt = tramp;
 	return 0;
 }
 

@@ -1,6 +1,9 @@
 #!/bin/sh
 # munmap, mprotect, madvise, MAP_FIXED and mremap on arena mappings whose
-# pages are paged out behave as the kernel's.
+# pages are paged out behave as the kernel's; a region larger than the cap
+# keeps its data through read-only, PROT_NONE and read-write, and through
+# mremap moving it while protected.  (sigsegv_mapping.sh: the same under
+# the SIGSEGV engine.)
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 upage_run "$WORK/r.json" --max-rss 8M -- "$PROGS/mapping" 64 || fail "mapping semantics broken"

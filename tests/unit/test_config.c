@@ -171,6 +171,7 @@ Test(config, defaults_when_unset)
 	cr_assert_str_empty(cfg.report, "report should default to \"\" (no report)");
 	cr_assert_not(cfg.verbose, "verbose should default to off");
 	cr_assert(cfg.inherit, "executed programs should inherit upage by default");
+	cr_assert_not(cfg.max_rss_set, "max_rss_set should be false when UPAGE_MAX_RSS is unset");
 }
 
 Test(config, default_max_rss_is_cut_to_a_small_arena)
@@ -192,6 +193,7 @@ Test(config, every_variable_read)
 
 	cr_assert_eq(load(env), 0, "a valid environment should load, got: %s", err);
 	cr_assert_eq(cfg.max_rss, 64 * MiB, "max_rss should be 64M");
+	cr_assert(cfg.max_rss_set, "max_rss_set should be true when UPAGE_MAX_RSS is given");
 	cr_assert_eq(cfg.arena_size, GiB, "arena should be 1G");
 	cr_assert_eq(cfg.engine, ENGINE_SIGSEGV, "engine should be sigsegv");
 	cr_assert_str_eq(cfg.swap, "/var/tmp/swap", "swap should be the path given");
