@@ -679,7 +679,7 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 {
 	struct sigaction pa = prog_action[sig];
 	ucontext_t *uc = ucp;
-	sigset_t mask, old, rest, kept, was = prog_blocked;
+	sigset_t mask, old, rest, kept;
 
 	if (sigismember(&prog_blocked, sig) == 1) {
 		if (si->si_code <= 0 && sig != SIGSYS) {
@@ -704,19 +704,17 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 		sigaddset(&mask, sig);
 	if (pa.sa_flags & SA_RESETHAND)
 		prog_action[sig].sa_handler = SIG_DFL;
-	/* The handler runs with the claimed signals blocked only in the
-	 * program's view: an arena fault in it must still be served. */
+	/* The handler runs with the claimed signals left deliverable, or an
+	 * arena fault in it could not be served.  prog_blocked is left as it
+	 * is: a handler may leave by siglongjmp (restoring the real mask
+	 * itself), and nothing would then restore a mask changed here. */
 	split_mask(&mask, &rest, &kept);
-	for (int s = 1; s < NSIG; s++)
-		if (sigismember(&kept, s) == 1)
-			sigaddset(&prog_blocked, s);
 	real_sigmask(SIG_SETMASK, &rest, &old);
 	if (pa.sa_flags & SA_SIGINFO)
 		pa.sa_sigaction(sig, si, ucp);
 	else
 		pa.sa_handler(sig);
 	real_sigmask(SIG_SETMASK, &old, NULL);
-	prog_blocked = was;
 }
 
 EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
