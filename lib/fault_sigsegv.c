@@ -101,6 +101,7 @@
 #define PS_REGION_X	0x20	/* a region maps it, executable */
 #define PS_REGION	(PS_REGION_R | PS_REGION_W | PS_REGION_X)
 
+#define UPAGE_SIGCANCEL	32	/* glibc's SIGCANCEL: __SIGRTMIN */
 #define MAP_RESERVE	8192	/* mappings left to the program */
 #define MIN_FRAMES	64	/* below this, the engine refuses */
 
@@ -348,6 +349,18 @@ static void drop_fork_copy(void)
 	fork_mfd = -1;
 }
 
+/* A page a system call has pinned stays as it was: the kernel may be
+ * writing it (a read() blocked in the call) and would fail with EFAULT on
+ * a frozen page.  Its copy is then as torn as a buffer under a read is. */
+static void thaw_pinned(uintptr_t addr)
+{
+	bool was = frozen;
+
+	frozen = false;
+	sys_mprotect((void *)addr, PAGE_SIZE, prot_of_state(*page_state(addr)));
+	frozen = was;
+}
+
 static void segv_fork_prepare(void)
 {
 	struct mm_struct *mm = &upage.mm;
@@ -356,6 +369,7 @@ static void segv_fork_prepare(void)
 	fork_err = 0;
 	frozen = true;
 	ret = vma_for_each(mm, freeze_region, NULL);
+	syscall_trap_for_each_pinned(thaw_pinned);
 	if (ret == 0) {
 		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
@@ -394,6 +408,7 @@ static int segv_fork_child(void *pool, size_t pool_len)
 	(void)pool;
 	(void)pool_len;
 	frozen = false;
+	syscall_trap_fork_child();
 	if (fork_err)
 		return fork_err;
 	sys_munmap(alias, arena_size);
@@ -505,7 +520,10 @@ static void segv_entry(int sig, siginfo_t *si, void *uc)
 {
 	ucontext_t *saved_uc = cur_uc;
 	bool saved_declined = cur_declined, saved_in = in_segv, declined;
+	struct cancel_hold ch;
 
+	/* Before any lock (SIGCANCEL is blocked here): see cancel_hold. */
+	cancel_hold(&ch);
 	cur_uc = uc;
 	cur_declined = false;
 	in_segv = true;
@@ -517,6 +535,9 @@ static void segv_entry(int sig, siginfo_t *si, void *uc)
 	cur_uc = saved_uc;
 	cur_declined = saved_declined;
 	in_segv = saved_in;
+	/* Every lock released: a cancellation that came meanwhile acts here,
+	 * as it would have at the faulting instruction. */
+	cancel_resume(&ch);
 	if (declined)
 		upage_chain_signal(sig, si, uc);
 }
@@ -549,6 +570,10 @@ void upage_async_signals(sigset_t *set)
 	sigdelset(set, SIGILL);
 	sigdelset(set, SIGFPE);
 	sigdelset(set, SIGTRAP);
+	/* glibc's SIGCANCEL (__SIGRTMIN), which sigfillset leaves out and
+	 * sigaddset refuses: see cancel_hold. */
+	set->__val[(UPAGE_SIGCANCEL - 1) / (8 * sizeof(set->__val[0]))] |=
+		1UL << ((UPAGE_SIGCANCEL - 1) % (8 * sizeof(set->__val[0])));
 }
 
 int upage_claim_signal(int sig, void (*entry)(int, siginfo_t *, void *), const sigset_t *mask,

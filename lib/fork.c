@@ -21,9 +21,26 @@
  *           must not later drop a page it changed); give the engine a new
  *           registration and handler thread, and start a kswapd.
  *
- * Our child handler is registered before jemalloc's (the constructor runs
- * before jemalloc's first use), so jemalloc's own child handler, which
- * touches its metadata in the arena, runs once faults are served again.
+ * Order with jemalloc.  jemalloc's fork handlers lock and unlock its
+ * mutexes, which live in the arena: its prepare must run before ours
+ * (after ours no thread may touch the arena: the forking thread would
+ * fault on mmap_lock, which it holds) and its parent and child handlers
+ * after ours (before ours, the child still maps the parent's memory, and
+ * both would fault on the locks prepare took).  glibc runs prepare
+ * handlers in the reverse order of registration, so that order holds only
+ * when ours are registered first, and a library initialised before
+ * libupage (a C++ program's libstdc++ calls malloc from its own
+ * constructor, and jemalloc registers its handlers then) reverses it:
+ * redis-server deadlocked in BGSAVE that way under the SIGSEGV engine.
+ * So jemalloc's pthread_atfork call lands in alloc_atfork below, which
+ * only records the handlers, and ours call them in the order above
+ * whenever jemalloc was initialised.
+ *
+ * Pages pinned by a system call (syscall_trap.c: PG_locked with a pin
+ * count) are not under I/O and are not waited for: a thread blocked in
+ * read() into the heap holds its pins for as long as it likes, and fork
+ * must not wait on it.  They are resident and copied like the others;
+ * the child, where that thread does not exist, drops the pins.
  *
  * Pages shared copy-on-write by parent and child cannot be moved by
  * UFFDIO_MOVE: the engine copies them instead (fault_uffd.c).
@@ -43,17 +60,44 @@
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
+#include "syscall_trap.h"
 #include "vmscan.h"
 
+/* A page under I/O (not one a system call pins)? */
 static bool any_page_locked(void)
 {
 	struct zone *z = &upage.zone;
 
 	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (PageLocked(&z->mem_map[i]))
+		if (PageLocked(&z->mem_map[i]) && !syscall_trap_pinned(&z->mem_map[i]))
 			return true;
 	return false;
 }
+
+/*
+ * jemalloc's fork handlers (see "Order with jemalloc" above).  Written
+ * once, by jemalloc's initialisation, which calls pthread_atfork: the
+ * definition here is hidden, so that call binds to it inside libupage and
+ * the program's own pthread_atfork calls still reach libc.
+ */
+static void (*alloc_prepare)(void), (*alloc_parent)(void), (*alloc_child)(void);
+
+__attribute__((visibility("hidden"))) int pthread_atfork(void (*prepare)(void),
+							 void (*parent)(void),
+							 void (*child)(void))
+{
+	if (__atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE))
+		return ENOMEM;	/* one set only: jemalloc's */
+	alloc_parent = parent;
+	alloc_child = child;
+	__atomic_store_n(&alloc_prepare, prepare, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* glibc's registration, which pthread_atfork (libc_nonshared.a) wraps. */
+extern int __register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void),
+			     void *dso_handle);
+extern void *__dso_handle;
 
 /* One more reference on the slot behind a PTE: the child's. */
 static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
@@ -74,7 +118,10 @@ static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
 static void upage_fork_prepare(void)
 {
 	struct mm_struct *mm = &upage.mm;
+	void (*prepare)(void) = __atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE);
 
+	if (prepare)
+		prepare();	/* jemalloc's locks, while the arena is open */
 	if (!upage.active)
 		return;
 	pthread_mutex_lock(&mm->mmap_lock);
@@ -90,12 +137,14 @@ static void upage_fork_parent(void)
 {
 	struct mm_struct *mm = &upage.mm;
 
-	if (!upage.active)
-		return;
-	if (upage.engine->fork_parent)
-		upage.engine->fork_parent();
-	pthread_mutex_unlock(&mm->page_table_lock);
-	pthread_mutex_unlock(&mm->mmap_lock);
+	if (upage.active) {
+		if (upage.engine->fork_parent)
+			upage.engine->fork_parent();
+		pthread_mutex_unlock(&mm->page_table_lock);
+		pthread_mutex_unlock(&mm->mmap_lock);
+	}
+	if (__atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE) && alloc_parent)
+		alloc_parent();
 }
 
 /* The child's write-protection is gone: treat every mapped page as dirty. */
@@ -166,7 +215,7 @@ static void upage_fork_child(void)
 	int ret;
 
 	if (!upage.active)
-		return;
+		goto alloc;
 	ret = fork_child();
 	pthread_mutex_unlock(&mm->page_table_lock);
 	pthread_mutex_unlock(&mm->mmap_lock);
@@ -177,9 +226,13 @@ static void upage_fork_child(void)
 			  strerrordesc_np(-ret));
 		_exit(127);
 	}
+alloc:
+	if (__atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE) && alloc_child)
+		alloc_child();	/* the arena is the child's own now */
 }
 
 int fork_handlers_install(void)
 {
-	return -pthread_atfork(upage_fork_prepare, upage_fork_parent, upage_fork_child);
+	return -__register_atfork(upage_fork_prepare, upage_fork_parent, upage_fork_child,
+				  __dso_handle);
 }

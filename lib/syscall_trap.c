@@ -308,6 +308,36 @@ static void unpin_all(struct pinset *ps)
 	ps->n = 0;
 }
 
+bool syscall_trap_pinned(const struct page *page)
+{
+	return pins && pins[page->index];
+}
+
+void syscall_trap_for_each_pinned(void (*fn)(uintptr_t addr))
+{
+	struct zone *z = &upage.zone;
+
+	if (!pins)
+		return;
+	for (unsigned long i = 0; i < z->nr_frames; i++)
+		if (pins[i] && PageMapped(&z->mem_map[i]) && PageLocked(&z->mem_map[i]))
+			fn(z->mem_map[i].vaddr);
+}
+
+void syscall_trap_fork_child(void)
+{
+	struct zone *z = &upage.zone;
+
+	if (!pins)
+		return;
+	for (unsigned long i = 0; i < z->nr_frames; i++) {
+		if (!pins[i])
+			continue;
+		pins[i] = 0;
+		ClearPageFlag(&z->mem_map[i], PG_locked);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Running a trapped call. */
 
@@ -316,14 +346,61 @@ static void set_mask(const sigset_t *set)
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, NULL, _NSIG / 8);
 }
 
+/* One trapped call: the program's mask, whether it may be cancelled,
+ * and the pins it holds (for the unwinding of a cancellation). */
+struct trap_call {
+	const sigset_t *mask;
+	bool cancellable;	/* entered where cancellation acts at once */
+	struct pinset *pins[2];
+};
+
+static void call_cancelled(void *arg)
+{
+	struct trap_call *t = arg;
+
+	for (int i = 0; i < 2; i++)
+		if (t->pins[i])
+			unpin_all(t->pins[i]);
+}
+
+/*
+ * The system call as a cancellation point: the handler holds
+ * cancellation off (cancel_hold, SIGCANCEL blocked) but for the call
+ * itself, when it was entered with cancellation enabled and asynchronous
+ * (glibc's read, pread and the like, or a program's own asynchronous
+ * type): a thread blocked in read() must still be cancellable.  A
+ * cancellation then unwinds from the call (SIGCANCEL, or
+ * pthread_setcancelstate for one that came earlier) and call_cancelled
+ * drops the pins first.  The trampoline has no unwind information:
+ * glibc's unwinder stops there and longjmps to this cleanup buffer, which
+ * is what pthread_cleanup_push's C form is for.  SIGCANCEL is blocked
+ * again before the cleanup is popped (glibc's SIGCANCEL handler ignores
+ * the disabled state).
+ */
+static long cancellable_call(long nr, const long *a, struct trap_call *t, const sigset_t *blocked)
+{
+	volatile long ret = -EINTR;
+
+	pthread_cleanup_push(call_cancelled, t);
+	set_mask(t->mask);
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+	ret = tramp(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	set_mask(blocked);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_cleanup_pop(0);
+	return ret;
+}
+
 /* The call itself, with the program's signal mask. */
-static long call(long nr, const long *a, const sigset_t *prog_mask)
+static long call(long nr, const long *a, struct trap_call *t)
 {
 	sigset_t blocked;
 	long ret;
 
 	upage_async_signals(&blocked);
-	set_mask(prog_mask);
+	if (t->cancellable)
+		return cancellable_call(nr, a, t, &blocked);
+	set_mask(t->mask);
 	ret = tramp(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	set_mask(&blocked);
 	return ret;
@@ -352,7 +429,7 @@ static int pin_iov(struct pinset *ps, const struct iovec *uiov, long cnt, bool w
 	return n;
 }
 
-static long run_iov(const struct trap_desc *d, long nr, long *a, const sigset_t *mask,
+static long run_iov(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
 		    struct pinset *ps)
 {
 	struct iovec iov[MAX_IOV];
@@ -363,10 +440,10 @@ static long run_iov(const struct trap_desc *d, long nr, long *a, const sigset_t 
 		return n;
 	a[d->a[0].arg] = (long)iov;
 	a[d->a[0].len] = n;
-	return call(nr, a, mask);
+	return call(nr, a, t);
 }
 
-static long run_msg(const struct trap_desc *d, long nr, long *a, const sigset_t *mask,
+static long run_msg(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
 		    struct pinset *ps)
 {
 	struct msghdr *umsg = (struct msghdr *)a[d->a[0].arg];
@@ -388,7 +465,7 @@ static long run_msg(const struct trap_desc *d, long nr, long *a, const sigset_t 
 	m.msg_iov = iov;
 	m.msg_iovlen = n;
 	a[d->a[0].arg] = (long)&m;
-	ret = call(nr, a, mask);
+	ret = call(nr, a, t);
 	if (write && ret >= 0) {
 		umsg->msg_namelen = m.msg_namelen;
 		umsg->msg_controllen = m.msg_controllen;
@@ -450,29 +527,30 @@ static bool fill_on(const struct trap_desc *d, const long *a)
 	return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
 }
 
-static long run_trapped(long nr, const long *args, const sigset_t *mask)
+static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
 {
 	const struct trap_desc *d = find_desc(nr);
 	struct pinset ps = { .n = 0 };
+	struct trap_call t = { .mask = mask, .cancellable = cancellable, .pins = { &ps, NULL } };
 	long a[6], ret, done = 0;
 	const struct trap_arg *c;
 	size_t len;
 
 	memcpy(a, args, sizeof(a));
 	if (!d || !__atomic_load_n(&upage.active, __ATOMIC_ACQUIRE) || !pins)
-		return call(nr, a, mask);
+		return call(nr, a, &t);
 	if (d->a[0].kind == A_IOV) {
-		ret = run_iov(d, nr, a, mask, &ps);
+		ret = run_iov(d, nr, a, &t, &ps);
 		goto out;
 	}
 	if (d->a[0].kind == A_MSG) {
-		ret = run_msg(d, nr, a, mask, &ps);
+		ret = run_msg(d, nr, a, &t, &ps);
 		goto out;
 	}
 	ret = pin_args(d, a, &ps);
 	if (ret || d->chunk < 0) {
 		if (ret == 0)
-			ret = call(nr, a, mask);
+			ret = call(nr, a, &t);
 		goto out;
 	}
 	c = &d->a[d->chunk];
@@ -489,7 +567,9 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask)
 			a[c->len] = (long)this;
 			if (d->offset)
 				a[3] = args[3] + done;
-			ret = call(nr, a, mask);
+			t.pins[1] = &cps;
+			ret = call(nr, a, &t);
+			t.pins[1] = NULL;
 		}
 		unpin_all(&cps);
 		if (ret < 0) {
@@ -514,19 +594,24 @@ static void sigsys_entry(int sig, siginfo_t *si, void *ucp)
 {
 	ucontext_t *uc = ucp;
 	greg_t *g = uc->uc_mcontext.gregs;
+	struct cancel_hold ch;
 	long args[6];
 
 	if (si->si_code != SYS_SECCOMP || si->si_errno != TRAP_DATA || !tramp) {
 		upage_chain_signal(sig, si, ucp);
 		return;
 	}
+	/* SIGCANCEL is blocked here; nothing pinned or locked is left
+	 * behind by a cancellation (see cancel_hold, cancellable_call). */
+	cancel_hold(&ch);
 	args[0] = g[REG_RDI];
 	args[1] = g[REG_RSI];
 	args[2] = g[REG_RDX];
 	args[3] = g[REG_R10];
 	args[4] = g[REG_R8];
 	args[5] = g[REG_R9];
-	g[REG_RAX] = run_trapped(si->si_syscall, args, &uc->uc_sigmask);
+	g[REG_RAX] = run_trapped(si->si_syscall, args, &uc->uc_sigmask, cancel_was_async(&ch));
+	cancel_resume(&ch);
 }
 
 /* ------------------------------------------------------------------ */
