@@ -81,7 +81,9 @@ static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_
 	return swap_cache_init(nr);
 }
 
-/* --- SIGSEGV engine (issue 4): engine selection --- */
+/* --- engine selection: userfaultfd where it serves faults taken inside
+ * system calls, else the SIGSEGV engine --- */
+
 /* Can userfaultfd serve faults the kernel takes inside system calls?  Only
  * a descriptor opened without UFFD_USER_MODE_ONLY can. */
 static bool uffd_serves_kernel_faults(void)
@@ -125,7 +127,7 @@ static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool
 	upage.engine = &uffd_engine;
 	return 0;
 }
-/* --- end of the SIGSEGV engine's part --- */
+/* --- end of engine selection --- */
 
 static int upage_setup(void)
 {
