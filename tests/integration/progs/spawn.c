@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 	char self[4096], arg[32], cmd[4200];
 	char *cargv[] = { self, "child", arg, NULL };
 	uint64_t *buf;
+	ssize_t len;
 	pid_t pid;
 	int errors = 0;
 
@@ -107,9 +108,10 @@ int main(int argc, char **argv)
 	mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 48;
 	child_mib = mib / 2;
 	snprintf(arg, sizeof(arg), "%zu", child_mib);
-	if (readlink("/proc/self/exe", self, sizeof(self) - 1) < 0)
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0)
 		return 2;
-	self[sizeof(self) - 1] = '\0';
+	self[len] = '\0';
 	buf = malloc(mib << 20);
 	if (!buf || fill_and_check(buf, mib, 1, "parent"))
 		return 1;
