@@ -12,7 +12,8 @@
  * which remaps the page without copying and is atomic against the
  * program's threads: a write either lands before the move or faults after
  * it.  A clean page going back into the arena is copied instead, since
- * only UFFDIO_COPY maps a page write-protected in the same step.  UFFDIO_MOVE only moves into registered ranges, so the frame pool is
+ * only UFFDIO_COPY maps a page write-protected in the same step.
+ * UFFDIO_MOVE only moves into registered ranges, so the frame pool is
  * registered too (MISSING); nothing touches an empty slot (swap-in reads
  * into a buffer of the handler's, then UFFDIO_COPY), so no fault is ever
  * raised there.

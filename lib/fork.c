@@ -32,8 +32,8 @@
  * libupage (a C++ program's libstdc++ calls malloc from its own
  * constructor, and jemalloc registers its handlers then) reverses it:
  * redis-server deadlocked in BGSAVE that way under the SIGSEGV engine.
- * So jemalloc's pthread_atfork call lands in alloc_atfork below, which
- * only records the handlers, and ours call them in the order above
+ * So jemalloc's pthread_atfork call lands in the hidden pthread_atfork
+ * below, which only records the handlers, and ours call them in the order above
  * whenever jemalloc was initialised.
  *
  * Pages pinned by a system call (syscall_trap.c: PG_locked with a pin
@@ -94,6 +94,13 @@ __attribute__((visibility("hidden"))) int pthread_atfork(void (*prepare)(void),
 	return 0;
 }
 
+/* Run one of jemalloc's handlers, if jemalloc registered them. */
+static void alloc_handler(void (*const *handler)(void))
+{
+	if (__atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE) && *handler)
+		(*handler)();
+}
+
 /* glibc's registration, which pthread_atfork (libc_nonshared.a) wraps. */
 extern int __register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void),
 			     void *dso_handle);
@@ -118,10 +125,8 @@ static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
 static void upage_fork_prepare(void)
 {
 	struct mm_struct *mm = &upage.mm;
-	void (*prepare)(void) = __atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE);
 
-	if (prepare)
-		prepare();	/* jemalloc's locks, while the arena is open */
+	alloc_handler(&alloc_prepare);	/* jemalloc's locks, while the arena is open */
 	if (!upage.active)
 		return;
 	pthread_mutex_lock(&mm->mmap_lock);
@@ -143,8 +148,7 @@ static void upage_fork_parent(void)
 		pthread_mutex_unlock(&mm->page_table_lock);
 		pthread_mutex_unlock(&mm->mmap_lock);
 	}
-	if (__atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE) && alloc_parent)
-		alloc_parent();
+	alloc_handler(&alloc_parent);
 }
 
 /* The child's write-protection is gone: treat every mapped page as dirty. */
@@ -214,21 +218,19 @@ static void upage_fork_child(void)
 	struct mm_struct *mm = &upage.mm;
 	int ret;
 
-	if (!upage.active)
-		goto alloc;
-	ret = fork_child();
-	pthread_mutex_unlock(&mm->page_table_lock);
-	pthread_mutex_unlock(&mm->mmap_lock);
-	if (ret) {
-		/* Its memory cannot be served: better an honest death than
-		 * zeros where data was. */
-		upage_msg("forked child %d cannot page its memory: %s", (int)getpid(),
-			  strerrordesc_np(-ret));
-		_exit(127);
+	if (upage.active) {
+		ret = fork_child();
+		pthread_mutex_unlock(&mm->page_table_lock);
+		pthread_mutex_unlock(&mm->mmap_lock);
+		if (ret) {
+			/* Its memory cannot be served: better an honest death
+			 * than zeros where data was. */
+			upage_msg("forked child %d cannot page its memory: %s", (int)getpid(),
+				  strerrordesc_np(-ret));
+			_exit(127);
+		}
 	}
-alloc:
-	if (__atomic_load_n(&alloc_prepare, __ATOMIC_ACQUIRE) && alloc_child)
-		alloc_child();	/* the arena is the child's own now */
+	alloc_handler(&alloc_child);	/* the arena is the child's own now */
 }
 
 int fork_handlers_install(void)
