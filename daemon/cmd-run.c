@@ -28,7 +28,6 @@
 #error "PKGLIBDIR (where libupage.so is installed, from Makefile.am) is not defined"
 #endif
 
-#define LIBRARY_NAME	"libupage.so"
 #define EXIT_EXEC	127	/* the program could not be run, as the shell says */
 
 static int cmd_run_exec(int argc, char **argv);

@@ -13,6 +13,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The preload library's file name: `upage run` puts it in LD_PRELOAD,
+ * UPAGE_INHERIT=0 takes it out (exec.c). */
+#define LIBRARY_NAME	"libupage.so"
+
 enum upage_engine {
 	ENGINE_AUTO,
 	ENGINE_UFFD,

@@ -20,8 +20,6 @@
 #include "runtime.h"
 #include "sys.h"
 
-#define LIBRARY_NAME	"libupage.so"
-
 /* Is this LD_PRELOAD entry (@len bytes at @s) the upage library? */
 static bool is_upage(const char *s, size_t len)
 {
