@@ -29,9 +29,6 @@
 #include "sys.h"
 #include "runtime.h"
 
-#define EXPORT __attribute__((visibility("default")))
-#define TLS __thread __attribute__((tls_model("initial-exec")))
-
 static TLS stack_t prog_stack;	/* what the program set, when substituted */
 static TLS void *sub_stack;	/* the kernel's: upage's, outside the arena */
 static TLS size_t sub_size;

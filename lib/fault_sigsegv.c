@@ -89,9 +89,6 @@
 #include "runtime.h"
 #include "vmscan.h"
 
-#define EXPORT __attribute__((visibility("default")))
-#define TLS __thread __attribute__((tls_model("initial-exec")))
-
 /* pstate[] bits, one byte per arena page. */
 #define PS_REGION_R	0x01	/* a region maps it, readable */
 #define PS_REGION_W	0x02	/* ... writable */

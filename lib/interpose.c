@@ -20,8 +20,6 @@
 #include "sys.h"
 #include "runtime.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif

@@ -103,8 +103,6 @@ static int write_report(const char *path)
 	return ret;
 }
 
-#define EXPORT __attribute__((visibility("default")))
-
 __attribute__((destructor)) static void upage_exit(void)
 {
 	char path[PATH_MAX];
