@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cmd-run.c - `upage run`: run a program with its heap paged by upage.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd.h - the subcommands of the `upage` CLI, tmux style.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * upage.c - the `upage` command: find the subcommand, hand it the rest.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * altstack.c - alternate signal stacks in the arena, under the SIGSEGV
  * engine.

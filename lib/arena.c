@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * arena.c - the arena: one PROT_NONE, MAP_NORESERVE reservation of address
  * space, and the allocator of its page-granular virtual ranges.

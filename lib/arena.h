@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arena.h - the arena: one large reservation of address space where the
  * program's heap and anonymous mappings live, and the allocator of its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * config.c - upage's options: one table, read once from the environment.
  *

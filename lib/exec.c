@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * exec.c - what a program under upage passes on to the programs it
  * executes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * extent_hooks.c - jemalloc draws every extent from the arena.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fault_sigsegv.c - the SIGSEGV engine: where userfaultfd cannot serve a
  * fault (an unprivileged user with vm.unprivileged_userfaultfd=0, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fork.c - fork without exec: the child gets a pager of its own.
  *

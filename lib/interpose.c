@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * interpose.c - the libc symbols libupage.so exports besides jemalloc's
  * malloc family: mmap, munmap, mremap, mprotect and madvise, and pvalloc

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * list.h - intrusive doubly linked lists, as in the kernel's <linux/list.h>.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * memory.c - do_page_fault and its three cases, as in Linux 2.4's
  * mm/memory.c:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * memory.h - the fault path shared by every engine (memory.c).
  */

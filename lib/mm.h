@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm.h - mm_struct: the address space upage manages, as the kernel's.
  *

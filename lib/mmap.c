@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mmap.c - the arena's mmap, munmap, mprotect, mremap and madvise: what
  * the interposed calls (interpose.c) and jemalloc's extent hooks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * page_alloc.c - the frames of the zone and Linux 2.4's four page lists:
  * zone_init with its watermarks, rmqueue, __free_page, the

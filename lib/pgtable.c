@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pgtable.c - the software page table: a page directory of page tables,
  * two levels as on the i386 (see pgtable.h for the PTE format).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pgtable.h - the software page table: two levels as on the i386.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * report.c - UPAGE_REPORT: the counters as JSON, written at exit.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * runtime.c - start-up: read the options, build the mm (arena, page table,
  * regions), the zone of frames with its pool, the swap area and swap

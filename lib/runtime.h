@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * runtime.h - the state of the running library: one mm, one zone, one
  * engine, one kswapd.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * swap_state.c - the swap cache, as Linux 2.4's mm/swap_state.c over the
  * page cache hash of mm/filemap.c, and the page lock (lock_page,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * swap_state.h - the swap cache and the page lock.
  *

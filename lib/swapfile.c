@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * swapfile.c - swap areas, as Linux 2.4's mm/swapfile.c: swap_info_struct,
  * swapon, get_swap_page with its clustering, swap_free and friends, and

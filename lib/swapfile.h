@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * swapfile.h - swap areas (swap_info_struct) and their slots.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * sys.c - raw system calls, a small object cache and a message writer
  * that never call back into the library (see sys.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * syscall_trap.c - system calls on paged-out memory under the SIGSEGV
  * engine.

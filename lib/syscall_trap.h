@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * syscall_trap.h - what the SIGSEGV engine (fault_sigsegv.c) and the
  * system call trap (syscall_trap.c) share.

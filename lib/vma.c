@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vma.c - the regions of an mm_struct, as Linux 2.4's mm/mmap.c and
  * mm/mprotect.c: find_vma with its one-entry mmap_cache, do_mmap (merging

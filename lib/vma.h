@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vma.h - regions of the arena: vm_area_struct, vm_operations_struct and
  * the operations on the set of regions an mm_struct holds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vmscan.c - reclaim, as Linux 2.4's mm/vmscan.c.
  *

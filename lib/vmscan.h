@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vmscan.h - page reclaim: kswapd, refill_inactive_scan, page_launder, and
  * the frame allocator that falls back on them (vmscan.c).

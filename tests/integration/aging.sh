@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Aging keeps a hot set that fits resident while cold pages stream
 # through: the hot set's pages are read every round, and the reads cost
 # (almost) no swap-ins, though ten times the cap of cold data passes by.

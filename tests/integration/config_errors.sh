@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A bad option is one clear message naming it: the library then runs the
 # program without upage, and `upage run` refuses with exit status 2.
 . "${top_srcdir:-.}/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # exec: the programs a paged program starts (vfork + execve, posix_spawn,
 # system) run under upage too, each with its own cap and pager, and do
 # not overwrite the parent's report; "%p" in the report path gives each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fork without exec: the child sees every byte, pages paged out at the
 # fork included; parent and child then diverge privately, each under the
 # cap with a pager of its own; posix_spawn works.

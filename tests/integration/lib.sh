@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the integration tests: run a program under upage through the
 # CLI, as a user would, and check its JSON report.
 #

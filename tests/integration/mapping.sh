@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # munmap, mprotect, madvise, MAP_FIXED and mremap on arena mappings whose
 # pages are paged out behave as the kernel's; a region larger than the cap
 # keeps its data through read-only, PROT_NONE and read-write, and through

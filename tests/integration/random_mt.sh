@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Four threads over 256 MiB under a 64 MiB cap: random reads and writes of
 # a shared buffer, and malloc / calloc / realloc / aligned allocations
 # filled, verified and freed concurrently.

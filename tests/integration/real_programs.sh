@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Real, unmodified programs give the same output under upage as without
 # it, with a cap well below what they use: python3 building a large dict,
 # sort of a file larger than the cap, sqlite3 with a large cache.

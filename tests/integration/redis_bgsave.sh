@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # redis-server under upage forks for BGSAVE: the child writes the dump
 # from memory that is mostly paged out.  The dump, loaded by a redis
 # without upage, must hold exactly the data set the paged server holds.

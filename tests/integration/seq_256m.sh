@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 256 MiB written and read back twice under a 64 MiB cap: every byte
 # intact, the cap held, tens of thousands of swap-ins.
 . "${top_srcdir:-.}/tests/integration/lib.sh"

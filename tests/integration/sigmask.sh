@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A program that blocks SIGSEGV, SIGBUS and SIGSYS (sigprocmask,
 # pthread_sigmask, a handler's sa_mask) keeps its paged-out heap, system
 # calls on it included, under either engine; the SIGSEGV engine keeps its

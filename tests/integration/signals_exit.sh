@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The process ends from one thread while eight others are mid swap I/O
 # under a 4 MiB cap: exit(0), exit(7), abort() from a worker, and main
 # returning 0 or 5.  The status is the one asked for (SIGABRT for abort),

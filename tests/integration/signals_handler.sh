@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A SIGALRM handler (setitimer, every millisecond, on a heap-allocated
 # alternate stack) checks and rewrites checksummed pages that are mostly
 # on swap, interrupting three threads in the middle of their own faults,

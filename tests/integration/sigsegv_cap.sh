@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The SIGSEGV engine needs up to two kernel mappings per resident page and
 # cuts the cap to what vm.max_map_count allows: quietly for the default
 # cap (half the RAM, a ceiling nobody asked for), with one message naming

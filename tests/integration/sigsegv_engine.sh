@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The SIGSEGV engine passes the userfaultfd engine's tests: the same
 # scripts, run with UPAGE_TEST_ENGINE=sigsegv (smaller sizes where the
 # scripts take them from the environment would go here; they do not, so

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fork under the SIGSEGV engine when a library initialised before libupage
 # called malloc (a C++ program: libstdc++'s constructor does; redis-server
 # is one): jemalloc then registered its fork handlers before upage's, and

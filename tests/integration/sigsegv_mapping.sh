@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mapping.sh under the SIGSEGV engine: mprotect and mremap of arena
 # regions go through the engine, so a page not resident stays PROT_NONE
 # in the kernel whatever the program's mprotect says, and a read-only

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # signals_handler.sh under the SIGSEGV engine: a SIGALRM handler on an
 # alternate stack the program took from malloc (the arena), where the
 # kernel cannot write a signal frame onto a paged-out, PROT_NONE page, so

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The swap area's faults lose nothing silently: a block device works as an
 # area; a full area and an I/O error end the program with a message naming
 # the area (never a zero page in place of data); kill -9 leaves no swap

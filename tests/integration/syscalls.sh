@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # read, fread, recv into and write, send from paged-out memory, in single
 # large calls: the kernel takes those faults itself.
 . "${top_srcdir:-.}/tests/integration/lib.sh"

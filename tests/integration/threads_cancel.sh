@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pthread_cancel of threads blocked in (or about to take) faults on
 # paged-out memory, asynchronous and at a pread() into a paged-out buffer,
 # sixteen rounds of eight: no hang (timeout), no spurious SIGSEGV, and the

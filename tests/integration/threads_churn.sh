@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Eight threads keep 16 MiB live under a 4 MiB cap, and free it (free,
 # munmap, MADV_DONTNEED) while kswapd is writing it out: every block is
 # intact when freed, dropped halves read as zeros.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sixty generations of eight threads exit while their siblings fault on a
 # buffer twice the 4 MiB cap: key destructors and cross-thread frees of
 # paged-out memory run during exit, and every page slot keeps its last

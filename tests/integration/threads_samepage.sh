@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sixteen threads fault together on one page and on its neighbours while
 # a 4 MiB cap sends those pages to swap and back: every atomic increment
 # is counted and every thread's lane holds its last write.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An unprivileged user (nobody), where userfaultfd serves no kernel-mode
 # faults (vm.unprivileged_userfaultfd=0): UPAGE_ENGINE=auto picks the
 # SIGSEGV engine, the cap holds and the data, system calls included, is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sort of 60 MB of random lines under a 16 MiB cap: every comparison is a
 # random page access, so the run is millions of swap-ins (minutes here,
 # at 75 us a swap read).  Two threads sort while kswapd evicts the pages

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make stress`: minutes of threads and fork under a tight cap, every byte
 # verified (tests/integration/progs/forkstress.c).  Outside `make check`.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_arena.c - the arena (lib/arena.c): the reservation and its range
  * allocator (best fit, alignment, fixed allocations, partial frees and

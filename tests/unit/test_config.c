@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_config.c - parse_size and config_load (lib/config.c), with a fake
  * environment: each test sets the variables it needs in a table that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_page_alloc.c - frames and the four page lists: zone_init and its
  * watermarks, rmqueue / __free_page, every list move keeping the counters

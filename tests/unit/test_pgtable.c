@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_pgtable.c - the software page table (lib/pgtable.c): PTE and swap
  * entry encoding, lazy page tables, the top of 4 GiB and 8 GiB tables,

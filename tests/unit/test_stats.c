@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_stats.c - the counters (lib/stats.c): their memfd, the peak, the
  * JSON report and reading another process's counters through /proc.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_swap_state.c - the swap cache (add, lookup, delete, -EEXIST,
  * chains in one bucket) and the page lock (lock_page sleeps until

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_swapfile.c - swap areas: allocation (last slot, priorities, round
  * robin, clustering, growth), slot counts, page I/O, and how the area's

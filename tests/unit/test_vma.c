@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_vma.c - regions (lib/vma.c): find_vma and its mmap_cache, do_mmap
  * merging, do_munmap splitting, mprotect_fixup splitting and re-merging,

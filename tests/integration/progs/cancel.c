@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cancel - pthread_cancel of threads that are blocked in, or about to
  * take, faults on paged-out memory; the rest of the process goes on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * churn - threads free memory while kswapd is writing it out.
  *

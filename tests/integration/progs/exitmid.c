@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * exitmid - the process ends from one thread while the others are in the
  * middle of swap I/O: exit(CODE) or abort() from a worker, or main

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * forkcheck - fork without exec under a cap: the child sees every byte the
  * parent had, including pages paged out at the moment of the fork; then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * forkstress - many threads and fork, for minutes, under a tight cap;
  * every byte verified.  Run by `make stress` (tests/stress/stress.sh).

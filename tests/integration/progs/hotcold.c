@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * hotcold - a hot set that fits under the cap stays resident while cold
  * pages stream through: each round writes a slice of a large cold buffer,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mapping - mmap, munmap, mprotect, mremap and madvise on arena memory
  * behave as the kernel's, also when the pages are paged out: a hole cut by

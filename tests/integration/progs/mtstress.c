@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mtstress - threads allocate, fill, verify and free concurrently while
  * reading and writing a large shared buffer at random; every byte checked.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * own_handler - a program with its own SIGSEGV handler, installed after
  * upage started (so upage must keep its own and chain): it touches a

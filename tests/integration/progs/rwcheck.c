@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * rwcheck - write SIZE MiB with a pattern, then read it back PASSES times
  * and check every byte.  Exit 0 when all is intact, 1 at the first wrong

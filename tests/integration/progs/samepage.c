@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * samepage - many threads fault on the same page and on its neighbours at
  * once, while the cap forces those pages out to swap and back.

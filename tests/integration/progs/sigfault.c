@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * sigfault - faults taken inside signal handlers, on memory that is most
  * likely out on swap.

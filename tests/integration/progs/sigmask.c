@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * sigmask - a program that blocks SIGSEGV, SIGBUS and SIGSYS (or every
  * signal) still has its paged-out heap served, system calls on it

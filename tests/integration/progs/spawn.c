@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * spawn - programs started by a paged program: each of vfork + execve,
  * posix_spawn and system() runs this program again as a child that fills

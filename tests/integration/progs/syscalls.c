@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * syscalls - system calls whose buffers are not resident: the kernel, not
  * the program, takes the page faults.  write(2) and send(2) from paged-out

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * threadexit - threads exit while other threads' faults are in flight.
  *
