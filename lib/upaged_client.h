@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * upaged_client.h - the process's side of upaged: register over its Unix
+ * socket, and keep registered (upaged_client.c).
+ *
+ * Never blocks the program and never needs the daemon: the connect is
+ * non-blocking, every send and receive is MSG_DONTWAIT, and a daemon that
+ * is absent, slow or gone only means the process runs on alone with its
+ * own swap area and cap (the daemon's share of the budget lapses by
+ * itself, control.h).
+ */
+#ifndef UPAGE_UPAGED_CLIENT_H
+#define UPAGE_UPAGED_CLIENT_H
+
+/* The messages, one per SOCK_SEQPACKET packet, text. */
+#define UPAGED_MSG_HELLO	"hello 1"	/* a process under upage registers */
+#define UPAGED_MSG_MAX		4096
+
+/* At start-up: remember @path ("" : never register) and try once. */
+void upaged_client_init(const char *path);
+/* From kswapd's loop, without page_table_lock: notice a daemon gone,
+ * reconnect to one back (at most every few seconds). */
+void upaged_client_tick(void);
+/* In a forked child: the connection is the parent's; make one of its own. */
+void upaged_client_fork_child(void);
+
+#endif /* UPAGE_UPAGED_CLIENT_H */
