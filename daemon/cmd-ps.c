@@ -32,9 +32,10 @@ static void help(void)
 	       "  -i, --interval SECS   measure rates over SECS seconds (default 0.5)\n"
 	       TABLE_HELP
 	       "  -h, --help            this help\n\n"
-	       "Columns: PID USER COMMAND ENGINE CAP RSS SWAP FAULTS/S STALL%%\n"
-	       "(STALL%%: time its threads waited on swap-ins per second; - when the\n"
-	       "process does not record latencies).  See upage(1).\n",
+	       "Columns: PID USER COMMAND ENGINE CAP SHARE RSS SWAP FAULTS/S STALL%%\n"
+	       "(SHARE: upaged's share of its budget; STALL%%: time its threads waited\n"
+	       "on swap-ins per second, - when the process does not record latencies).\n"
+	       "See upage(1).\n",
 	       cmd_ps_entry.usage);
 }
 

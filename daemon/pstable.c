@@ -3,7 +3,7 @@
  * pstable.c - the table of processes under upage (ps, top).
  *
  * CAP is the cap in force (the process's own, or upaged's share when
- * smaller), RSS the frames in use, SWAP the slots in use over its areas;
+ * smaller), SHARE upaged's share of its budget (- without one), RSS the frames in use, SWAP the slots in use over its areas;
  * FAULTS/S every fault upage served, and STALL% the time its threads
  * spent waiting on swap-ins (and minor faults) per second of wall time,
  * between two samples.
@@ -19,7 +19,7 @@
 
 #define PAGE_BYTES	4096ULL	/* the pager's page */
 
-enum { C_PID, C_USER, C_COMMAND, C_ENGINE, C_CAP, C_RSS, C_SWAP, C_FAULTS, C_STALL };
+enum { C_PID, C_USER, C_COMMAND, C_ENGINE, C_CAP, C_SHARE, C_RSS, C_SWAP, C_FAULTS, C_STALL };
 
 static enum ps_sort sort_key;
 
@@ -105,6 +105,17 @@ int ps_collect(double interval, enum ps_sort sort, struct ps_row **rows, size_t 
 	return ret;
 }
 
+/* upaged's share, while its lease lasts. */
+static bool share_in_force(const struct upage_proc *p)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return p->have_control && p->ctl.share_bytes && now < p->ctl.share_until_ns;
+}
+
 struct libscols_table *ps_table(const struct ps_row *rows, size_t nr, const struct table_opts *o)
 {
 	struct libscols_table *tb = table_new("processes", o);
@@ -116,6 +127,7 @@ struct libscols_table *ps_table(const struct ps_row *rows, size_t nr, const stru
 	table_column(tb, o, "COMMAND", COL_TEXT);
 	table_column(tb, o, "ENGINE", COL_TEXT);
 	table_column(tb, o, "CAP", COL_SIZE);
+	table_column(tb, o, "SHARE", COL_SIZE);
 	table_column(tb, o, "RSS", COL_SIZE);
 	table_column(tb, o, "SWAP", COL_SIZE);
 	table_column(tb, o, "FAULTS/S", COL_NUMBER);
@@ -134,6 +146,10 @@ struct libscols_table *ps_table(const struct ps_row *rows, size_t nr, const stru
 		cell_text(line, C_COMMAND, p->command);
 		cell_text(line, C_ENGINE, engine);
 		cell_size(line, C_CAP, o, p->st.max_rss_bytes);
+		if (share_in_force(p))
+			cell_size(line, C_SHARE, o, p->ctl.share_bytes);
+		else
+			cell_text(line, C_SHARE, o->json ? NULL : "-");
 		cell_size(line, C_RSS, o, p->st.resident_pages * PAGE_BYTES);
 		cell_size(line, C_SWAP, o, proc_swap_used(p));
 		cell_decimal(line, C_FAULTS, rows[i].rates.faults_per_s, 0);

@@ -35,7 +35,7 @@ int ps_collect(double interval, enum ps_sort sort, struct ps_row **rows, size_t 
 int ps_rows(const struct upage_proc *old, size_t nr_old, const struct upage_proc *now,
 	    size_t nr_now, enum ps_sort sort, struct ps_row **rows, size_t *nr);
 
-/* The table: PID USER COMMAND ENGINE CAP RSS SWAP FAULTS/S STALL%. */
+/* The table: PID USER COMMAND ENGINE CAP SHARE RSS SWAP FAULTS/S STALL%. */
 struct libscols_table *ps_table(const struct ps_row *rows, size_t nr, const struct table_opts *o);
 
 #endif /* UPAGE_PSTABLE_H */

@@ -12,8 +12,15 @@
 #ifndef UPAGE_UPAGED_CLIENT_H
 #define UPAGE_UPAGED_CLIENT_H
 
-/* The messages, one per SOCK_SEQPACKET packet, text. */
+/*
+ * The protocol: text messages, one per SOCK_SEQPACKET packet.  A process
+ * under upage says hello once and keeps the connection; a tool asks for
+ * the swap areas and gets one "area" message per area it may see, then
+ * "end"; anything else is answered "error WHY".
+ */
 #define UPAGED_MSG_HELLO	"hello 1"	/* a process under upage registers */
+#define UPAGED_MSG_SWAP		"swap"		/* -> "area NAME\tTYPE\tSIZE\tUSED\tPRIO\tPID"... */
+#define UPAGED_MSG_END		"end"
 #define UPAGED_MSG_MAX		4096
 
 /* At start-up: remember @path ("" : never register) and try once. */

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * upaged-procs.c - the processes upaged follows: found by their hello or
+ * in /proc, sampled every interval, given their share of the budget.
+ *
+ * Each is known by pid and start time (a reused pid is another process)
+ * and its control block is kept mapped read-write: the daemon writes its
+ * share there with a lease (share_until_ns, UPAGED_LEASE_INTERVALS
+ * intervals ahead), so a daemon killed outright leaves nothing in force
+ * for long, and a clean stop gives every share back at once.  The
+ * configuration's MaxRSS for the user or command becomes the process's
+ * own cap, once, unless it started with one of its own (UPAGE_MAX_RSS).
+ */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "upaged.h"
+#include "upaged-budget.h"
+
+#define LOAD(p)		__atomic_load_n(&(p), __ATOMIC_RELAXED)
+#define STORE(p, v)	__atomic_store_n(&(p), (v), __ATOMIC_RELAXED)
+
+/* Cost of a swap-in when the process does not record latencies: the
+ * disk's 4 KiB read at depth 1 on the project's machine, about 75 us. */
+#define STALL_ESTIMATE_S	75e-6
+
+static struct tracked *procs;
+static unsigned int nr_procs, cap_procs;
+static unsigned int intervals;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+unsigned int procs_count(void)
+{
+	return nr_procs;
+}
+
+static struct tracked *find(int pid, unsigned long long start)
+{
+	for (unsigned int i = 0; i < nr_procs; i++)
+		if (procs[i].pid == pid && procs[i].start_ticks == start)
+			return &procs[i];
+	return NULL;
+}
+
+static void forget(unsigned int i)
+{
+	control_unmap(procs[i].ctl);
+	procs[i] = procs[--nr_procs];
+}
+
+/* [User:...] or [Command:...] MaxRSS becomes the cap of a process that set none. */
+static void apply_defaults(struct tracked *t)
+{
+	const struct conf_rule *r = upaged_conf_match(&upaged_conf, t->user, t->command);
+	uint64_t cap;
+
+	if (t->defaults_done)
+		return;
+	t->defaults_done = true;
+	if (!r || !r->max_rss || (LOAD(t->ctl->flags) & CONTROL_F_MAX_RSS_SET))
+		return;
+	cap = r->max_rss & ~4095ULL;
+	if (cap > LOAD(t->ctl->ceiling_bytes))
+		cap = LOAD(t->ctl->ceiling_bytes);
+	STORE(t->ctl->max_rss_bytes, cap);
+}
+
+int procs_add(int pid, bool registered)
+{
+	struct upage_proc sample;
+	struct upage_control *ctl;
+	struct tracked *t;
+	int ret;
+
+	ret = proc_sample(pid, &sample);
+	if (ret)
+		return ret;
+	t = find(pid, sample.start_ticks);
+	if (t) {
+		t->registered |= registered;
+		return 0;
+	}
+	if (!sample.have_control)
+		return -ENOENT;		/* an upage without a control block */
+	ctl = control_map_pid(pid, true);
+	if (!ctl)
+		return -errno;
+	if (nr_procs == cap_procs) {
+		unsigned int n = cap_procs ? 2 * cap_procs : 16;
+		struct tracked *grown = realloc(procs, n * sizeof(*procs));
+
+		if (!grown) {
+			control_unmap(ctl);
+			return -ENOMEM;
+		}
+		procs = grown;
+		cap_procs = n;
+	}
+	t = &procs[nr_procs++];
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->start_ticks = sample.start_ticks;
+	t->uid = sample.uid;
+	memcpy(t->user, sample.user, sizeof(t->user));
+	memcpy(t->command, sample.command, sizeof(t->command));
+	t->ctl = ctl;
+	t->last = sample;
+	t->registered = registered;
+	/* A share this process still holds from a daemon before us. */
+	if (LOAD(ctl->share_bytes) && now_ns() < LOAD(ctl->share_until_ns))
+		t->share = LOAD(ctl->share_bytes);
+	apply_defaults(t);
+	upaged_log("following %d (%s, user %s%s)", pid, t->command, t->user,
+		   registered ? "" : ", found in /proc");
+	return 0;
+}
+
+void procs_rescan(void)
+{
+	struct upage_proc *v;
+	size_t n;
+
+	if (proc_list(&v, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!find(v[i].pid, v[i].start_ticks))
+			procs_add(v[i].pid, false);
+	free(v);
+}
+
+/* Stall over the last interval: measured, or estimated from swap-ins. */
+static double stall_of(const struct proc_rates *r)
+{
+	return r->stall_known ? r->stall : r->swapins_per_s * STALL_ESTIMATE_S;
+}
+
+static void divide(struct budget_proc *bp)
+{
+	uint64_t until = now_ns() + (uint64_t)(UPAGED_LEASE_INTERVALS * upaged_conf.interval * 1e9);
+
+	for (unsigned int i = 0; i < nr_procs; i++) {
+		struct tracked *t = &procs[i];
+		const struct conf_rule *r = upaged_conf_match(&upaged_conf, t->user, t->command);
+
+		bp[i] = (struct budget_proc){
+			.max = LOAD(t->ctl->max_rss_bytes),
+			.min = r && r->min_rss ? r->min_rss : UPAGED_DEFAULT_MIN,
+			.resident = t->last.st.resident_pages * 4096,
+			.share = t->share,
+			.pressure = t->pressure,
+			.refaults = t->refaults,
+			.weight = r ? r->weight : 100,
+		};
+	}
+	budget_divide(bp, nr_procs, upaged_conf.budget, upaged_conf.stall_threshold);
+	for (unsigned int i = 0; i < nr_procs; i++) {
+		struct tracked *t = &procs[i];
+
+		t->share = bp[i].out;
+		STORE(t->ctl->share_daemon, (int32_t)getpid());
+		STORE(t->ctl->share_bytes, t->share);
+		STORE(t->ctl->share_until_ns, until);
+	}
+}
+
+void procs_interval(void)
+{
+	struct budget_proc *bp;
+
+	if (++intervals % UPAGED_RESCAN_INTERVALS == 0)
+		procs_rescan();
+	bp = calloc(nr_procs ? nr_procs : 1, sizeof(*bp));
+	for (unsigned int i = 0; i < nr_procs;) {
+		struct tracked *t = &procs[i];
+		struct upage_proc now;
+		struct proc_rates r;
+
+		if (proc_sample(t->pid, &now) || now.start_ticks != t->start_ticks) {
+			upaged_log("%d (%s) has ended", t->pid, t->command);
+			forget(i);
+			continue;
+		}
+		proc_rates(&t->last, &now, &r);
+		/* About PSI's avg10 at a 1 s interval: half the past, half now. */
+		t->pressure = t->pressure / 2 + stall_of(&r) / 2;
+		t->refaults = (now.st.swap_ins - t->last.st.swap_ins) * 4096;
+		t->last = now;
+		i++;
+	}
+	if (bp && upaged_conf.budget && nr_procs)
+		divide(bp);
+	free(bp);
+}
+
+void procs_release(void)
+{
+	for (unsigned int i = 0; i < nr_procs; i++) {
+		struct upage_control *c = procs[i].ctl;
+
+		if (LOAD(c->share_daemon) == (int32_t)getpid()) {
+			STORE(c->share_until_ns, 0);
+			STORE(c->share_bytes, 0);
+		}
+	}
+}
+
+void procs_reconfigure(void)
+{
+	for (unsigned int i = 0; i < nr_procs; i++) {
+		procs[i].defaults_done = false;
+		apply_defaults(&procs[i]);
+	}
+	if (!upaged_conf.budget)
+		procs_release();
+}
