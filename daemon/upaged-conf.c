@@ -4,8 +4,9 @@
  *
  * libinih calls handle() for each NAME=VALUE with its section; handle()
  * stores it or keeps the first message saying what was wrong, and
- * returns 0, for which ini_parse_file gives the line: together, one line
- * "FILE:LINE: what".  A line libinih cannot read at all (no '=', an
+ * returns 0, for which ini_parse_stream gives the line: together, one
+ * line "FILE:LINE: what".  (Our reader counts lines, so a message is
+ * used only for its own line.)  A line libinih cannot read at all (no '=', an
  * unclosed '[') has no message of ours: it is a syntax error.
  */
 #include "autoconfig.h"
@@ -27,6 +28,9 @@
 
 struct parse {
 	struct upaged_conf *conf;
+	FILE *file;
+	int lines;			/* read so far */
+	int why_line;			/* the line of why[] */
 	char why[256];			/* the first thing wrong in this file */
 };
 
@@ -35,6 +39,7 @@ static int __attribute__((format(printf, 2, 3))) wrong(struct parse *p, const ch
 	va_list ap;
 
 	if (!p->why[0]) {
+		p->why_line = p->lines;
 		va_start(ap, fmt);
 		vsnprintf(p->why, sizeof(p->why), fmt, ap);
 		va_end(ap);
@@ -232,6 +237,17 @@ static int handle(void *user, const char *section, const char *name, const char 
 		     "Command:NAME)", section);
 }
 
+/* fgets for libinih, counting the lines: the handler knows where it is. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *line = fgets(str, num, p->file);
+
+	if (line)
+		p->lines++;
+	return line;
+}
+
 static int parse_file(struct upaged_conf *conf, const char *path, bool must_exist, char *err,
 		      size_t errlen)
 {
@@ -245,7 +261,8 @@ static int parse_file(struct upaged_conf *conf, const char *path, bool must_exis
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	line = ini_parse_file(f, handle, &p);
+	p.file = f;
+	line = ini_parse_stream(reader, &p, handle, &p);
 	fclose(f);
 	conf->nr_files++;
 	if (line == 0)
@@ -254,7 +271,8 @@ static int parse_file(struct upaged_conf *conf, const char *path, bool must_exis
 		snprintf(err, errlen, "%s: cannot read it", path);
 	else
 		snprintf(err, errlen, "%s:%d: %s", path, line,
-			 p.why[0] ? p.why : "not a [Section] or a Key=Value line");
+			 p.why[0] && p.why_line == line ? p.why
+							: "not a [Section] or a Key=Value line");
 	return -1;
 }
 

@@ -15,7 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef UPAGED_CONF_DEFAULT	/* from Makefile.am: $(sysconfdir)/upage/upaged.conf */
 #define UPAGED_CONF_DEFAULT	"/etc/upage/upaged.conf"
+#endif
 #define CONF_MAX_SWAP		8
 #define CONF_MAX_RULES		64
 #define CONF_NAME_MAX		64
