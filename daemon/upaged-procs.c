@@ -10,6 +10,9 @@
  * for long, and a clean stop gives every share back at once.  The
  * configuration's MaxRSS for the user or command becomes the process's
  * own cap, once, unless it started with one of its own (UPAGE_MAX_RSS).
+ * A process found in /proc is the daemon's only when its control block
+ * names this daemon's socket: another daemon's, and one run with
+ * UPAGE_SOCKET=none, are left alone.
  */
 #include "autoconfig.h"
 
@@ -94,6 +97,10 @@ int procs_add(int pid, bool registered)
 	}
 	if (!sample.have_control)
 		return -ENOENT;		/* an upage without a control block */
+	/* Found in /proc: ours only if it registers with this very socket. */
+	if (!registered && strncmp(sample.ctl.socket, upaged_socket_path,
+				   sizeof(sample.ctl.socket)) != 0)
+		return -ENOENT;
 	ctl = control_map_pid(pid, true);
 	if (!ctl)
 		return -errno;

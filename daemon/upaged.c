@@ -39,6 +39,7 @@
 #define EXIT_USAGE	2
 
 struct upaged_conf upaged_conf;
+const char *upaged_socket_path;
 
 static const char *conf_path = UPAGED_CONF_DEFAULT;
 static bool conf_given;
@@ -303,6 +304,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	upaged_socket_path = socket_path;
 	if (load_conf(&upaged_conf))
 		return 1;
 	describe(&upaged_conf);

@@ -40,6 +40,8 @@ struct tracked {
 };
 
 extern struct upaged_conf upaged_conf;
+/* The socket it listens on, as given (processes name it in their control block). */
+extern const char *upaged_socket_path;
 
 /* --- upaged-procs.c --- */
 

@@ -41,7 +41,8 @@ static size_t control_len(void)
 	return PAGE_ALIGN(sizeof(struct upage_control));
 }
 
-int control_init(uint64_t cap, uint64_t ceiling, uint64_t min, bool max_rss_set)
+int control_init(uint64_t cap, uint64_t ceiling, uint64_t min, bool max_rss_set,
+		 const char *socket)
 {
 	struct upage_control *c, *old = upage_control;
 	int fd, high;
@@ -68,6 +69,7 @@ int control_init(uint64_t cap, uint64_t ceiling, uint64_t min, bool max_rss_set)
 	c->ceiling_bytes = ceiling;
 	c->min_bytes = min;
 	c->cap_bytes = cap;
+	snprintf(c->socket, sizeof(c->socket), "%s", socket);
 	/* A forked child keeps the cap it was given, not the daemon's share
 	 * for its parent: upaged gives it one of its own. */
 	c->max_rss_bytes = old ? LOAD(old->max_rss_bytes) : cap;

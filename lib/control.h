@@ -66,6 +66,10 @@ struct upage_control {
 	int32_t share_daemon;		/* the pid of the upaged that set the share */
 	uint32_t pad;
 
+	/* written once at start: the upaged socket the process registers with
+	 * ("" for none), so a daemon adopts only the processes that are its own */
+	char socket[108];
+
 	/* written by the process each second, under areas_seq */
 	uint32_t areas_seq;
 	uint32_t nr_areas;
@@ -77,10 +81,11 @@ extern struct upage_control *upage_control;
 
 /*
  * Make the block (again in a forked child: a fresh one, from the parent's
- * values).  @cap, @ceiling and @min in bytes.  0 or -errno; without it the
+ * values).  @cap, @ceiling and @min in bytes; @socket the daemon's (UPAGE_SOCKET).  0 or -errno; without it the
  * process runs on, its cap fixed.
  */
-int control_init(uint64_t cap, uint64_t ceiling, uint64_t min, bool max_rss_set);
+int control_init(uint64_t cap, uint64_t ceiling, uint64_t min, bool max_rss_set,
+		 const char *socket);
 
 /*
  * The cap @c asks for at @now_ns (CLOCK_MONOTONIC): its own, or the

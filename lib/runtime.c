@@ -164,7 +164,8 @@ void control_setup(void)
 	struct zone *z = &upage.zone;
 
 	control_init((uint64_t)z->cap_frames << PAGE_SHIFT, (uint64_t)z->ceiling_frames << PAGE_SHIFT,
-		     (uint64_t)ZONE_CAP_MIN_FRAMES << PAGE_SHIFT, upage.cfg.max_rss_set);
+		     (uint64_t)ZONE_CAP_MIN_FRAMES << PAGE_SHIFT, upage.cfg.max_rss_set,
+		     upage.cfg.socket);
 }
 
 static int upage_setup(void)

@@ -59,11 +59,12 @@ Test(control, our_own_block_through_proc)
 {
 	struct upage_control *c;
 
-	cr_assert_eq(control_init(8 * M, 32 * M, 1 * M, true), 0, "expected control_init to work");
+	cr_assert_eq(control_init(8 * M, 32 * M, 1 * M, true, "/run/x.sock"), 0, "expected control_init to work");
 	c = control_map_pid(getpid(), true);
 	cr_assert_not_null(c, "expected to map our own block (errno %d)", errno);
 	cr_assert_eq(c->pid, getpid(), "expected our pid in it");
 	cr_assert_eq(c->ceiling_bytes, 32 * M, "expected the ceiling");
+	cr_assert_str_eq(c->socket, "/run/x.sock", "expected the daemon's socket");
 	cr_assert_eq(c->flags & CONTROL_F_MAX_RSS_SET, CONTROL_F_MAX_RSS_SET,
 		     "expected the cap marked as given");
 	c->max_rss_bytes = 16 * M;

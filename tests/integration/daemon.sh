@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# upaged with programs under it: a real daemon on a temporary socket with a
+# temporary configuration; two programs register and share its budget
+# (upage ps shows the shares, the caps and resident sizes follow); a cap
+# changed live with upage set is followed by the resident size; the daemon
+# stopped gives the shares back, a new one finds the running programs;
+# one killed with SIGKILL leaves them running, and they finish with their
+# output intact; and upage set is refused for another user's process.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+UPAGED="$top_builddir/daemon/upaged"
+[ "$(id -u)" = 0 ] || skip "needs root (to run a program as nobody against root's)"
+command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+
+SOCK="$WORK/upaged.sock"
+CONF="$WORK/upaged.conf"
+STOP="$WORK/stop"
+cat >"$CONF" <<'CONF'
+[Budget]
+Memory=48M
+Interval=0.5
+[Default]
+MinRSS=4M
+CONF
+
+DAEMON=
+PIDS=
+cleanup() {
+	[ -n "$DAEMON" ] && kill -9 "$DAEMON" 2>/dev/null
+	touch "$STOP"
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+start_daemon() {
+	"$UPAGED" --foreground --socket "$SOCK" --config "$CONF" 2>>"$WORK/upaged.log" &
+	DAEMON=$!
+	for i in $(seq 100); do
+		[ -S "$SOCK" ] && return 0
+		kill -0 "$DAEMON" 2>/dev/null || fail "upaged did not start: $(cat "$WORK/upaged.log")"
+		sleep 0.1
+	done
+	fail "upaged did not listen on $SOCK"
+}
+
+# field PID KEY: the key of upage ps --json --bytes's row for PID ("None": null)
+field() {
+	"$UPAGE" ps --json --bytes --interval 0.1 "$1" |
+		python3 -c 'import json,sys; r=json.load(sys.stdin)["processes"]; print(r[0][sys.argv[1]] if r else "gone")' "$2"
+}
+
+# until SECONDS DESCRIPTION COMMAND...: the command succeeds within SECONDS.
+until_true() {
+	t=$1 what=$2
+	shift 2
+	for i in $(seq $((t * 5))); do
+		"$@" && { echo "ok: $what"; return 0; }
+		sleep 0.2
+	done
+	"$UPAGE" ps >&2 || true
+	cat "$WORK/upaged.log" >&2
+	fail "$what (within ${t}s)"
+}
+
+# A number, not None or "gone" (a program not yet under upage, or ended).
+number() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
+no_share() { [ "$(field "$1" share)" = None ]; }
+cap_is() { [ "$(field "$1" cap)" = "$2" ]; }
+rss_at_most() { r=$(field "$1" rss); number "$r" && [ "$r" -le "$2" ]; }
+shares_fit() {
+	a=$(field "$P1" share) b=$(field "$P2" share)
+	ca=$(field "$P1" cap) cb=$(field "$P2" cap)
+	number "$a" && number "$b" && number "$ca" && number "$cb" &&
+		[ $((a + b)) -le $((48 << 20)) ] && [ "$ca" -le "$a" ] && [ "$cb" -le "$b" ]
+}
+
+start_daemon
+for i in 1 2; do
+	UPAGE_SOCKET="$SOCK" "$UPAGE" run --engine "$ENGINE" --max-rss 64M -- \
+		"$PROGS/holder" 40 "$STOP" >"$WORK/out$i" 2>"$WORK/err$i" &
+	PIDS="$PIDS $!"
+	eval "P$i=$!"
+done
+
+until_true 20 "upaged gives both programs a share, the two within its 48M budget" shares_fit
+grep -q "following $P1" "$WORK/upaged.log" || fail "upaged did not say it follows $P1"
+until_true 20 "the resident size follows the share" rss_at_most "$P1" "$(field "$P1" share)"
+
+"$UPAGE" set "$P1" --max-rss 8M || fail "upage set $P1 --max-rss 8M failed"
+cap_is "$P1" $((8 << 20)) || fail "the cap of $P1 is $(field "$P1" cap), not 8M, after upage set"
+echo "ok: upage set lowered the cap of $P1 to 8M"
+until_true 5 "the resident size of $P1 follows the cap down to 8M" rss_at_most "$P1" $((8 << 20))
+"$UPAGE" set "$P1" --max-rss 64M || fail "upage set $P1 --max-rss 64M failed"
+
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$UPAGE" set "$P2" --max-rss 4M 2>&1) &&
+	fail "upage set as nobody on root's process $P2 succeeded"
+echo "$out" | grep -q "permission denied" || fail "nobody's upage set said: $out"
+c=$(field "$P2" cap)
+number "$c" && [ "$c" -gt $((4 << 20)) ] || fail "nobody changed root's cap (now $c)"
+echo "ok: upage set refused for another user's process: $out"
+
+kill -TERM "$DAEMON"
+wait "$DAEMON" || fail "upaged did not stop cleanly on SIGTERM"
+DAEMON=
+[ ! -e "$SOCK" ] || fail "upaged left its socket behind"
+no_share "$P1" && no_share "$P2" || fail "the shares outlived a stopped daemon"
+cap_is "$P1" $((64 << 20)) || fail "$P1 did not return to its own cap, has $(field "$P1" cap)"
+echo "ok: SIGTERM gave the shares back; the programs run on their own caps"
+
+start_daemon
+until_true 20 "a restarted upaged finds both running programs" shares_fit
+for p in "$P1" "$P2"; do
+	[ "$(grep -c "following $p " "$WORK/upaged.log")" = 2 ] ||
+		fail "the new daemon did not say it follows $p: $(cat "$WORK/upaged.log")"
+done
+
+kill -9 "$DAEMON"
+wait "$DAEMON" 2>/dev/null || true
+DAEMON=
+until_true 10 "the shares of a daemon killed with SIGKILL lapse" no_share "$P1"
+cap_is "$P2" $((64 << 20)) || fail "$P2 did not return to its own cap"
+touch "$STOP"
+for i in 1 2; do
+	eval "p=\$P$i"
+	wait "$p" || fail "program $i exited with $?: $(cat "$WORK/err$i")"
+	grep -qx "holder: 10240 pages verified" "$WORK/out$i" ||
+		fail "program $i's output: $(cat "$WORK/out$i") $(cat "$WORK/err$i")"
+done
+PIDS=
+echo "ok: with the daemon gone, both programs finished, every page verified"
