@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -176,6 +177,10 @@ static int upage_setup(void)
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
 	}
+	ret = sampler_start();
+	if (ret)	/* counting goes on; only the sampled values stay still */
+		upage_msg("cannot start the sampler (no timeline, no list lengths): %s",
+			  strerrordesc_np(-ret));
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
 			  upage.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,
