@@ -93,6 +93,7 @@ struct plot {
 	bool kind_drawn[NR_KINDS];
 	long long kind_count[NR_KINDS];
 	bool timeline;
+	bool unmeasured;	/* latency_ns is null: UPAGE_LATENCY=0 */
 	double cap_mib;
 };
 
@@ -242,8 +243,10 @@ static bool write_script(struct plot *p, const char *out, bool png)
 		fprintf(f, "set title 'Latency tail'\n");
 		plot_kinds(f, p, true);
 	} else {
-		empty_panel(f, "Latency distribution by kind", "no events");
-		empty_panel(f, "Latency tail", "no events");
+		const char *why = p->unmeasured ? "not measured (UPAGE_LATENCY=0)" : "no events";
+
+		empty_panel(f, "Latency distribution by kind", why);
+		empty_panel(f, "Latency tail", why);
 	}
 	fprintf(f, "unset logscale\nunset ylabel\nset format y '%%g'\n");
 	if (p->timeline) {
@@ -306,7 +309,8 @@ static int plot_report(const char *report, const char *out, bool png)
 		return 1;
 	}
 	lat = json_object_get(root, "latency_ns");
-	if (!json_is_object(root) || !json_is_object(lat)) {
+	p.unmeasured = json_is_null(lat);
+	if (!json_is_object(root) || (!json_is_object(lat) && !p.unmeasured)) {
 		fprintf(stderr, "upage plot: %s is not an upage report (no latency_ns)\n", report);
 		json_decref(root);
 		return 1;
@@ -318,7 +322,7 @@ static int plot_report(const char *report, const char *out, bool png)
 		json_decref(root);
 		return 1;
 	}
-	for (int k = 0; k < NR_KINDS; k++) {
+	for (int k = 0; k < NR_KINDS && !p.unmeasured; k++) {
 		json_t *h = json_object_get(lat, kinds[k]);
 
 		if (h && !write_kind(&p, k, h, report))

@@ -36,8 +36,8 @@ static int cmd_run_exec(int argc, char **argv);
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[--max-rss SIZE] [--swap PATH] [--engine auto|uffd|sigsegv] [--report FILE]\n"
-		 "                 [--arena-size SIZE] [--summary] [--verbose] [--no-inherit]\n"
-		 "                 [--] PROG [ARGS]",
+		 "                 [--arena-size SIZE] [--summary] [--no-latency] [--verbose]\n"
+		 "                 [--no-inherit] [--] PROG [ARGS]",
 	.exec = cmd_run_exec,
 };
 
@@ -62,6 +62,8 @@ static const struct run_flag run_flags[] = {
 	{ "summary", "UPAGE_SUMMARY", NULL, false,
 	  "at exit, print a latency table and a swap-in histogram on stderr", "1" },
 	{ "verbose", "UPAGE_VERBOSE", NULL, false, "print the values in force at start-up", "1" },
+	{ "no-latency", "UPAGE_LATENCY", NULL, false,
+	  "do not measure latencies (the report's latency_ns is null)", "0" },
 	{ "no-inherit", "UPAGE_INHERIT", NULL, false,
 	  "programs PROG executes run without upage (default: with it, each capped)", "0" },
 };

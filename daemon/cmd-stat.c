@@ -130,6 +130,10 @@ static void print_now(const struct upage_stats *st)
 	       st->swap_ins, st->swap_outs, st->swap_out_clusters, st->pages_deactivated,
 	       st->pages_activated, st->pages_reclaimed, st->direct_reclaims,
 	       st->kswapd_wakeups, st->pages_dropped, st->io_errors);
+	if (!(st->flags & UPAGE_STATS_F_LATENCY)) {
+		printf("latency: not measured (UPAGE_LATENCY=0)\n");
+		return;
+	}
 	printf("%-10s %10s %10s %10s %10s %10s %10s %10s\n", "latency", "count", "mean us",
 	       "p50 us", "p90 us", "p99 us", "p99.9 us", "max us");
 	for (int k = 0; k < UPAGE_LAT_KINDS; k++) {

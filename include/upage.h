@@ -21,6 +21,9 @@ extern "C" {
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
 #define UPAGE_STATS_VERSION	2
 
+/* struct upage_stats.flags */
+#define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
+
 /*
  * Latency histograms, in nanoseconds: log-linear buckets (lib/histogram.h
  * has the arithmetic).  Values below 32 ns have a bucket each; above,
@@ -90,6 +93,7 @@ struct upage_stats {
 	char engine[12];		/* "uffd" or "sigsegv" */
 	uint64_t max_rss_bytes;		/* the cap */
 	uint64_t arena_bytes;		/* the arena's size */
+	uint64_t flags;			/* UPAGE_STATS_F_* */
 	uint64_t resident_pages;	/* frames in use now */
 	uint64_t peak_resident_pages;	/* most frames ever in use at once */
 

@@ -171,6 +171,7 @@ static int upage_setup(void)
 	ret = choose_engine(cfg, pool, pool_len);
 	if (ret)
 		return ret;
+	stats_set_latency(cfg->latency);	/* before any fault is served */
 	stats_init(upage.engine->name, cfg->max_rss, upage.mm.arena.size);
 	ret = kswapd_start();
 	if (ret) {

@@ -37,6 +37,8 @@
  */
 struct upage_stats *upage_stats;
 
+bool latency_enabled = true;
+
 /* How upage_stats is mapped, for stats_init to undo it in a forked child. */
 static int stats_fd = -1;		/* the memfd, or -1 */
 static size_t stats_map_len;		/* 0: upage_stats is stats_static */
@@ -110,6 +112,7 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 		strncpy(st->engine, engine, sizeof(st->engine) - 1);
 	st->max_rss_bytes = max_rss;
 	st->arena_bytes = arena_bytes;
+	st->flags = latency_enabled ? UPAGE_STATS_F_LATENCY : 0;
 
 	__atomic_store_n(&upage_stats, st, __ATOMIC_RELEASE);
 	stats_fd = fd;
@@ -119,6 +122,18 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 	if (old_fd >= 0 && old_fd != fd)
 		close(old_fd);
 	return ret;
+}
+
+void stats_set_latency(bool on)
+{
+	latency_enabled = on;
+	if (upage_stats) {
+		if (on)
+			__atomic_fetch_or(&upage_stats->flags, UPAGE_STATS_F_LATENCY, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_and(&upage_stats->flags, ~(uint64_t)UPAGE_STATS_F_LATENCY,
+					   __ATOMIC_RELAXED);
+	}
 }
 
 void stats_resident_add(long delta)
@@ -249,13 +264,19 @@ void stats_write_json(const struct upage_stats *st, struct outbuf *o)
 {
 	outbuf_put(o, "{", 1);
 	json_counters(st, o);
-	outbuf_put(o, "\"latency_ns\": {", 15);
-	for (int k = 0; k < UPAGE_LAT_KINDS; k++) {
-		if (k)
-			outbuf_put(o, ", ", 2);
-		json_histogram(latency_kind_name[k], &st->latency[k], o);
+	/* null, not zeros, when nothing was measured (UPAGE_LATENCY=0): a
+	 * reader must not take an empty histogram for a fast one. */
+	if (!(st->flags & UPAGE_STATS_F_LATENCY)) {
+		outbuf_printf(o, "\"latency_ns\": null, ");
+	} else {
+		outbuf_put(o, "\"latency_ns\": {", 15);
+		for (int k = 0; k < UPAGE_LAT_KINDS; k++) {
+			if (k)
+				outbuf_put(o, ", ", 2);
+			json_histogram(latency_kind_name[k], &st->latency[k], o);
+		}
+		outbuf_put(o, "}, ", 3);
 	}
-	outbuf_put(o, "}, ", 3);
 	json_timeline(&st->timeline, o);
 	outbuf_put(o, "}", 1);
 }

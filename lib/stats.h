@@ -10,6 +10,7 @@
 #ifndef UPAGE_STATS_H
 #define UPAGE_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -41,11 +42,24 @@ void stats_resident_add(long delta);
 /* The names of the latency kinds, as the report and the CLI spell them. */
 extern const char *const latency_kind_name[UPAGE_LAT_KINDS];
 
+/*
+ * Whether latencies are measured (UPAGE_LATENCY, default 1): set once at
+ * start-up, before any thread of ours runs, by stats_set_latency.  Off, no
+ * clock is read and nothing is recorded: about 60-90 ns a fault saved.
+ */
+extern bool latency_enabled;
+
+/* Turn measuring on or off, and say so in upage_stats->flags. */
+void stats_set_latency(bool on);
+
 /* Now, in nanoseconds of CLOCK_MONOTONIC (the vDSO: no system call, safe
- * in a signal handler). */
+ * in a signal handler); 0 when latencies are not measured. */
 static inline uint64_t latency_now(void)
 {
 	struct timespec ts;
+
+	if (!latency_enabled)
+		return 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
@@ -57,7 +71,7 @@ static inline void latency_record_n(enum upage_latency_kind kind, uint64_t ns, u
 {
 	struct upage_stats *st = __atomic_load_n(&upage_stats, __ATOMIC_RELAXED);
 
-	if (st)
+	if (st && latency_enabled)
 		hist_record_n(&st->latency[kind], ns, n);
 }
 

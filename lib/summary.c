@@ -102,6 +102,10 @@ void summary_write(const struct upage_stats *st, struct outbuf *o)
 		      " KiB, %" PRIu64 " swap-ins, %" PRIu64 " swap-outs\n",
 		      st->pid, (int)sizeof(st->engine), st->engine, st->max_rss_bytes >> 10,
 		      st->peak_resident_pages * STATS_PAGE_BYTES >> 10, st->swap_ins, st->swap_outs);
+	if (!(st->flags & UPAGE_STATS_F_LATENCY)) {
+		outbuf_printf(o, "latency not measured (UPAGE_LATENCY=0)\n");
+		return;
+	}
 	table(st, o);
 	if (!in->count) {
 		outbuf_printf(o, "no swap-ins (swap_page faults)\n");

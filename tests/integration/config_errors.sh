@@ -37,6 +37,7 @@ check_env UPAGE_VERBOSE yes
 check_env UPAGE_INHERIT 2
 check_env UPAGE_SUMMARY yes
 check_env UPAGE_SUMMARY ""
+check_env UPAGE_LATENCY off
 
 # The CLI: refuses with status 2, naming the flag.
 check_flag() {

@@ -77,6 +77,15 @@ upage_run "$WORK/mt.json" --max-rss 4M -- "$PROGS/samepage" 16 16 10000 ||
 check_latency "$WORK/mt.json"
 expect "$WORK/mt.json" "r['latency_ns']['wp_page']['count'] > 1000" "wp_page was measured"
 
+# --no-latency (UPAGE_LATENCY=0): no histograms, latency_ns null, the
+# counters still counted.
+upage_run "$WORK/off.json" --max-rss 8M --no-latency --summary -- "$PROGS/rwcheck" 16 1 \
+	>/dev/null 2>"$WORK/off.err" || fail "rwcheck with --no-latency"
+expect "$WORK/off.json" "r['latency_ns'] is None" "latency_ns is null when not measured"
+expect "$WORK/off.json" "r['faults']['no_page'] >= 4096 and r['swap_ins'] > 0" "the counters still count"
+grep -q "latency not measured (UPAGE_LATENCY=0)" "$WORK/off.err" ||
+	fail "the summary should say latency was not measured: $(cat "$WORK/off.err")"
+
 # Without --summary nothing is printed.
 upage_run "$WORK/q.json" --max-rss 8M -- "$PROGS/rwcheck" 16 1 >/dev/null 2>"$WORK/quiet" ||
 	fail "rwcheck without --summary"

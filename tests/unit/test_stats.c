@@ -188,6 +188,7 @@ static void fill(struct upage_stats *st)
 	strcpy(st->engine, "sigsegv");
 	st->max_rss_bytes = 64 * MiB;
 	st->arena_bytes = 4 * GiB;
+	st->flags = UPAGE_STATS_F_LATENCY;
 	st->resident_pages = 10;
 	st->peak_resident_pages = 20;
 	st->faults_no_page = 101;
@@ -371,6 +372,33 @@ Test(stats, json_latency_ns_has_every_kind_with_its_percentiles)
 	cr_assert(member(lat, "p50") >= 500000 * 15 / 16 && member(lat, "p50") <= 500000 * 17 / 16,
 		  "p50 should be about 500 us");
 	json_decref(root);
+}
+
+Test(stats, json_latency_ns_is_null_when_not_measured)
+{
+	struct upage_stats st;
+	json_t *root;
+
+	fill(&st);
+	st.flags &= ~(uint64_t)UPAGE_STATS_F_LATENCY;
+	root = parse(&st);
+	cr_assert(json_is_null(json_object_get(root, "latency_ns")),
+		  "latency_ns should be null, not zeros, when UPAGE_LATENCY=0");
+	json_decref(root);
+}
+
+Test(stats, set_latency_off_stops_recording_and_clears_the_flag)
+{
+	init();
+	cr_assert(upage_stats->flags & UPAGE_STATS_F_LATENCY, "measuring should be on by default");
+	stats_set_latency(false);
+	cr_assert_not(upage_stats->flags & UPAGE_STATS_F_LATENCY, "the flag should be cleared");
+	cr_assert_eq(latency_now(), 0, "no clock should be read when off");
+	latency_record_n(UPAGE_LAT_NO_PAGE, 1000, 1);
+	cr_assert_eq(upage_stats->latency[UPAGE_LAT_NO_PAGE].count, 0, "nothing should be recorded");
+	stats_set_latency(true);
+	latency_record_n(UPAGE_LAT_NO_PAGE, 1000, 1);
+	cr_assert_eq(upage_stats->latency[UPAGE_LAT_NO_PAGE].count, 1, "on again, it records");
 }
 
 Test(stats, json_timeline_gives_rates_between_samples)

@@ -30,6 +30,7 @@ Test(summary, table_has_a_row_per_kind)
 	struct upage_stats *st = calloc(1, sizeof(*st));
 
 	st->pid = 7;
+	st->flags = UPAGE_STATS_F_LATENCY;
 	strcpy(st->engine, "uffd");
 	hist_record_n(&st->latency[UPAGE_LAT_NO_PAGE], 12000, 3);
 	summarise(st);
@@ -48,6 +49,7 @@ Test(summary, log2_histogram_has_bars_as_biolatency)
 	struct upage_stats *st = calloc(1, sizeof(*st));
 	struct upage_histogram *in = &st->latency[UPAGE_LAT_SWAP_PAGE];
 
+	st->flags = UPAGE_STATS_F_LATENCY;
 	hist_record_n(in, 100000, 80);		/* 100 us: the 64 -> 127 row */
 	hist_record_n(in, 300000, 20);		/* 300 us: the 256 -> 511 row */
 	summarise(st);
@@ -59,5 +61,16 @@ Test(summary, log2_histogram_has_bars_as_biolatency)
 	cr_assert_not_null(strstr(out, "256 -> 511        : 20       |**********                              |"),
 			   "a quarter as many, a quarter of the bar: %s", out);
 	cr_assert_null(strstr(out, "512 -> "), "no rows past the last non-empty one: %s", out);
+	free(st);
+}
+
+Test(summary, says_when_latency_was_not_measured)
+{
+	struct upage_stats *st = calloc(1, sizeof(*st));
+
+	summarise(st);	/* flags 0: UPAGE_LATENCY=0 */
+	cr_assert_not_null(strstr(out, "latency not measured (UPAGE_LATENCY=0)"),
+			   "the summary should say so: %s", out);
+	cr_assert_null(strstr(out, "p99 us"), "and draw no table: %s", out);
 	free(st);
 }
