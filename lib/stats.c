@@ -296,7 +296,6 @@ static int stats_read_fd(int pid, int nr, struct upage_stats *st)
 {
 	static const char target[] = "/memfd:" STATS_MEMFD_NAME;
 	char path[64], link[128];
-	struct upage_stats tmp;
 	ssize_t n;
 	int fd;
 
@@ -312,13 +311,15 @@ static int stats_read_fd(int pid, int nr, struct upage_stats *st)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == EACCES || errno == EPERM ? -EACCES : -ENOENT;
-	n = pread(fd, &tmp, sizeof(tmp), 0);
+	n = pread(fd, st, sizeof(*st), 0);
 	close(fd);
-	if (n != (ssize_t)sizeof(tmp) || tmp.magic != UPAGE_STATS_MAGIC)
+	/* Another version's counters may be shorter: the header says so. */
+	if (n < (ssize_t)(2 * sizeof(uint32_t)) || st->magic != UPAGE_STATS_MAGIC)
 		return -ENOENT;
-	if (tmp.version != UPAGE_STATS_VERSION)
+	if (st->version != UPAGE_STATS_VERSION)
 		return -EPROTO;
-	*st = tmp;
+	if (n != (ssize_t)sizeof(*st))
+		return -ENOENT;
 	return 0;
 }
 

@@ -93,9 +93,10 @@ void stats_write_json(const struct upage_stats *st, struct outbuf *o);
 int stats_format_json(const struct upage_stats *st, char *buf, size_t len);
 
 /*
- * Find the stats memfd of process @pid and copy its counters into *st.
- * Returns 0, -ESRCH (no such process), -ENOENT (not under upage),
- * -EACCES, or -EPROTO (a version this build does not know).
+ * Find the stats memfd of process @pid and copy its counters into *st
+ * (left undefined on an error).  Returns 0, -ESRCH (no such process),
+ * -ENOENT (not under upage), -EACCES, or -EPROTO (a version this build
+ * does not know, whatever the size of its counters).
  */
 int stats_read_pid(int pid, struct upage_stats *st);
 

@@ -548,6 +548,19 @@ Test(stats, read_pid_refuses_an_unknown_version)
 		     ret);
 }
 
+Test(stats, read_pid_names_an_older_shorter_version)
+{
+	struct upage_stats st;
+	uint32_t header[2] = { UPAGE_STATS_MAGIC, 1 };	/* version 1: 4 KiB of counters */
+	int fd = memfd_create("upage-stats", 0), ret;
+
+	cr_assert_geq(fd, 0, "memfd_create");
+	cr_assert_eq(ftruncate(fd, 4096), 0, "ftruncate");
+	cr_assert_eq(pwrite(fd, header, sizeof(header), 0), (ssize_t)sizeof(header), "pwrite");
+	ret = stats_read_pid(getpid(), &st);
+	cr_assert_eq(ret, -EPROTO, "an older, shorter version should be -EPROTO, got %d", ret);
+}
+
 /* --- upage_stats_read */
 
 Test(stats, public_read_without_upage_is_enosys)
