@@ -37,7 +37,7 @@ const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[--max-rss SIZE] [--max-rss-ceiling SIZE] [--swap PATH]\n"
 		 "                 [--engine auto|uffd|sigsegv] [--report FILE] [--arena-size SIZE]\n"
-		 "                 [--verbose] [--no-inherit] [--] PROG [ARGS]",
+		 "                 [--summary] [--no-latency] [--verbose] [--no-inherit] [--] PROG [ARGS]",
 	.summary = "run a program with its heap paged by upage, under a resident cap",
 	.exec = cmd_run_exec,
 };
@@ -64,7 +64,11 @@ static const struct run_flag run_flags[] = {
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,
 	  "address space reserved for the heap (default: 4G)", NULL },
+	{ "summary", "UPAGE_SUMMARY", NULL, false,
+	  "at exit, print a latency table and a swap-in histogram on stderr", "1" },
 	{ "verbose", "UPAGE_VERBOSE", NULL, false, "print the values in force at start-up", "1" },
+	{ "no-latency", "UPAGE_LATENCY", NULL, false,
+	  "do not measure latencies (the report's latency_ns is null)", "0" },
 	{ "no-inherit", "UPAGE_INHERIT", NULL, false,
 	  "programs PROG executes run without upage (default: with it, each capped)", "0" },
 };

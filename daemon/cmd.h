@@ -24,6 +24,8 @@ struct cmd_entry {
 #define CMD_EXIT_USAGE	2
 
 extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_stat_entry;
+extern const struct cmd_entry cmd_plot_entry;
 extern const struct cmd_entry cmd_ps_entry;
 extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_set_entry;

@@ -22,8 +22,10 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry,
 	&cmd_ps_entry,
 	&cmd_top_entry,
+	&cmd_stat_entry,
 	&cmd_set_entry,
 	&cmd_swap_entry,
+	&cmd_plot_entry,
 	NULL,
 };
 

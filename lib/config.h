@@ -38,6 +38,8 @@ struct upage_config {
 	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
 	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */
+	bool latency;			/* UPAGE_LATENCY: measure latencies (histograms) */
+	bool summary;			/* UPAGE_SUMMARY: latency summary on stderr at exit */
 	bool verbose;			/* UPAGE_VERBOSE: print the values in force */
 	bool inherit;			/* UPAGE_INHERIT: exec'd programs keep upage */
 	char socket[PATH_MAX];		/* UPAGE_SOCKET: upaged's, "" when "none" */

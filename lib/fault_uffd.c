@@ -286,7 +286,8 @@ static void fault_failed(const struct uffd_msg *msg, int err)
 	syscall(SYS_tgkill, getpid(), tid, sig);
 }
 
-static void handle_msg(const struct uffd_msg *msg)
+/* @t0: when the message was read (latency counts from there). */
+static void handle_msg(const struct uffd_msg *msg, uint64_t t0)
 {
 	unsigned int flags = 0;
 	int ret;
@@ -300,6 +301,8 @@ static void handle_msg(const struct uffd_msg *msg)
 	ret = do_page_fault(msg->arg.pagefault.address, flags);
 	if (ret)
 		fault_failed(msg, ret);
+	else
+		fault_latency(t0);	/* mapped and woken */
 }
 
 static void *fault_handler(void *arg)
@@ -310,6 +313,7 @@ static void *fault_handler(void *arg)
 	pthread_setname_np(pthread_self(), "upage-fault");
 	for (;;) {
 		ssize_t n = read(uffd, msgs, sizeof(msgs));
+		uint64_t t0 = latency_now();
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR) {
@@ -320,7 +324,7 @@ static void *fault_handler(void *arg)
 			return NULL;
 		}
 		for (size_t i = 0; i < n / sizeof(msgs[0]); i++)
-			handle_msg(&msgs[i]);
+			handle_msg(&msgs[i], t0);
 	}
 	return NULL;
 }

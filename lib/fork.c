@@ -57,6 +57,7 @@
 
 #include "memory.h"
 #include "runtime.h"
+#include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -215,7 +216,10 @@ static int fork_child(void)
 		if (ret)
 			return ret;
 	}
-	return kswapd_start();
+	ret = kswapd_start();
+	if (!ret && sampler_start())
+		upage_msg("forked child %d: no sampler (no timeline)", (int)getpid());
+	return ret;
 }
 
 static void upage_fork_child(void)

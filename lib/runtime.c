@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -209,6 +210,7 @@ static int upage_setup(void)
 	ret = choose_engine(cfg, pool, pool_len);
 	if (ret)
 		return ret;
+	stats_set_latency(cfg->latency);	/* before any fault is served */
 	stats_init(upage.engine->name, (unsigned long long)upage.zone.cap_frames << PAGE_SHIFT,
 		   upage.mm.arena.size);
 	control_setup();
@@ -218,6 +220,10 @@ static int upage_setup(void)
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
 	}
+	ret = sampler_start();
+	if (ret)	/* counting goes on; only the sampled values stay still */
+		upage_msg("cannot start the sampler (no timeline, no list lengths): %s",
+			  strerrordesc_np(-ret));
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
 			  upage.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,

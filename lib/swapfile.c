@@ -50,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stats.h"
 #include "sys.h"
 
 #define SWAP_GROW_BYTES	(16UL << 20)			/* a file grows 16 MiB at a time */
@@ -712,6 +713,17 @@ unsigned long nr_free_swap_pages(void)
 	return nr;
 }
 
+unsigned long nr_used_swap_pages(void)
+{
+	unsigned long nr = 0;
+
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = 0; pos < nr_swap_list; pos++)
+		nr += swap_areas[swap_list[pos]].si.inuse_pages;
+	pthread_mutex_unlock(&swap_lock);
+	return nr;
+}
+
 void swap_report_error(swp_entry_t entry, int err)
 {
 	static unsigned long long reported;	/* areas already named */
@@ -781,6 +793,7 @@ static int io_result(ssize_t done, size_t want)
 int swap_readpage(swp_entry_t entry, void *buf)
 {
 	unsigned int flags;
+	uint64_t t0;
 	ssize_t n;
 	off_t pos;
 	int fd, err;
@@ -788,15 +801,20 @@ int swap_readpage(swp_entry_t entry, void *buf)
 	err = io_target(entry, 1, &fd, &flags, &pos);
 	if (err)
 		return err;
+	t0 = latency_now();
 	do
 		n = pread(fd, buf, PAGE_SIZE, pos);
 	while (n < 0 && errno == EINTR);
-	return io_result(n, PAGE_SIZE);
+	err = io_result(n, PAGE_SIZE);
+	if (!err)
+		latency_record_since(UPAGE_LAT_IO_READ, t0);
+	return err;
 }
 
 int swap_writepage(swp_entry_t entry, const void *buf)
 {
 	unsigned int flags;
+	uint64_t t0;
 	ssize_t n;
 	off_t pos;
 	int fd, err;
@@ -804,13 +822,16 @@ int swap_writepage(swp_entry_t entry, const void *buf)
 	err = io_target(entry, 1, &fd, &flags, &pos);
 	if (err)
 		return err;
+	t0 = latency_now();
 	do
 		n = pwrite(fd, buf, PAGE_SIZE, pos);
 	while (n < 0 && errno == EINTR);
 	err = io_result(n, PAGE_SIZE);
-	if (err || (flags & SWP_DIRECT))
-		return err;
-	return drop_written(fd, pos, PAGE_SIZE);
+	if (!err && !(flags & SWP_DIRECT))
+		err = drop_written(fd, pos, PAGE_SIZE);
+	if (!err)
+		latency_record_since(UPAGE_LAT_IO_WRITE, t0);
+	return err;
 }
 
 /* Each iovec must be one whole page: -EINVAL otherwise. */
@@ -819,6 +840,7 @@ int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 	unsigned int flags;
 	size_t len;
 	ssize_t done;
+	uint64_t t0;
 	off_t pos;
 	int fd, err;
 
@@ -831,11 +853,15 @@ int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 	if (err)
 		return err;
 	len = (size_t)n << PAGE_SHIFT;
+	t0 = latency_now();
 	do
 		done = sys_pwritev(fd, iov, n, pos);
 	while (done < 0 && errno == EINTR);
 	err = io_result(done, len);
-	if (err || (flags & SWP_DIRECT))
-		return err;
-	return drop_written(fd, pos, len);
+	if (!err && !(flags & SWP_DIRECT))
+		err = drop_written(fd, pos, len);
+	/* Each page of the call took as long as the call. */
+	if (!err)
+		latency_record_n(UPAGE_LAT_IO_WRITE, latency_now() - t0, (uint64_t)n);
+	return err;
 }
