@@ -21,7 +21,7 @@ trap cleanup EXIT
 # --- help and usage
 "$UPAGE" --help >"$WORK/help" || fail "upage --help failed"
 grep -q "^upage runs programs" "$WORK/help" || fail "upage --help does not say what upage is"
-for cmd in run ps top set swap; do
+for cmd in run ps top stat set swap plot; do
 	grep -Eq "^  $cmd +[a-z]" "$WORK/help" || fail "upage --help lacks a line for $cmd"
 	"$UPAGE" help "$cmd" >"$WORK/h1" || fail "upage help $cmd failed"
 	"$UPAGE" "$cmd" --help >"$WORK/h2" || fail "upage $cmd --help failed"
