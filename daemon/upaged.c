@@ -228,7 +228,7 @@ static int serve(const char *socket_path, int ready_fd)
 /* Without --foreground: the parent returns once the child listens. */
 static int background(int *ready_fd)
 {
-	int p[2];
+	int p[2], fd;
 	char c;
 	pid_t pid;
 
@@ -245,6 +245,13 @@ static int background(int *ready_fd)
 	setsid();
 	if (chdir("/") < 0)
 		return -1;
+	/* stderr stays: it is where the messages go */
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
 	*ready_fd = p[1];
 	return 0;
 }

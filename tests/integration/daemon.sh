@@ -7,6 +7,8 @@
 # stopped gives the shares back, a new one finds the running programs;
 # one killed with SIGKILL leaves them running, and they finish with their
 # output intact; and upage set is refused for another user's process.
+# A bad configuration stops it from starting, and SIGHUP with a bad one
+# keeps the one in force (with the message), with a good one applies it.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 UPAGED="$top_builddir/daemon/upaged"
@@ -76,6 +78,22 @@ shares_fit() {
 		[ $((a + b)) -le $((48 << 20)) ] && [ "$ca" -le "$a" ] && [ "$cb" -le "$b" ]
 }
 
+# A bad line: one message with the file and the line, and no daemon.
+printf '[Budget]\nMemory=48M\nColour=blue\n' >"$WORK/bad.conf"
+if "$UPAGED" --foreground --socket "$SOCK" --config "$WORK/bad.conf" 2>"$WORK/err"; then
+	fail "upaged started with a bad configuration"
+fi
+grep -q "^upaged: $WORK/bad.conf:3: \[Budget\] has no key Colour" "$WORK/err" ||
+	fail "a bad configuration said: $(cat "$WORK/err")"
+[ ! -e "$SOCK" ] || fail "upaged left a socket after refusing to start"
+echo "ok: a bad configuration: $(cat "$WORK/err")"
+
+# shares_within MIB: both have a share, the two within MIB.
+shares_within() {
+	a=$(field "$P1" share) b=$(field "$P2" share)
+	number "$a" && number "$b" && [ $((a + b)) -le $(($1 << 20)) ]
+}
+
 start_daemon
 for i in 1 2; do
 	UPAGE_SOCKET="$SOCK" "$UPAGE" run --engine "$ENGINE" --max-rss 64M -- \
@@ -100,6 +118,20 @@ echo "$out" | grep -q "permission denied" || fail "nobody's upage set said: $out
 c=$(field "$P2" cap)
 number "$c" && [ "$c" -gt $((4 << 20)) ] || fail "nobody changed root's cap (now $c)"
 echo "ok: upage set refused for another user's process: $out"
+
+# SIGHUP: a bad configuration is refused and the old one stays in force...
+cp "$CONF" "$WORK/good.conf"
+printf '[Budget]\nMemory=none\n' >"$CONF"
+kill -HUP "$DAEMON"
+until_true 10 "SIGHUP with a bad configuration keeps the old one, with the message" \
+	grep -q "$CONF:2: Memory=none: .*; keeping the previous configuration" "$WORK/upaged.log"
+sleep 1.5
+shares_within 48 || fail "the shares lapsed after a bad reload"
+# ... and a good one is applied.
+sed 's/^Memory=48M/Memory=24M/' "$WORK/good.conf" >"$CONF"
+kill -HUP "$DAEMON"
+until_true 20 "SIGHUP with a good configuration: the shares fit the new 24M budget" shares_within 24
+cp "$WORK/good.conf" "$CONF"
 
 kill -TERM "$DAEMON"
 wait "$DAEMON" || fail "upaged did not stop cleanly on SIGTERM"
