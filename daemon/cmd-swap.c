@@ -6,8 +6,9 @@
  *
  * Each process publishes its areas in its control block (lib/control.h):
  * its own private file or device, and the extents of upaged's areas it
- * was given.  The areas upaged itself owns come from the daemon, when it
- * answers (daemon/upaged-proto.h).
+ * was given.  The areas upaged itself owns come from the daemon on
+ * UPAGE_SOCKET, when one answers within a second (lib/upaged_client.h
+ * has the protocol).
  */
 #include "autoconfig.h"
 
@@ -15,11 +16,19 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "proc.h"
 #include "table.h"
+#include "upaged_client.h"
+
+#define DAEMON_TIMEOUT_MS	1000
 
 static int cmd_swap_exec(int argc, char **argv);
 
@@ -41,7 +50,8 @@ static void help(void)
 	       TABLE_HELP
 	       "  -h, --help            this help\n\n"
 	       "Columns: NAME TYPE SIZE USED PRIO PID (TYPE: file, partition, or extent\n"
-	       "of an area upaged owns).  See upage(1).\n",
+	       "of an area upaged owns; the areas upaged owns, TYPE extents, follow when\n"
+	       "it answers on $UPAGE_SOCKET).  See upage(1).\n",
 	       cmd_swap_entry.usage);
 }
 
@@ -56,6 +66,60 @@ static const char *kind_name(uint32_t kind)
 		return "extent";
 	}
 	return "?";
+}
+
+/* One row of the daemon's "area NAME\tTYPE\tSIZE\tUSED\tPRIO\t-" answer. */
+static void daemon_row(struct libscols_table *tb, const struct table_opts *o, char *msg)
+{
+	char *f[6], *save = NULL;
+	struct libscols_line *line;
+	int n = 0;
+
+	for (char *t = strtok_r(msg + 5, "\t", &save); t && n < 6; t = strtok_r(NULL, "\t", &save))
+		f[n++] = t;
+	if (n != 6 || !(line = scols_table_new_line(tb, NULL)))
+		return;
+	cell_text(line, C_NAME, f[0]);
+	cell_text(line, C_TYPE, f[1]);
+	cell_size(line, C_SIZE, o, strtoull(f[2], NULL, 10));
+	cell_size(line, C_USED, o, strtoull(f[3], NULL, 10));
+	cell_i64(line, C_PRIO, strtoll(f[4], NULL, 10));
+	cell_text(line, C_PID, o->json ? NULL : "-");
+}
+
+/* The areas upaged owns, when one answers on UPAGE_SOCKET (else none). */
+static void daemon_areas(struct libscols_table *tb, const struct table_opts *o)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = getenv("UPAGE_SOCKET");
+	char msg[UPAGED_MSG_MAX + 1];
+	int fd;
+
+	if (!path || !path[0])
+		path = UPAGED_SOCKET_DEFAULT;
+	if (strcmp(path, "none") == 0 || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    send(fd, UPAGED_MSG_SWAP, strlen(UPAGED_MSG_SWAP), MSG_NOSIGNAL) > 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		while (poll(&pfd, 1, DAEMON_TIMEOUT_MS) == 1) {
+			ssize_t n = recv(fd, msg, UPAGED_MSG_MAX, 0);
+
+			if (n <= 0)
+				break;
+			msg[n] = '\0';
+			if (strcmp(msg, UPAGED_MSG_END) == 0)
+				break;
+			if (strncmp(msg, "area ", 5) == 0)
+				daemon_row(tb, o, msg);
+		}
+	}
+	close(fd);
 }
 
 static int cmd_swap_exec(int argc, char **argv)
@@ -118,5 +182,6 @@ static int cmd_swap_exec(int argc, char **argv)
 		}
 	}
 	free(v);
+	daemon_areas(tb, &o);
 	return table_print(tb, "swap");
 }

@@ -134,6 +134,8 @@ static struct conf_swap *swap_section(struct parse *p, const char *name)
 		return NULL;
 	memset(&c->swap[c->nr_swap], 0, sizeof(c->swap[0]));
 	snprintf(c->swap[c->nr_swap].name, CONF_NAME_MAX, "%s", name);
+	c->swap[c->nr_swap].extent_size = CONF_EXTENT_DEFAULT;
+	c->swap[c->nr_swap].prio = 10;
 	return &c->swap[c->nr_swap++];
 }
 
@@ -153,6 +155,8 @@ static int handle_swap(struct parse *p, const char *section, const char *name, c
 	}
 	if (strcasecmp(name, "Size") == 0)
 		return set_size(p, "Size", value, &s->size);
+	if (strcasecmp(name, "ExtentSize") == 0)
+		return set_size(p, "ExtentSize", value, &s->extent_size);
 	if (strcasecmp(name, "Priority") == 0) {
 		prio = strtol(value, &end, 10);
 		if (end == value || *end || prio < -1000 || prio > 32767)
@@ -160,7 +164,8 @@ static int handle_swap(struct parse *p, const char *section, const char *name, c
 		s->prio = (int)prio;
 		return 1;
 	}
-	return wrong(p, "[Swap:%s] has no key %s (Path, Size, Priority)", section, name);
+	return wrong(p, "[Swap:%s] has no key %s (Path, Size, ExtentSize, Priority)", section,
+		     name);
 }
 
 static struct conf_rule *rule_section(struct parse *p, enum conf_rule_kind kind, const char *name)
@@ -288,13 +293,20 @@ static int conf_file(const struct dirent *d)
 	return d->d_name[0] != '.' && len > 5 && strcmp(d->d_name + len - 5, ".conf") == 0;
 }
 
-/* Every swap area has a path; files have a size. */
+/* Every swap area has a path and a size, and holds an extent at least. */
 static int check(const struct upaged_conf *conf, const char *path, char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < conf->nr_swap; i++) {
-		if (!conf->swap[i].path[0]) {
-			snprintf(err, errlen, "%s: [Swap:%s] has no Path=", path,
-				 conf->swap[i].name);
+		const struct conf_swap *s = &conf->swap[i];
+
+		if (!s->path[0] || !s->size) {
+			snprintf(err, errlen, "%s: [Swap:%s] has no %s=", path, s->name,
+				 s->path[0] ? "Size" : "Path");
+			return -1;
+		}
+		if (s->extent_size > s->size) {
+			snprintf(err, errlen, "%s: [Swap:%s] ExtentSize= is larger than Size=", path,
+				 s->name);
 			return -1;
 		}
 	}

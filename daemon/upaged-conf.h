@@ -22,10 +22,14 @@
 #define CONF_MAX_RULES		64
 #define CONF_NAME_MAX		64
 
+/* The extents handed out, unless ExtentSize= says otherwise. */
+#define CONF_EXTENT_DEFAULT	(64ULL << 20)
+
 struct conf_swap {
 	char name[CONF_NAME_MAX];	/* [Swap:NAME] */
-	char path[PATH_MAX];		/* Path=: a block device or a file to create */
-	uint64_t size;			/* Size=: a file's size (0: a device's own) */
+	char path[PATH_MAX];		/* Path=: a directory on a disk */
+	uint64_t size;			/* Size=: the most handed out at once */
+	uint64_t extent_size;		/* ExtentSize=: one process's piece */
 	int prio;			/* Priority= */
 };
 

@@ -10,6 +10,8 @@
  * for long, and a clean stop gives every share back at once.  The
  * configuration's MaxRSS for the user or command becomes the process's
  * own cap, once, unless it started with one of its own (UPAGE_MAX_RSS).
+ * Registered processes are given extents of the daemon's swap areas
+ * (upaged-swap.c), one at a time as they fill them.
  * A process found in /proc is the daemon's only when its control block
  * names this daemon's socket: another daemon's, and one run with
  * UPAGE_SOCKET=none, are left alone.
@@ -80,8 +82,49 @@ static void apply_defaults(struct tracked *t)
 	STORE(t->ctl->max_rss_bytes, cap);
 }
 
-int procs_add(int pid, bool registered)
+/* Extents it holds, from its control block. */
+static unsigned int extents_of(const struct upage_control *c)
 {
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < c->nr_areas && i < CONTROL_MAX_AREAS; i++)
+		n += c->areas[i].kind == CONTROL_AREA_EXTENT;
+	return n;
+}
+
+/*
+ * One more extent for a registered process that has none, or whose every
+ * extent is three quarters full; one at a time: the next only once its
+ * control block shows the last.
+ */
+static void maybe_give(struct tracked *t, const struct upage_proc *now)
+{
+	const struct upage_control *c = &now->ctl;
+	unsigned int seen = extents_of(c);
+
+	if (t->conn < 0 || !swap_nr_areas() || seen < t->extents ||
+	    t->extents >= UPAGED_MAX_EXTENTS)
+		return;
+	for (uint32_t i = 0; i < c->nr_areas && i < CONTROL_MAX_AREAS; i++) {
+		const struct upage_control_area *a = &c->areas[i];
+
+		if (a->kind == CONTROL_AREA_EXTENT && a->used_bytes < a->size_bytes / 4 * 3)
+			return;
+	}
+	if (swap_give(t->conn) == 0)
+		t->extents = seen + 1;
+}
+
+void procs_disconnected(int conn)
+{
+	for (unsigned int i = 0; i < nr_procs; i++)
+		if (procs[i].conn == conn)
+			procs[i].conn = -1;
+}
+
+int procs_add(int pid, int conn)
+{
+	bool registered = conn >= 0;
 	struct upage_proc sample;
 	struct upage_control *ctl;
 	struct tracked *t;
@@ -92,7 +135,11 @@ int procs_add(int pid, bool registered)
 		return ret;
 	t = find(pid, sample.start_ticks);
 	if (t) {
-		t->registered |= registered;
+		if (registered) {
+			t->registered = true;
+			t->conn = conn;
+			maybe_give(t, &sample);
+		}
 		return 0;
 	}
 	if (!sample.have_control)
@@ -125,12 +172,15 @@ int procs_add(int pid, bool registered)
 	t->ctl = ctl;
 	t->last = sample;
 	t->registered = registered;
+	t->conn = conn;
+	t->extents = extents_of(&sample.ctl);
 	/* A share this process still holds from a daemon before us. */
 	if (LOAD(ctl->share_bytes) && now_ns() < LOAD(ctl->share_until_ns))
 		t->share = LOAD(ctl->share_bytes);
 	apply_defaults(t);
 	upaged_log("following %d (%s, user %s%s)", pid, t->command, t->user,
 		   registered ? "" : ", found in /proc");
+	maybe_give(t, &sample);
 	return 0;
 }
 
@@ -143,7 +193,7 @@ void procs_rescan(void)
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (!find(v[i].pid, v[i].start_ticks))
-			procs_add(v[i].pid, false);
+			procs_add(v[i].pid, -1);
 	free(v);
 }
 
@@ -189,6 +239,7 @@ void procs_interval(void)
 	if (++intervals % UPAGED_RESCAN_INTERVALS == 0)
 		procs_rescan();
 	bp = calloc(nr_procs ? nr_procs : 1, sizeof(*bp));
+	swap_account_begin();
 	for (unsigned int i = 0; i < nr_procs;) {
 		struct tracked *t = &procs[i];
 		struct upage_proc now;
@@ -204,8 +255,14 @@ void procs_interval(void)
 		t->pressure = t->pressure / 2 + stall_of(&r) / 2;
 		t->refaults = (now.st.swap_ins - t->last.st.swap_ins) * 4096;
 		t->last = now;
+		for (uint32_t k = 0; k < now.ctl.nr_areas && k < CONTROL_MAX_AREAS; k++)
+			if (now.ctl.areas[k].kind == CONTROL_AREA_EXTENT)
+				swap_account_extent(&now.ctl.areas[k]);
 		i++;
 	}
+	swap_account_end();
+	for (unsigned int i = 0; i < nr_procs; i++)
+		maybe_give(&procs[i], &procs[i].last);
 	if (bp && upaged_conf.budget && nr_procs)
 		divide(bp);
 	free(bp);

@@ -94,6 +94,7 @@ void socket_accept(int lfd, int epfd)
 
 static void drop(int fd, int epfd)
 {
+	procs_disconnected(fd);
 	epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
 	close(fd);
 	for (unsigned int i = 0; i < nr_clients; i++) {
@@ -119,7 +120,7 @@ static void hello(int fd, const struct ucred *cred)
 	snprintf(path, sizeof(path), "/proc/%d", (int)cred->pid);
 	if (stat(path, &st) < 0 || st.st_uid != cred->uid)
 		return;		/* gone, or changed hands (setuid exec) */
-	ret = procs_add((int)cred->pid, true);
+	ret = procs_add((int)cred->pid, fd);
 	if (ret && ret != -ENOENT)
 		upaged_log("cannot follow %d: %s", (int)cred->pid, strerror(-ret));
 }

@@ -37,7 +37,12 @@ struct tracked {
 	uint64_t share;			/* what it was given, 0: nothing yet */
 	bool defaults_done;		/* [User]/[Command] MaxRSS applied */
 	bool registered;		/* it said hello (else: found in /proc) */
+	int conn;			/* its connection, -1 when none */
+	unsigned int extents;		/* extents handed to it (or found on it) */
 };
+
+/* At most this many extents per process. */
+#define UPAGED_MAX_EXTENTS	4
 
 extern struct upaged_conf upaged_conf;
 /* The socket it listens on, as given (processes name it in their control block). */
@@ -45,9 +50,12 @@ extern const char *upaged_socket_path;
 
 /* --- upaged-procs.c --- */
 
-/* Follow @pid if it runs under upage and is not followed yet.  0, or
- * -errno when it cannot be (not under upage, gone). */
-int procs_add(int pid, bool registered);
+/* Follow @pid if it runs under upage and is not followed yet; @conn is
+ * its connection when it registered, else -1.  0, or -errno when it
+ * cannot be (not under upage, gone, another daemon's). */
+int procs_add(int pid, int conn);
+/* Connection @conn is closed. */
+void procs_disconnected(int conn);
 /* Search /proc for every process under upage. */
 void procs_rescan(void);
 /* Sample every process, forget the ended, divide the budget. */
@@ -72,11 +80,20 @@ void socket_close_all(void);
 
 /* --- upaged-swap.c --- */
 
-/* Open the configured areas (a device as it is, a file created at its
- * size); 0, or -1 with a message in @err. */
+/* Check the configured areas (directories on disks where private files
+ * can be made) and take them; 0, or -1 with a message in @err and the
+ * areas as they were. */
 int swap_open_all(const struct upaged_conf *conf, char *err, size_t errlen);
 void swap_close_all(void);
-/* Write the areas visible to @uid as messages on @fd ("area ..."). */
+unsigned int swap_nr_areas(void);
+/* Count what is handed out: begin, each extent a process publishes, end. */
+void swap_account_begin(void);
+void swap_account_extent(const struct upage_control_area *a);
+void swap_account_end(void);
+/* Hand one extent to the process on connection @conn: 0, -ENOSPC (every
+ * area full), or -errno. */
+int swap_give(int conn);
+/* Write the areas as messages on @fd ("area ..."). */
 void swap_report(int fd, uid_t uid);
 
 /* A message on stderr, prefixed "upaged: ", for journald. */

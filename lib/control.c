@@ -199,7 +199,9 @@ static void publish_areas(struct upage_control *c)
 		if (!si || !(si->flags & SWP_USED))
 			continue;
 		area_name(si, a->name, sizeof(a->name));
-		a->kind = si->flags & SWP_BLKDEV ? CONTROL_AREA_PARTITION : CONTROL_AREA_FILE;
+		a->kind = si->flags & SWP_BLKDEV  ? CONTROL_AREA_PARTITION
+			  : si->flags & SWP_GIVEN ? CONTROL_AREA_EXTENT
+						  : CONTROL_AREA_FILE;
 		a->prio = si->prio;
 		a->size_bytes = (uint64_t)si->max << PAGE_SHIFT;
 		a->used_bytes = (uint64_t)si->inuse_pages << PAGE_SHIFT;

@@ -9,7 +9,11 @@
  * knows the process by the connection's credentials (SO_PEERCRED), so the
  * hello carries nothing it could lie about; the connection closing tells
  * the daemon the process is gone.  A daemon that goes away is seen as the
- * end of the connection at the next tick.
+ * end of the connection at the next tick.  What the daemon sends are
+ * extents of its swap areas, each a private file of fixed size whose
+ * descriptor comes with the message; it becomes one more swap area
+ * (swapon_fd), used before the process's own file when its priority is
+ * higher.
  *
  * Locking: the state below belongs to kswapd (and to the constructor and
  * the fork child handler, before kswapd runs): no lock.
@@ -27,6 +31,9 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "swapfile.h"
+#include "sys.h"
 
 #define CLIENT_FD_MIN		100	/* clear of the program's low descriptors */
 #define RECONNECT_SECONDS	2
@@ -82,16 +89,66 @@ void upaged_client_init(const char *path)
 	try_connect();
 }
 
+/* "extent PRIO NAME" with @fd: one more swap area, which owns @fd. */
+static void take_extent(const char *msg, int fd)
+{
+	char name[UPAGED_MSG_MAX];
+	int prio, ret;
+
+	if (sscanf(msg, UPAGED_MSG_EXTENT " %d %4000s", &prio, name) != 2) {
+		close(fd);
+		return;
+	}
+	ret = swapon_fd(fd, name, prio);
+	if (ret < 0)
+		upage_msg("cannot use the swap extent %s upaged gave: %s", name,
+			  strerrordesc_np(-ret));
+}
+
+/* One message into @buf (NUL terminated), with the descriptor it carried
+ * in *fdp (-1: none).  The length, 0 at the end, or -1 (errno). */
+static ssize_t receive(char *buf, size_t len, int *fdp)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { buf, len - 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*fdp = -1;
+	n = recvmsg(daemon_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(fdp, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
 /* Read what the daemon sent; false when the connection is over. */
 static bool drain(void)
 {
 	char buf[UPAGED_MSG_MAX];
 
 	for (;;) {
-		ssize_t n = recv(daemon_fd, buf, sizeof(buf), MSG_DONTWAIT);
+		int fd;
+		ssize_t n = receive(buf, sizeof(buf), &fd);
 
+		if (n > 0 && fd >= 0 && strncmp(buf, UPAGED_MSG_EXTENT " ",
+						 sizeof(UPAGED_MSG_EXTENT)) == 0)
+			take_extent(buf, fd);
+		else if (fd >= 0)
+			close(fd);
 		if (n > 0)
-			continue;	/* nothing the process acts on yet */
+			continue;
 		if (n == 0)
 			return false;	/* the daemon closed it, or died */
 		return errno == EAGAIN || errno == EINTR;

@@ -7,7 +7,8 @@
  * non-blocking, every send and receive is MSG_DONTWAIT, and a daemon that
  * is absent, slow or gone only means the process runs on alone with its
  * own swap area and cap (the daemon's share of the budget lapses by
- * itself, control.h).
+ * itself, control.h).  The extents the daemon hands over are the
+ * process's own files from then on: they outlive the daemon.
  */
 #ifndef UPAGE_UPAGED_CLIENT_H
 #define UPAGE_UPAGED_CLIENT_H
@@ -21,6 +22,12 @@
 #define UPAGED_MSG_HELLO	"hello 1"	/* a process under upage registers */
 #define UPAGED_MSG_SWAP		"swap"		/* -> "area NAME\tTYPE\tSIZE\tUSED\tPRIO\tPID"... */
 #define UPAGED_MSG_END		"end"
+/*
+ * From the daemon to a registered process: "extent PRIO NAME" with a
+ * descriptor (SCM_RIGHTS) of a private file of fixed size, an extent of
+ * one of the daemon's areas, to add as a swap area of priority PRIO.
+ */
+#define UPAGED_MSG_EXTENT	"extent"
 #define UPAGED_MSG_MAX		4096
 
 /* At start-up: remember @path ("" : never register) and try once. */

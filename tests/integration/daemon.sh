@@ -9,6 +9,8 @@
 # output intact; and upage set is refused for another user's process.
 # A bad configuration stops it from starting, and SIGHUP with a bad one
 # keeps the one in force (with the message), with a good one applies it.
+# The daemon's swap area hands the programs extents (private files whose
+# descriptors it sends them), used before their own files, gone with them.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 UPAGED="$top_builddir/daemon/upaged"
@@ -18,12 +20,20 @@ command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
 SOCK="$WORK/upaged.sock"
 CONF="$WORK/upaged.conf"
 STOP="$WORK/stop"
-cat >"$CONF" <<'CONF'
+# The daemon's swap area: a directory on a disk (never tmpfs).
+SWAPDIR=$(mktemp -d /var/tmp/upaged-swap.XXXXXX)
+case $(stat -f -c %T "$SWAPDIR") in tmpfs | ramfs) rmdir "$SWAPDIR"; skip "/var/tmp is RAM-backed" ;; esac
+cat >"$CONF" <<CONF
 [Budget]
 Memory=48M
 Interval=0.5
 [Default]
 MinRSS=4M
+[Swap:disk]
+Path=$SWAPDIR
+Size=256M
+ExtentSize=16M
+Priority=10
 CONF
 
 DAEMON=
@@ -32,7 +42,7 @@ cleanup() {
 	[ -n "$DAEMON" ] && kill -9 "$DAEMON" 2>/dev/null
 	touch "$STOP"
 	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
+	rm -rf "$WORK" "$SWAPDIR"
 }
 trap cleanup EXIT
 
@@ -106,6 +116,23 @@ until_true 20 "upaged gives both programs a share, the two within its 48M budget
 grep -q "following $P1" "$WORK/upaged.log" || fail "upaged did not say it follows $P1"
 until_true 20 "the resident size follows the share" rss_at_most "$P1" "$(field "$P1" share)"
 
+# extents SPEC: upage swap --json --bytes agrees (python over rows r, pids p1 p2, dir d)
+extents() {
+	UPAGE_SOCKET="$SOCK" "$UPAGE" swap --json --bytes | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)["swap"]
+p1, p2, d = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+ext = lambda p: [r for r in rows if r["pid"] == p and r["type"] == "extent"]
+area = [r for r in rows if r["type"] == "extents" and r["name"] == d]
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$1" "$P1" "$P2" "$SWAPDIR"
+}
+until_true 20 "upaged hands both programs extents of its area, and they swap there" \
+	extents 'all(ext(p) and all(r["name"].startswith(d + "/") and r["size"] == 16 << 20 and r["prio"] == 10 for r in ext(p)) and sum(r["used"] for r in ext(p)) > 0 for p in (p1, p2))'
+extents 'len(area) == 1 and area[0]["size"] == 256 << 20 and 32 << 20 <= area[0]["used"] <= 8 * 16 << 20' ||
+	fail "upage swap: the daemon's area: $(UPAGE_SOCKET="$SOCK" "$UPAGE" swap)"
+echo "ok: upage swap shows the daemon's area and the extents: $(UPAGE_SOCKET="$SOCK" "$UPAGE" swap | grep -c extent) rows"
+[ -z "$(ls -A "$SWAPDIR")" ] || fail "extents have names in $SWAPDIR: $(ls -A "$SWAPDIR")"
+
 "$UPAGE" set "$P1" --max-rss 8M || fail "upage set $P1 --max-rss 8M failed"
 cap_is "$P1" $((8 << 20)) || fail "the cap of $P1 is $(field "$P1" cap), not 8M, after upage set"
 echo "ok: upage set lowered the cap of $P1 to 8M"
@@ -143,6 +170,8 @@ echo "ok: SIGTERM gave the shares back; the programs run on their own caps"
 
 start_daemon
 until_true 20 "a restarted upaged finds both running programs" shares_fit
+until_true 10 "a restarted upaged counts the extents the programs hold" \
+	extents 'len(area) == 1 and area[0]["used"] >= 32 << 20'
 for p in "$P1" "$P2"; do
 	[ "$(grep -c "following $p " "$WORK/upaged.log")" = 2 ] ||
 		fail "the new daemon did not say it follows $p: $(cat "$WORK/upaged.log")"
@@ -162,3 +191,5 @@ for i in 1 2; do
 done
 PIDS=
 echo "ok: with the daemon gone, both programs finished, every page verified"
+[ -z "$(ls -A "$SWAPDIR")" ] || fail "something was left in $SWAPDIR: $(ls -A "$SWAPDIR")"
+echo "ok: the daemon's swap area is empty after the programs"

@@ -70,12 +70,16 @@ Test(upaged_conf, sections_and_keys)
 	write_file(conf, "# comment\n[Budget]\nMemory=512M\nInterval=2s\nStallThreshold=10%\n"
 			 "[Default]\nMinRSS=8M\n[User:alice]\nMaxRSS=1G\nWeight=300\n"
 			 "[Command:python3]\nMaxRSS=256M\n"
-			 "[Swap:disk]\nPath=/var/lib/upage/swap\nSize=2G\nPriority=5\n");
+			 "[Swap:disk]\nPath=/var/lib/upage/swap\nSize=2G\nPriority=5\n"
+			 "[Swap:fast]\nPath=/srv/swap\nSize=1G\nExtentSize=128M\n");
 	cr_assert_eq(upaged_conf_load(&c, conf, true, err, sizeof(err)), 0, "got: %s", err);
 	cr_assert_eq(c.budget, 512 * M, "expected the budget");
 	cr_assert_float_eq(c.interval, 2.0, 1e-9, "expected the interval");
 	cr_assert_float_eq(c.stall_threshold, 0.10, 1e-9, "expected the threshold");
-	cr_assert_eq(c.nr_swap, 1, "expected one area");
+	cr_assert_eq(c.nr_swap, 2, "expected two areas");
+	cr_assert_eq(c.swap[0].extent_size, CONF_EXTENT_DEFAULT, "expected the default extent");
+	cr_assert_eq(c.swap[1].extent_size, 128 * M, "expected ExtentSize=");
+	cr_assert_eq(c.swap[1].prio, 10, "expected the default priority 10");
 	cr_assert_str_eq(c.swap[0].path, "/var/lib/upage/swap", "expected its path");
 	cr_assert_eq(c.swap[0].size, 2048 * M, "expected its size");
 	cr_assert_eq(c.swap[0].prio, 5, "expected its priority");
@@ -143,4 +147,7 @@ Test(upaged_conf, bad_lines_name_file_line_and_what)
 	expect_error("[Command:x]\nWeight=0\n", "2: Weight=0");
 	expect_error("[Swap:a]\nPath=relative\n", "2: Path=relative");
 	expect_error("[Swap:a]\nPriority=5\n", " [Swap:a] has no Path=");
+	expect_error("[Swap:a]\nPath=/x\n", " [Swap:a] has no Size=");
+	expect_error("[Swap:a]\nPath=/x\nSize=8M\nExtentSize=16M\n",
+		     " [Swap:a] ExtentSize= is larger than Size=");
 }
