@@ -65,21 +65,28 @@ static void forget(unsigned int i)
 	procs[i] = procs[--nr_procs];
 }
 
-/* [User:...] or [Command:...] MaxRSS becomes the cap of a process that set none. */
+/*
+ * [User:...] or [Command:...] MaxRSS becomes the cap of a process that set
+ * none; after a reload, again, unless someone (upage set) changed the cap
+ * the daemon had given.
+ */
 static void apply_defaults(struct tracked *t)
 {
 	const struct conf_rule *r = upaged_conf_match(&upaged_conf, t->user, t->command);
-	uint64_t cap;
+	uint64_t cap, now = LOAD(t->ctl->max_rss_bytes);
 
 	if (t->defaults_done)
 		return;
 	t->defaults_done = true;
 	if (!r || !r->max_rss || (LOAD(t->ctl->flags) & CONTROL_F_MAX_RSS_SET))
 		return;
+	if (t->default_cap && now != t->default_cap)
+		return;		/* set by hand since */
 	cap = r->max_rss & ~4095ULL;
 	if (cap > LOAD(t->ctl->ceiling_bytes))
 		cap = LOAD(t->ctl->ceiling_bytes);
 	STORE(t->ctl->max_rss_bytes, cap);
+	t->default_cap = cap;
 }
 
 /* Extents it holds, from its control block. */

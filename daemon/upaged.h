@@ -36,6 +36,7 @@ struct tracked {
 	uint64_t refaults;		/* bytes swapped in over the last interval */
 	uint64_t share;			/* what it was given, 0: nothing yet */
 	bool defaults_done;		/* [User]/[Command] MaxRSS applied */
+	uint64_t default_cap;		/* the cap it applied, 0: none */
 	bool registered;		/* it said hello (else: found in /proc) */
 	int conn;			/* its connection, -1 when none */
 	unsigned int extents;		/* extents handed to it (or found on it) */

@@ -193,3 +193,31 @@ PIDS=
 echo "ok: with the daemon gone, both programs finished, every page verified"
 [ -z "$(ls -A "$SWAPDIR")" ] || fail "something was left in $SWAPDIR: $(ls -A "$SWAPDIR")"
 echo "ok: the daemon's swap area is empty after the programs"
+
+# Defaults by command and user: a program that set no cap gets its
+# command's MaxRSS (before its user's and the default), one that did keeps it.
+cat >"$CONF" <<CONF
+[Default]
+MaxRSS=40M
+[User:root]
+MaxRSS=24M
+[Command:holder]
+MaxRSS=12M
+CONF
+rm -f "$STOP"
+start_daemon
+UPAGE_SOCKET="$SOCK" "$UPAGE" run --engine "$ENGINE" -- "$PROGS/holder" 32 "$STOP" \
+	>"$WORK/out3" 2>"$WORK/err3" &
+P3=$!
+UPAGE_SOCKET="$SOCK" "$UPAGE" run --engine "$ENGINE" --max-rss 20M -- "$PROGS/holder" 32 "$STOP" \
+	>"$WORK/out4" 2>"$WORK/err4" &
+P4=$!
+PIDS="$P3 $P4"
+until_true 20 "[Command:holder] MaxRSS=12M is the cap of a program that set none" \
+	cap_is "$P3" $((12 << 20))
+sleep 1.5
+cap_is "$P4" $((20 << 20)) || fail "the cap $P4 set itself changed to $(field "$P4" cap)"
+echo "ok: a program that set its cap keeps it"
+touch "$STOP"
+for p in $P3 $P4; do wait "$p" || fail "program $p failed"; done
+PIDS=
