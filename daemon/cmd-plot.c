@@ -34,6 +34,7 @@ static int cmd_plot_exec(int argc, char **argv);
 const struct cmd_entry cmd_plot_entry = {
 	.name = "plot",
 	.usage = "REPORT.json -o FILE.svg|FILE.png",
+	.summary = "draw a report's latencies and resident set over time (gnuplot)",
 	.exec = cmd_plot_exec,
 };
 

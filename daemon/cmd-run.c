@@ -35,9 +35,10 @@ static int cmd_run_exec(int argc, char **argv);
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[--max-rss SIZE] [--swap PATH] [--engine auto|uffd|sigsegv] [--report FILE]\n"
-		 "                 [--arena-size SIZE] [--summary] [--no-latency] [--verbose]\n"
-		 "                 [--no-inherit] [--] PROG [ARGS]",
+	.usage = "[--max-rss SIZE] [--max-rss-ceiling SIZE] [--swap PATH]\n"
+		 "                 [--engine auto|uffd|sigsegv] [--report FILE] [--arena-size SIZE]\n"
+		 "                 [--summary] [--no-latency] [--verbose] [--no-inherit] [--] PROG [ARGS]",
+	.summary = "run a program with its heap paged by upage, under a resident cap",
 	.exec = cmd_run_exec,
 };
 
@@ -53,6 +54,9 @@ struct run_flag {
 static const struct run_flag run_flags[] = {
 	{ "max-rss", "UPAGE_MAX_RSS", "SIZE", false,
 	  "resident cap, K/M/G/T suffixes (default: half the RAM, at most 4G)", NULL },
+	{ "max-rss-ceiling", "UPAGE_MAX_RSS_CEILING", "SIZE", false,
+	  "the highest upage set or upaged may raise the cap to\n"
+	  "                         (default: the larger of the cap and the default cap)", NULL },
 	{ "swap", "UPAGE_SWAP", "PATH", true,
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp;\n"
 	  "                         /var/tmp when that is RAM-backed)", NULL },

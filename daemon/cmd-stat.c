@@ -43,6 +43,7 @@ static int cmd_stat_exec(int argc, char **argv);
 const struct cmd_entry cmd_stat_entry = {
 	.name = "stat",
 	.usage = "[--json] [-i SECONDS [-c COUNT]] PID",
+	.summary = "a running process's counters and latency percentiles, live",
 	.exec = cmd_stat_exec,
 };
 

@@ -3,7 +3,8 @@
  * upage.c - the `upage` command: find the subcommand, hand it the rest.
  *
  * As tmux's cmd.c: a table of cmd_entry (cmd.h), one per cmd-NAME.c; this
- * file knows nothing about what the commands do.  A usage error is a
+ * file knows nothing about what the commands do.  "upage help CMD" runs
+ * "upage CMD --help", so the two are the same text.  A usage error is a
  * message on stderr and exit status 2.
  */
 #include "autoconfig.h"
@@ -19,22 +20,25 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry,
+	&cmd_ps_entry,
+	&cmd_top_entry,
 	&cmd_stat_entry,
+	&cmd_set_entry,
+	&cmd_swap_entry,
 	&cmd_plot_entry,
 	NULL,
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: upage [--help | --version]\n");
+	fprintf(f, "usage: upage COMMAND [ARGS]\n"
+		   "       upage help COMMAND | --help | --version\n\n"
+		   "upage runs programs with their heap paged by a user-level memory manager\n"
+		   "built as Linux 2.4's, under a resident cap, and watches and steers them.\n\n"
+		   "Commands:\n");
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
-		fprintf(f, "       upage %s %s\n", (*e)->name, (*e)->usage);
-}
-
-int cmd_usage(const struct cmd_entry *entry)
-{
-	fprintf(stderr, "usage: upage %s %s\n", entry->name, entry->usage);
-	return CMD_EXIT_USAGE;
+		fprintf(f, "  %-8s %s\n", (*e)->name, (*e)->summary);
+	fprintf(f, "\n\"upage help COMMAND\" tells more; see upage(1).\n");
 }
 
 static const struct cmd_entry *cmd_find(const char *name)
@@ -43,6 +47,13 @@ static const struct cmd_entry *cmd_find(const char *name)
 		if (strcmp((*e)->name, name) == 0)
 			return *e;
 	return NULL;
+}
+
+static int unknown(const char *what)
+{
+	fprintf(stderr, "upage: unknown %s '%s' (upage --help lists the commands)\n",
+		what[0] == '-' ? "option" : "command", what);
+	return CMD_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -55,10 +66,14 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
-		/* "upage help run" is "upage run --help" */
-		if (argc > 2 && (entry = cmd_find(argv[2])) != NULL) {
-			printf("usage: upage %s %s\n", entry->name, entry->usage);
-			return 0;
+		if (argc > 2) {
+			char help[] = "--help";
+			char *args[] = { argv[2], help, NULL };
+
+			entry = cmd_find(argv[2]);
+			if (!entry)
+				return unknown(argv[2]);
+			return entry->exec(2, args);
 		}
 		usage(stdout);
 		return 0;
@@ -69,11 +84,7 @@ int main(int argc, char **argv)
 	}
 
 	entry = cmd_find(argv[1]);
-	if (!entry) {
-		fprintf(stderr, "upage: unknown %s '%s'\n",
-			argv[1][0] == '-' ? "option" : "command", argv[1]);
-		usage(stderr);
-		return CMD_EXIT_USAGE;
-	}
+	if (!entry)
+		return unknown(argv[1]);
 	return entry->exec(argc - 1, argv + 1);
 }

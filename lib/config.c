@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 enum option_kind {
@@ -25,6 +26,7 @@ enum option_kind {
 	OPT_PATH,	/* a path shorter than PATH_MAX, never empty when set */
 	OPT_OUTPUT,	/* OPT_PATH of a file to write: its directory must be writable */
 	OPT_BOOL,	/* 0 or 1 */
+	OPT_SOCKET,	/* a Unix socket's path (shorter than sun_path), or "none" */
 };
 
 enum option_round {
@@ -50,6 +52,10 @@ static const struct config_option options[] = {
 	{ "UPAGE_MAX_RSS", OPT_SIZE, NULL,
 	  "resident cap (default: half the RAM, at most 4G and at most the arena)",
 	  FIELD(max_rss), CONFIG_MIN_MAX_RSS, CONFIG_MAX_MAX_RSS, ROUND_DOWN_PAGE },
+	{ "UPAGE_MAX_RSS_CEILING", OPT_SIZE, NULL,
+	  "the highest the cap may be raised to while the program runs (upage set, upaged) "
+	  "(default: the larger of the cap and the default cap)",
+	  FIELD(max_rss_ceiling), CONFIG_MIN_MAX_RSS, CONFIG_MAX_MAX_RSS, ROUND_DOWN_PAGE },
 	{ "UPAGE_ARENA_SIZE", OPT_SIZE, "4G",
 	  "address space reserved for the heap, rounded up to 4M",
 	  FIELD(arena_size), CONFIG_MIN_ARENA, CONFIG_MAX_ARENA, ROUND_UP_4M },
@@ -75,6 +81,9 @@ static const struct config_option options[] = {
 	{ "UPAGE_INHERIT", OPT_BOOL, "1",
 	  "0: programs this one executes run without upage",
 	  FIELD(inherit), 0, 0, ROUND_NONE },
+	{ "UPAGE_SOCKET", OPT_SOCKET, UPAGED_SOCKET_DEFAULT,
+	  "upaged's socket, to register with (none: do not)",
+	  FIELD(socket), 0, 0, ROUND_NONE },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -195,8 +204,7 @@ static unsigned long long page_size(void)
 	return ps > 0 ? (unsigned long long)ps : 4096;
 }
 
-/* Half the RAM, at most CONFIG_MAX_MAX_RSS, a multiple of a page. */
-static unsigned long long default_max_rss(void)
+unsigned long long config_default_max_rss(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES);
 	unsigned long long ps = page_size(), v;
@@ -312,6 +320,23 @@ static int load_bool(const struct config_option *opt, const char *value, bool *o
 	return config_error(err, errlen, opt->name, value, "not 0 or 1");
 }
 
+static int load_socket(const struct config_option *opt, const char *value, char *out,
+		       char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+
+	if (strcmp(value, "none") == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (len >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return config_error(err, errlen, opt->name, value,
+				    "a socket path of %zu bytes (at most %zu)", len,
+				    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	memcpy(out, value, len + 1);
+	return 0;
+}
+
 /* Parse @value (never NULL) for @opt into its field of @cfg. */
 static int load_option(struct upage_config *cfg, const struct config_option *opt,
 		       const char *value, char *err, size_t errlen)
@@ -329,8 +354,40 @@ static int load_option(struct upage_config *cfg, const struct config_option *opt
 		return load_output(opt, value, field, err, errlen);
 	case OPT_BOOL:
 		return load_bool(opt, value, field, err, errlen);
+	case OPT_SOCKET:
+		return load_socket(opt, value, field, err, errlen);
 	}
 	return -EINVAL;
+}
+
+/*
+ * UPAGE_MAX_RSS_CEILING: unset, the larger of the cap and the default cap
+ * (cut to the arena); set, at least the cap and at most the arena.
+ */
+static int check_ceiling(struct upage_config *cfg, const char *const set[], char *err,
+			 size_t errlen)
+{
+	unsigned long long def = config_default_max_rss();
+	char bound[32];
+
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		if (options[i].offset != FIELD(max_rss_ceiling))
+			continue;
+		if (!set[i]) {
+			if (def > cfg->arena_size)
+				def = cfg->arena_size;
+			cfg->max_rss_ceiling = def > cfg->max_rss ? def : cfg->max_rss;
+		} else if (cfg->max_rss_ceiling < cfg->max_rss) {
+			format_size(cfg->max_rss, bound, sizeof(bound));
+			return config_error(err, errlen, options[i].name, set[i],
+					    "below the cap of %s (UPAGE_MAX_RSS)", bound);
+		} else if (cfg->max_rss_ceiling > cfg->arena_size) {
+			format_size(cfg->arena_size, bound, sizeof(bound));
+			return config_error(err, errlen, options[i].name, set[i],
+					    "above the arena size of %s (UPAGE_ARENA_SIZE)", bound);
+		}
+	}
+	return 0;
 }
 
 /*
@@ -348,7 +405,7 @@ static int check_max_rss(struct upage_config *cfg, const char *const set[], char
 			continue;
 		cfg->max_rss_set = set[i] != NULL;
 		if (!set[i]) {
-			cfg->max_rss = default_max_rss();
+			cfg->max_rss = config_default_max_rss();
 			if (cfg->max_rss > cfg->arena_size)
 				cfg->max_rss = cfg->arena_size;
 		} else if (cfg->max_rss > cfg->arena_size) {
@@ -357,7 +414,7 @@ static int check_max_rss(struct upage_config *cfg, const char *const set[], char
 					    "above the arena size of %s (UPAGE_ARENA_SIZE)", arena);
 		}
 	}
-	return 0;
+	return check_ceiling(cfg, set, err, errlen);
 }
 
 int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *),

@@ -33,6 +33,7 @@ enum upage_engine {
 struct upage_config {
 	unsigned long long max_rss;	/* UPAGE_MAX_RSS: resident cap, page multiple */
 	bool max_rss_set;		/* ... given by the user, not the default */
+	unsigned long long max_rss_ceiling; /* UPAGE_MAX_RSS_CEILING: the cap may rise to it */
 	unsigned long long arena_size;	/* UPAGE_ARENA_SIZE: reservation, 4 MiB multiple */
 	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
@@ -41,6 +42,7 @@ struct upage_config {
 	bool summary;			/* UPAGE_SUMMARY: latency summary on stderr at exit */
 	bool verbose;			/* UPAGE_VERBOSE: print the values in force */
 	bool inherit;			/* UPAGE_INHERIT: exec'd programs keep upage */
+	char socket[PATH_MAX];		/* UPAGE_SOCKET: upaged's, "" when "none" */
 };
 
 /*
@@ -59,5 +61,11 @@ int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *)
 		char *err, size_t errlen);
 
 const char *engine_name(enum upage_engine e);
+
+/* Where upaged listens unless UPAGE_SOCKET says otherwise. */
+#define UPAGED_SOCKET_DEFAULT	"/run/upage/upaged.sock"
+
+/* The default cap: half the RAM, at most CONFIG_MAX_MAX_RSS, a page multiple. */
+unsigned long long config_default_max_rss(void);
 
 #endif /* UPAGE_CONFIG_H */

@@ -86,6 +86,7 @@
 #include "stats.h"
 #include "swap_state.h"
 #include "syscall_trap.h"
+#include "zone_cap.h"
 #include "sys.h"
 #include "runtime.h"
 #include "vmscan.h"
@@ -835,35 +836,25 @@ static int fit_mapping_budget(void)
 {
 	struct zone *z = &upage.zone;
 	long limit = max_map_count(), budget = limit - count_mappings() - MAP_RESERVE;
-	unsigned long usable, taken = 0;
+	unsigned long usable, cap = z->cap_frames;
 
 	if (budget < 2 * MIN_FRAMES) {
 		upage_msg("sigsegv engine: vm.max_map_count=%ld leaves no room for paging", limit);
 		return -ENOMEM;
 	}
-	if (2 * z->nr_frames <= (unsigned long)budget)
+	if (2 * z->ceiling_frames <= (unsigned long)budget)
 		return 0;
+	/* Neither the cap nor a cap raised later may go past it. */
 	usable = (unsigned long)budget / 2;
-	while (z->nr_frames - taken > usable) {
-		struct page *page = rmqueue(z);
-
-		if (!page)
-			break;
-		SetPageFlag(page, PG_reserved);
-		taken++;
-	}
-	/* The watermarks as zone_init sets them, for the frames in use. */
-	z->pages_min = usable / 64 > 4 ? usable / 64 : 4;
-	z->pages_low = 2 * z->pages_min;
-	z->pages_high = 3 * z->pages_min;
+	zone_set_ceiling(z, usable);
 	/* The default cap (half the RAM) is a ceiling, not a request: cut
 	 * quietly.  A cap the user asked for is cut with one message. */
-	if (upage.cfg.max_rss_set || upage.cfg.verbose)
+	if (cap > usable && (upage.cfg.max_rss_set || upage.cfg.verbose))
 		upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM %sneeds up to %lu mappings "
 			  "(two per resident page), vm.max_map_count=%ld allows about %ld: "
 			  "at most %luM stay resident",
 			  upage.cfg.max_rss >> 20, upage.cfg.max_rss_set ? "" : "(the default) ",
-			  2 * z->nr_frames, limit, budget, (usable << PAGE_SHIFT) >> 20);
+			  2 * cap, limit, budget, (usable << PAGE_SHIFT) >> 20);
 	return 0;
 }
 

@@ -63,6 +63,7 @@
 #include "swapfile.h"
 #include "sys.h"
 #include "syscall_trap.h"
+#include "upaged_client.h"
 #include "vmscan.h"
 
 /* A page under I/O (not one a system call pins)? */
@@ -195,7 +196,10 @@ static int fork_child(void)
 	int ret;
 
 	pthread_cond_init(&mm->page_wait, NULL);
-	stats_init(upage.engine->name, upage.cfg.max_rss, mm->arena.size);
+	stats_init(upage.engine->name, (unsigned long long)z->cap_frames << PAGE_SHIFT,
+		   mm->arena.size);
+	control_setup();
+	upaged_client_fork_child();
 	swap_freeze_all();
 	ret = swapon(child_swap_location(), 1, 0);
 	if (ret < 0)
@@ -205,7 +209,7 @@ static int fork_child(void)
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, dirty_mapped,
 			NULL);
 	if (upage.engine->fork_child) {
-		ret = upage.engine->fork_child(z->pool, z->nr_frames << PAGE_SHIFT);
+		ret = upage.engine->fork_child(z->pool, z->max_frames << PAGE_SHIFT);
 		if (ret)
 			return ret;
 		ret = vma_for_each(mm, register_region, NULL);

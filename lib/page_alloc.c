@@ -34,9 +34,9 @@ static size_t mem_map_bytes(unsigned long nr_frames)
  * pages_high = 3 * min, none above nr - 1: a tiny zone squeezes them
  * together rather than out of order.
  */
-static void set_watermarks(struct zone *z)
+void zone_set_watermarks(struct zone *z, unsigned long nr)
 {
-	unsigned long nr = z->nr_frames, cap = nr - 1, min = nr / 64;
+	unsigned long cap = nr - 1, min = nr / 64;
 
 	if (min < PAGES_MIN_FLOOR)
 		min = PAGES_MIN_FLOOR;
@@ -47,13 +47,29 @@ static void set_watermarks(struct zone *z)
 
 int zone_init(struct zone *z, unsigned long nr_frames, void *pool)
 {
-	if (nr_frames == 0 || nr_frames > MAX_FRAMES)
+	return zone_init_ceiling(z, nr_frames, nr_frames, pool);
+}
+
+/*
+ * mem_map is reserved for max_frames descriptors but zero-filled pages
+ * cost nothing until written: only the nr_frames set up here are.
+ */
+int zone_init_ceiling(struct zone *z, unsigned long nr_frames, unsigned long max_frames,
+		      void *pool)
+{
+	if (nr_frames == 0 || max_frames < nr_frames || max_frames > MAX_FRAMES)
 		return -EINVAL;
-	z->mem_map = sys_alloc_pages(mem_map_bytes(nr_frames));
+	z->mem_map = sys_alloc_pages(mem_map_bytes(max_frames));
 	if (!z->mem_map)
 		return -ENOMEM;
-	z->nr_frames = nr_frames;
+	z->nr_frames = 0;
+	z->max_frames = max_frames;
+	z->ceiling_frames = max_frames;
+	z->cap_frames = nr_frames;
 	z->pool = pool;
+	INIT_LIST_HEAD(&z->reserved_list);
+	z->nr_reserved_pages = 0;
+	z->reserve_debt = 0;
 	INIT_LIST_HEAD(&z->active_list);
 	INIT_LIST_HEAD(&z->inactive_dirty_list);
 	INIT_LIST_HEAD(&z->inactive_clean_list);
@@ -62,7 +78,16 @@ int zone_init(struct zone *z, unsigned long nr_frames, void *pool)
 	z->nr_inactive_dirty_pages = 0;
 	z->nr_inactive_clean_pages = 0;
 	z->nr_free_pages = 0;
-	for (unsigned long pfn = 0; pfn < nr_frames; pfn++) {
+	zone_grow(z, nr_frames);
+	zone_set_watermarks(z, nr_frames);
+	return 0;
+}
+
+void zone_grow(struct zone *z, unsigned long nr)
+{
+	if (nr > z->max_frames)
+		nr = z->max_frames;
+	for (unsigned long pfn = z->nr_frames; pfn < nr; pfn++) {
 		struct page *page = &z->mem_map[pfn];
 
 		page->index = (uint32_t)pfn;
@@ -71,16 +96,22 @@ int zone_init(struct zone *z, unsigned long nr_frames, void *pool)
 		list_add_tail(&page->list, &z->free_list);
 		z->nr_free_pages++;
 	}
-	set_watermarks(z);
-	return 0;
+	if (nr > z->nr_frames)
+		z->nr_frames = nr;
 }
 
 void zone_destroy(struct zone *z)
 {
 	if (z->mem_map)
-		sys_free_pages(z->mem_map, mem_map_bytes(z->nr_frames));
+		sys_free_pages(z->mem_map, mem_map_bytes(z->max_frames));
 	z->mem_map = NULL;
 	z->nr_frames = 0;
+	z->max_frames = 0;
+	z->ceiling_frames = 0;
+	z->cap_frames = 0;
+	INIT_LIST_HEAD(&z->reserved_list);
+	z->nr_reserved_pages = 0;
+	z->reserve_debt = 0;
 	z->pool = NULL;
 	INIT_LIST_HEAD(&z->active_list);
 	INIT_LIST_HEAD(&z->inactive_dirty_list);
@@ -182,7 +213,8 @@ struct page *rmqueue(struct zone *z)
  * The frame goes back to the head of the free list with a clean
  * descriptor.  A PG_reserved page is never on a list: it is left alone,
  * as 2.4's __free_pages does.  A page still on a list is taken off it
- * first, so the counters stay exact.
+ * first, so the counters stay exact.  While the cap owes frames
+ * (reserve_debt, zone_cap.c), the frame goes out of service instead.
  */
 void __free_page(struct zone *z, struct page *page)
 {
@@ -194,6 +226,13 @@ void __free_page(struct zone *z, struct page *page)
 	page->swap.val = 0;
 	page->next_hash = NULL;
 	page->age = 0;
+	if (z->reserve_debt) {
+		z->reserve_debt--;
+		SetPageFlag(page, PG_reserved);
+		list_add(&page->list, &z->reserved_list);
+		z->nr_reserved_pages++;
+		return;
+	}
 	add_to_lru(z, page, LRU_FREE);
 }
 

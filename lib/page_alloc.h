@@ -82,9 +82,26 @@ static inline void ClearPageFlag(struct page *p, int bit) { p->flags &= ~(1UL <<
 
 /* The frames of one address space: the only zone upage has. */
 struct zone {
-	struct page *mem_map;		/* nr_frames descriptors */
+	struct page *mem_map;		/* nr_frames descriptors set up */
 	unsigned long nr_frames;
-	char *pool;			/* nr_frames pages: each frame's slot */
+	char *pool;			/* max_frames pages: each frame's slot */
+
+	/*
+	 * The cap (zone_cap.c): mem_map and pool are reserved for max_frames
+	 * (the ceiling), but only the first nr_frames descriptors are set
+	 * up; the rest are never touched until the cap grows to them.  Of
+	 * those nr_frames, the ones the cap took out of service are
+	 * PG_reserved, on reserved_list; reserve_debt more are taken as they
+	 * are freed (__free_page), which kswapd hastens.  cap_frames is the
+	 * number the cap keeps in service, at most ceiling_frames, at most
+	 * max_frames (an engine may lower the ceiling below the reservation).
+	 */
+	unsigned long max_frames;
+	unsigned long ceiling_frames;
+	unsigned long cap_frames;
+	struct list_head reserved_list;
+	unsigned long nr_reserved_pages;
+	unsigned long reserve_debt;
 
 	struct list_head active_list;
 	struct list_head inactive_dirty_list;
@@ -107,7 +124,18 @@ struct zone {
  * Returns 0, -EINVAL or -ENOMEM.
  */
 int zone_init(struct zone *z, unsigned long nr_frames, void *pool);
+/*
+ * As zone_init, with descriptors reserved for @max_frames (>= nr_frames)
+ * and @pool holding max_frames pages, so that the cap can be raised to
+ * max_frames later (zone_cap.c) without moving anything.
+ */
+int zone_init_ceiling(struct zone *z, unsigned long nr_frames, unsigned long max_frames,
+		      void *pool);
 void zone_destroy(struct zone *z);
+/* Set up descriptors up to @nr (<= max_frames), on the free list. */
+void zone_grow(struct zone *z, unsigned long nr);
+/* Watermarks for @frames frames in service. */
+void zone_set_watermarks(struct zone *z, unsigned long frames);
 
 static inline void *page_address(const struct zone *z, const struct page *p)
 {

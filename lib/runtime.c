@@ -21,12 +21,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
+#include "upaged_client.h"
 #include "vmscan.h"
+#include "zone_cap.h"
 
 struct upage_state upage;
 
@@ -89,18 +92,19 @@ static int setup_mm(const struct upage_config *cfg)
 	return 0;
 }
 
+/* The pool and descriptors are reserved for the ceiling, used for the cap. */
 static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_len)
 {
-	unsigned long nr = cfg->max_rss >> PAGE_SHIFT;
+	unsigned long nr = cfg->max_rss >> PAGE_SHIFT, max = cfg->max_rss_ceiling >> PAGE_SHIFT;
 	int ret;
 
-	*pool_len = nr << PAGE_SHIFT;
+	*pool_len = max << PAGE_SHIFT;
 	*pool = sys_mmap(NULL, *pool_len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (*pool == MAP_FAILED)
 		return -ENOMEM;
 	sys_madvise(*pool, *pool_len, MADV_NOHUGEPAGE);
-	ret = zone_init(&upage.zone, nr, *pool);
+	ret = zone_init_ceiling(&upage.zone, nr, max, *pool);
 	if (ret)
 		return ret;
 	return swap_cache_init(nr);
@@ -154,6 +158,17 @@ static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool
 }
 /* --- end of engine selection --- */
 
+/* The control block, from the zone as the engine left it (control.h).  A
+ * failure leaves the cap fixed: nothing else depends on it. */
+void control_setup(void)
+{
+	struct zone *z = &upage.zone;
+
+	control_init((uint64_t)z->cap_frames << PAGE_SHIFT, (uint64_t)z->ceiling_frames << PAGE_SHIFT,
+		     (uint64_t)ZONE_CAP_MIN_FRAMES << PAGE_SHIFT, upage.cfg.max_rss_set,
+		     upage.cfg.socket);
+}
+
 static int upage_setup(void)
 {
 	struct upage_config *cfg = &upage.cfg;
@@ -196,7 +211,10 @@ static int upage_setup(void)
 	if (ret)
 		return ret;
 	stats_set_latency(cfg->latency);	/* before any fault is served */
-	stats_init(upage.engine->name, cfg->max_rss, upage.mm.arena.size);
+	stats_init(upage.engine->name, (unsigned long long)upage.zone.cap_frames << PAGE_SHIFT,
+		   upage.mm.arena.size);
+	control_setup();
+	upaged_client_init(cfg->socket);
 	ret = kswapd_start();
 	if (ret) {
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));

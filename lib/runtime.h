@@ -65,6 +65,10 @@ void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uin
  * else /tmp, unless that is RAM-backed: then /var/tmp. */
 const char *swap_default_dir(void);
 
+/* Make the control block for the zone as it stands (runtime.c; again in a
+ * forked child). */
+void control_setup(void);
+
 /* What children get (exec.c, report.c): set up at start, from @cfg. */
 void exec_setup(const struct upage_config *cfg);
 void report_setup(void);

@@ -366,12 +366,39 @@ static void setup_area(struct swap_area *a, const char *path, int prio,
 	a->map_bytes = map_bytes;
 }
 
+/* Give the area opened in @so a type and a place in the list. */
+static int add_area(const char *path, int prio, struct swap_open *so)
+{
+	unsigned short *map;
+	size_t map_bytes;
+	int type;
+
+	map_bytes = PAGE_ALIGN(so->max_limit * sizeof(*map));
+	map = sys_alloc_pages(map_bytes);
+	if (!map) {
+		close(so->fd);
+		return -ENOMEM;
+	}
+
+	pthread_mutex_lock(&swap_lock);
+	type = find_free_type();
+	if (type >= 0) {
+		setup_area(&swap_areas[type], path, prio, so, map, map_bytes);
+		swap_list_insert(type);
+	}
+	pthread_mutex_unlock(&swap_lock);
+
+	if (type < 0) {
+		sys_free_pages(map, map_bytes);
+		close(so->fd);
+	}
+	return type;
+}
+
 int swapon(const char *path, int prio, unsigned long long max_bytes)
 {
 	struct swap_open so;
-	unsigned short *map;
-	size_t map_bytes;
-	int type, err;
+	int err;
 
 	if (!path)
 		return -EINVAL;
@@ -380,26 +407,28 @@ int swapon(const char *path, int prio, unsigned long long max_bytes)
 	err = open_swap(path, max_bytes, &so);
 	if (err)
 		return err;
-	map_bytes = PAGE_ALIGN(so.max_limit * sizeof(*map));
-	map = sys_alloc_pages(map_bytes);
-	if (!map) {
-		close(so.fd);
-		return -ENOMEM;
-	}
+	return add_area(path, prio, &so);
+}
 
-	pthread_mutex_lock(&swap_lock);
-	type = find_free_type();
-	if (type >= 0) {
-		setup_area(&swap_areas[type], path, prio, &so, map, map_bytes);
-		swap_list_insert(type);
-	}
-	pthread_mutex_unlock(&swap_lock);
+int swapon_fd(int fd, const char *name, int prio)
+{
+	struct swap_open so = { .fd = fd };
+	struct stat st;
 
-	if (type < 0) {
-		sys_free_pages(map, map_bytes);
-		close(so.fd);
+	if (strlen(name) >= PATH_MAX || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
 	}
-	return type;
+	so.max = (unsigned long)((uint64_t)st.st_size >> PAGE_SHIFT);
+	if (so.max > SWAP_MAX_SLOTS)
+		so.max = SWAP_MAX_SLOTS;
+	if (so.max < 2) {
+		close(fd);
+		return -EINVAL;		/* not one usable slot */
+	}
+	so.max_limit = so.max;		/* its size is the giver's: it never grows */
+	so.flags = try_direct(fd) | SWP_GIVEN;
+	return add_area(name, prio, &so);
 }
 
 void swapoff_all(void)

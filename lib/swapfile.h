@@ -39,6 +39,7 @@
 #define SWP_WRITEOK	0x02	/* slots may be allocated */
 #define SWP_BLKDEV	0x04	/* a block device: fixed size */
 #define SWP_DIRECT	0x08	/* opened O_DIRECT */
+#define SWP_GIVEN	0x10	/* a file of fixed size handed over (upaged's extent) */
 
 struct swap_info_struct {
 	unsigned int flags;
@@ -65,6 +66,13 @@ struct swap_info_struct {
  * when MAX_SWAPFILES areas are in use, or the error of open/ioctl.
  */
 int swapon(const char *path, int prio, unsigned long long max_bytes);
+/*
+ * Add the regular file open on @fd, of fixed size, as an area named @name
+ * (for messages) of priority @prio: an extent upaged handed over.  The
+ * area owns @fd from then on, also on failure.  Returns the type or a
+ * negative errno (-EINVAL: not a file of at least two pages).
+ */
+int swapon_fd(int fd, const char *name, int prio);
 /*
  * No more slots from the areas there are now: they stay readable.  A
  * forked child does this to its parent's areas, which it shares (and must

@@ -830,7 +830,8 @@ int syscall_trap_init(void)
 	ret = map_trampoline();
 	if (ret)
 		return ret;
-	pins = sys_alloc_pages(PAGE_ALIGN(z->nr_frames * sizeof(*pins)));
+	/* For every frame the cap may ever put in service (zone_cap.c). */
+	pins = sys_alloc_pages(PAGE_ALIGN(z->max_frames * sizeof(*pins)));
 	if (!pins)
 		return -ENOMEM;
 	for (unsigned long i = 0; i < z->nr_frames; i++)

@@ -27,12 +27,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "control.h"
 #include "memory.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
 #include "runtime.h"
+#include "upaged_client.h"
 
 static struct zone *zone(void)
 {
@@ -318,7 +320,7 @@ static bool reclaim_page(void)
 static unsigned long inactive_target(void)
 {
 	struct zone *z = zone();
-	unsigned long t = z->nr_frames / 4;
+	unsigned long t = z->cap_frames / 4;
 
 	return t > z->pages_high ? t : z->pages_high;
 }
@@ -409,6 +411,28 @@ static void kswapd_balance(void)
 	}
 }
 
+/*
+ * What kswapd does besides reclaim, at most once a second: stay registered
+ * with upaged (without the lock: socket calls) and apply the cap another
+ * process asked for (control.c).  Returns whether the cap has work for it.
+ */
+static bool kswapd_tick(struct mm_struct *mm)
+{
+	static long long last_ms;
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	if (ms - last_ms < 500)
+		return false;
+	last_ms = ms;
+	pthread_mutex_unlock(&mm->page_table_lock);
+	upaged_client_tick();
+	pthread_mutex_lock(&mm->page_table_lock);
+	return control_tick(zone());
+}
+
 static void *kswapd(void *arg)
 {
 	struct mm_struct *mm = &upage.mm;
@@ -422,13 +446,15 @@ static void *kswapd(void *arg)
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 1;
 			pthread_cond_timedwait(&upage.kswapd_wait, &mm->page_table_lock, &ts);
-			if (!zone_balanced())
+			if (kswapd_tick(mm) || !zone_balanced())
 				break;
 		}
 		upage.kswapd_wake = false;
 		count_event(kswapd_wakeups, 1);
 		kswapd_balance();
 		pthread_cond_broadcast(&mm->page_wait);
+		if (kswapd_tick(mm))
+			wakeup_kswapd();
 	}
 	return NULL;
 }
