@@ -83,6 +83,7 @@
 #include "fault.h"
 #include "mm.h"
 #include "memory.h"
+#include "ownfd.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "syscall_trap.h"
@@ -134,12 +135,29 @@ static void set_state_range(uintptr_t start, size_t len, uint8_t v)
 		__atomic_store_n(&p[i], v, __ATOMIC_RELAXED);
 }
 
+/* mfd is upage's own (ownfd.h): used between ownfd_enter and exit. */
 static int punch(uintptr_t start, size_t len)
 {
-	if (fallocate(mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)arena_off(start),
-		      (off_t)len))
-		return -errno;
-	return 0;
+	int ret, tok = ownfd_enter();
+
+	ret = fallocate(ownfd_get(&mfd), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			(off_t)arena_off(start), (off_t)len);
+	ownfd_exit(tok);
+	if (ret && errno == EBADF)
+		ownfd_lost("arena memfd", -EBADF);
+	return ret ? -errno : 0;
+}
+
+static void *map_mfd(uintptr_t start, size_t len)
+{
+	int tok = ownfd_enter();
+	void *p = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
+			   ownfd_get(&mfd), (off_t)arena_off(start));
+
+	ownfd_exit(tok);
+	if (p == MAP_FAILED && errno == EBADF)
+		ownfd_lost("arena memfd", -EBADF);
+	return p;
 }
 
 /*
@@ -212,8 +230,7 @@ static int segv_map_range(uintptr_t start, size_t len, int prot)
 	void *p;
 
 	punch(start, len);
-	p = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, mfd,
-		     (off_t)arena_off(start));
+	p = map_mfd(start, len);
 	if (p == MAP_FAILED)
 		return -errno;
 	set_state_range(start, len, v);
@@ -410,8 +427,9 @@ static int segv_fork_child(void *pool, size_t pool_len)
 	if (fork_err)
 		return fork_err;
 	sys_munmap(alias, arena_size);
-	close(mfd);
+	ownfd_close(&mfd);
 	mfd = fork_mfd;
+	ownfd_register(&mfd, "arena memfd");
 	alias = fork_alias;
 	fork_mfd = -1;
 	fork_alias = NULL;
@@ -429,8 +447,7 @@ static int segv_fork_child_range(uintptr_t start, size_t len)
 	size_t n = len >> PAGE_SHIFT;
 	void *m;
 
-	m = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, mfd,
-		     (off_t)arena_off(start));
+	m = map_mfd(start, len);
 	if (m == MAP_FAILED)
 		return -errno;
 	for (size_t i = 0; i < n; i++)
@@ -883,6 +900,7 @@ static int segv_init(void *pool, size_t pool_len)
 	mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 	if (mfd < 0)
 		return -errno;
+	ownfd_register(&mfd, "arena memfd");
 	if (ftruncate(mfd, (off_t)arena_size)) {
 		ret = -errno;
 		goto fail;
@@ -918,8 +936,7 @@ static int segv_init(void *pool, size_t pool_len)
 		goto fail;
 	return 0;
 fail:
-	close(mfd);
-	mfd = -1;
+	ownfd_close(&mfd);
 	return ret;
 }
 

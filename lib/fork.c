@@ -56,6 +56,7 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "ownfd.h"
 #include "runtime.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -219,6 +220,7 @@ static void upage_fork_child(void)
 	struct mm_struct *mm = &upage.mm;
 	int ret;
 
+	ownfd_fork_child();	/* before any descriptor is replaced */
 	if (upage.active) {
 		ret = fork_child();
 		pthread_mutex_unlock(&mm->page_table_lock);

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ownfd.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -176,6 +177,7 @@ static int upage_setup(void)
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
 	}
+	ownfd_started(cfg->verbose);
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
 			  upage.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,

@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ownfd.h"
 #include "sys.h"
 
 #define SWAP_GROW_BYTES	(16UL << 20)			/* a file grows 16 MiB at a time */
@@ -346,6 +347,7 @@ int swapon(const char *path, int prio, unsigned long long max_bytes)
 	err = open_swap(path, max_bytes, &so);
 	if (err)
 		return err;
+	so.fd = ownfd_place(so.fd);	/* out of the program's way (ownfd.h) */
 	map_bytes = PAGE_ALIGN(so.max_limit * sizeof(*map));
 	map = sys_alloc_pages(map_bytes);
 	if (!map) {
@@ -364,19 +366,25 @@ int swapon(const char *path, int prio, unsigned long long max_bytes)
 	if (type < 0) {
 		sys_free_pages(map, map_bytes);
 		close(so.fd);
+	} else {
+		ownfd_add(&swap_areas[type].si.fd, "swap area");
 	}
 	return type;
 }
 
 void swapoff_all(void)
 {
+	/* Outside swap_lock, which ownfd's lock must not nest in; nothing
+	 * else runs now. */
+	for (int type = 0; type < MAX_SWAPFILES; type++)
+		if (swap_areas[type].si.flags & SWP_USED)
+			ownfd_close(&swap_areas[type].si.fd);
 	pthread_mutex_lock(&swap_lock);
 	for (int type = 0; type < MAX_SWAPFILES; type++) {
 		struct swap_area *a = &swap_areas[type];
 
 		if (!(a->si.flags & SWP_USED))
 			continue;
-		close(a->si.fd);
 		sys_free_pages(a->si.swap_map, a->map_bytes);
 		memset(a, 0, sizeof(*a));
 	}
@@ -444,14 +452,16 @@ static int grow_swap_file(struct swap_area *a)
 {
 	struct swap_info_struct *si = &a->si;
 	unsigned long old = si->max, new;
-	int err;
+	int err, tok;
 
 	if ((si->flags & SWP_BLKDEV) || old >= si->max_limit)
 		return -ENOSPC;
 	new = old + SWAP_GROW_SLOTS;
 	if (new > si->max_limit)
 		new = si->max_limit;
-	err = extend_file(si->fd, old, new);
+	tok = ownfd_enter();
+	err = extend_file(ownfd_get(&si->fd), old, new);
+	ownfd_exit(tok);
 	if (err == -ENOSPC || err == -EFBIG) {
 		si->max_limit = old;
 		return -ENOSPC;
@@ -685,6 +695,8 @@ void swap_report_error(swp_entry_t entry, int err)
 	unsigned int type = swp_type(entry);
 	struct swap_info_struct *si = swap_info(type);
 
+	if (err == -EBADF)
+		ownfd_lost("swap area", err);	/* not an I/O error: the program closed it */
 	if (__atomic_fetch_or(&reported, 1ULL << type, __ATOMIC_RELAXED) & (1ULL << type))
 		return;
 	upage_msg("I/O error on swap area %s (slot %lu): %s", si ? si->path : "?",
@@ -701,7 +713,8 @@ void swap_freeze_all(void)
 
 /* ---- page I/O ------------------------------------------------------- */
 
-/* Check that @nr slots from @entry exist and find the area's file. */
+/* Check that @nr slots from @entry exist and find the area's file; called
+ * between ownfd_enter and ownfd_exit, which the I/O on *fd stays inside. */
 static int io_target(swp_entry_t entry, unsigned long nr, int *fd, unsigned int *flags,
 		     off_t *pos)
 {
@@ -712,7 +725,7 @@ static int io_target(swp_entry_t entry, unsigned long nr, int *fd, unsigned int 
 	pthread_mutex_lock(&swap_lock);
 	a = entry_area(entry, &offset);
 	if (a && nr <= a->si.max - offset) {
-		*fd = a->si.fd;
+		*fd = ownfd_get(&a->si.fd);
 		*flags = a->si.flags;
 		*pos = (off_t)offset << PAGE_SHIFT;
 		err = 0;
@@ -750,15 +763,18 @@ int swap_readpage(swp_entry_t entry, void *buf)
 	unsigned int flags;
 	ssize_t n;
 	off_t pos;
-	int fd, err;
+	int fd, err, tok;
 
+	tok = ownfd_enter();
 	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (err)
-		return err;
-	do
-		n = pread(fd, buf, PAGE_SIZE, pos);
-	while (n < 0 && errno == EINTR);
-	return io_result(n, PAGE_SIZE);
+	if (!err) {
+		do
+			n = pread(fd, buf, PAGE_SIZE, pos);
+		while (n < 0 && errno == EINTR);
+		err = io_result(n, PAGE_SIZE);
+	}
+	ownfd_exit(tok);
+	return err;
 }
 
 int swap_writepage(swp_entry_t entry, const void *buf)
@@ -766,18 +782,20 @@ int swap_writepage(swp_entry_t entry, const void *buf)
 	unsigned int flags;
 	ssize_t n;
 	off_t pos;
-	int fd, err;
+	int fd, err, tok;
 
+	tok = ownfd_enter();
 	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (err)
-		return err;
-	do
-		n = pwrite(fd, buf, PAGE_SIZE, pos);
-	while (n < 0 && errno == EINTR);
-	err = io_result(n, PAGE_SIZE);
-	if (err || (flags & SWP_DIRECT))
-		return err;
-	return drop_written(fd, pos, PAGE_SIZE);
+	if (!err) {
+		do
+			n = pwrite(fd, buf, PAGE_SIZE, pos);
+		while (n < 0 && errno == EINTR);
+		err = io_result(n, PAGE_SIZE);
+	}
+	if (!err && !(flags & SWP_DIRECT))
+		err = drop_written(fd, pos, PAGE_SIZE);
+	ownfd_exit(tok);
+	return err;
 }
 
 /* Each iovec must be one whole page: -EINVAL otherwise. */
@@ -787,22 +805,24 @@ int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 	size_t len;
 	ssize_t done;
 	off_t pos;
-	int fd, err;
+	int fd, err, tok;
 
 	if (!iov || n <= 0 || n > IOV_MAX)
 		return -EINVAL;
 	for (int i = 0; i < n; i++)
 		if (iov[i].iov_len != PAGE_SIZE)
 			return -EINVAL;
-	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
-	if (err)
-		return err;
 	len = (size_t)n << PAGE_SHIFT;
-	do
-		done = sys_pwritev(fd, iov, n, pos);
-	while (done < 0 && errno == EINTR);
-	err = io_result(done, len);
-	if (err || (flags & SWP_DIRECT))
-		return err;
-	return drop_written(fd, pos, len);
+	tok = ownfd_enter();
+	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
+	if (!err) {
+		do
+			done = sys_pwritev(fd, iov, n, pos);
+		while (done < 0 && errno == EINTR);
+		err = io_result(done, len);
+	}
+	if (!err && !(flags & SWP_DIRECT))
+		err = drop_written(fd, pos, len);
+	ownfd_exit(tok);
+	return err;
 }
