@@ -53,7 +53,8 @@ static const struct run_flag run_flags[] = {
 	{ "max-rss", "UPAGE_MAX_RSS", "SIZE", false,
 	  "resident cap, K/M/G/T suffixes (default: half the RAM, at most 4G)", NULL },
 	{ "swap", "UPAGE_SWAP", "PATH", true,
-	  "swap device, directory or new file (default: $TMPDIR, else /tmp)", NULL },
+	  "swap device, directory or new file (default: $TMPDIR, else /tmp;\n"
+	  "                         /var/tmp when that is RAM-backed)", NULL },
 	{ "engine", "UPAGE_ENGINE", "ENGINE", false, "auto, uffd or sigsegv (default: auto)", NULL },
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,

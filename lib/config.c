@@ -57,7 +57,8 @@ static const struct config_option options[] = {
 	  "fault engine: auto, uffd or sigsegv",
 	  FIELD(engine), 0, 0, ROUND_NONE },
 	{ "UPAGE_SWAP", OPT_PATH, "",
-	  "swap device, directory or new file (default: $TMPDIR, else /tmp)",
+	  "swap device, directory or new file (default: $TMPDIR, else /tmp; "
+	  "/var/tmp when that is RAM-backed)",
 	  FIELD(swap), 0, 0, ROUND_NONE },
 	{ "UPAGE_REPORT", OPT_OUTPUT, "",
 	  "file for the JSON report written at exit (default: none)",

@@ -63,6 +63,11 @@ void report_setup(void)
 	setenv(OWNER_VAR, buf, 1);
 }
 
+bool report_owner_is_me(void)
+{
+	return getpid() == report_owner;
+}
+
 /* The report's path for this process, "%p" replaced by the pid; "" when
  * another process owns the report. */
 static void report_path(const char *tmpl, char *path, size_t len)

@@ -38,17 +38,40 @@ static const char *env(const char *name)
 	return getenv(name);
 }
 
-/* The swap area: UPAGE_SWAP, else $TMPDIR, else /tmp (a private file). */
+/*
+ * The swap area: UPAGE_SWAP, else a private file in $TMPDIR, else /tmp;
+ * but never by default on a RAM-backed file system (tmpfs is /tmp on
+ * Debian 13 and in most containers): a swap file there is memory, and the
+ * cap would cap nothing, so the default then moves to SWAP_DISK_DIR.
+ */
+#define SWAP_DISK_DIR	"/var/tmp"
+
 const char *swap_default_dir(void)
 {
 	const char *tmp = getenv("TMPDIR");
+	const char *dir = tmp && tmp[0] ? tmp : "/tmp";
 
-	return tmp && tmp[0] ? tmp : "/tmp";
+	return swap_ram_backed(dir) ? SWAP_DISK_DIR : dir;
 }
 
 static const char *swap_location(const struct upage_config *cfg)
 {
 	return cfg->swap[0] ? cfg->swap : swap_default_dir();
+}
+
+/* Said once, by the process `upage run` started (not by what it executes). */
+static void warn_ram_backed(const struct upage_config *cfg, const char *where)
+{
+	const char *fs = swap_ram_backed(where);
+
+	if (!fs || !report_owner_is_me())
+		return;
+	if (cfg->swap[0])
+		upage_msg("the swap area %s (UPAGE_SWAP) is on %s, which is RAM: pages swapped "
+			  "there stay in memory", where, fs);
+	else
+		upage_msg("no disk-backed directory for swap: %s is on %s, which is RAM; "
+			  "name one with UPAGE_SWAP", where, fs);
 }
 
 static int setup_mm(const struct upage_config *cfg)
@@ -160,6 +183,7 @@ static int upage_setup(void)
 	}
 	where = swap_location(cfg);
 	snprintf(upage.swap_path, sizeof(upage.swap_path), "%s", where);
+	warn_ram_backed(cfg, where);
 	ret = swapon(where, 0, 0);
 	if (ret < 0) {
 		upage_msg("cannot use swap area %s (UPAGE_SWAP): %s", where,

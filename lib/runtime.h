@@ -62,11 +62,14 @@ int upage_zap(uintptr_t start, size_t len);
 void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
 
 /* Where a private swap file goes when UPAGE_SWAP does not say: $TMPDIR,
- * else /tmp. */
+ * else /tmp, unless that is RAM-backed: then /var/tmp. */
 const char *swap_default_dir(void);
 
 /* What children get (exec.c, report.c): set up at start, from @cfg. */
 void exec_setup(const struct upage_config *cfg);
 void report_setup(void);
+/* Is this the process that owns the report: the one `upage run` started
+ * (not a child it forked or a program it executed)? */
+bool report_owner_is_me(void);
 
 #endif /* UPAGE_RUNTIME_H */

@@ -46,6 +46,7 @@
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -275,6 +276,38 @@ static int open_swap(const char *path, unsigned long long max_bytes, struct swap
 	if (S_ISDIR(st.st_mode))
 		return open_file(path, true, max_bytes, so);
 	return -EINVAL;
+}
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC	0x01021994
+#endif
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC	0x858458f6
+#endif
+
+const char *swap_ram_backed(const char *path)
+{
+	char dir[PATH_MAX];
+	struct statfs sf;
+	char *slash;
+
+	if (statfs(path, &sf) < 0) {
+		/* A new file: look at the directory it will be made in. */
+		if (errno != ENOENT || snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+			return NULL;
+		slash = strrchr(dir, '/');
+		if (!slash)
+			strcpy(dir, ".");
+		else
+			slash[slash == dir] = '\0';
+		if (statfs(dir, &sf) < 0)
+			return NULL;
+	}
+	if (sf.f_type == TMPFS_MAGIC)
+		return "tmpfs";
+	if (sf.f_type == RAMFS_MAGIC)
+		return "ramfs";
+	return NULL;
 }
 
 /* ---- the area table and list ---------------------------------------- */

@@ -96,6 +96,14 @@ void swap_mark_bad(swp_entry_t entry);
 /* Free slots that are allocatable now, over all areas (growth excluded). */
 unsigned long nr_free_swap_pages(void);
 
+/*
+ * The name of the RAM-backed file system @path lies on ("tmpfs", "ramfs"),
+ * or NULL when it is on anything else (or cannot be looked at).  A path
+ * that does not exist yet is judged by its directory.  A swap file there
+ * is memory: the cap would cap nothing.
+ */
+const char *swap_ram_backed(const char *path);
+
 /* Say, once per area, that I/O on @entry failed with @err, naming the area. */
 void swap_report_error(swp_entry_t entry, int err);
 

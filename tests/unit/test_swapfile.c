@@ -5,7 +5,10 @@
  * file is made (private, 0600, never an existing file or symlink).
  *
  * Every test gets a fresh temporary directory under /tmp (removed by the
- * fixture) and leaves no area behind (swapoff_all).
+ * fixture) and leaves no area behind (swapoff_all).  What must hold on a
+ * disk (O_DIRECT keeping pages out of memory) is tested in a directory on
+ * a disk-backed file system, whatever /tmp is; what needs a file system
+ * of a kind (ramfs, tmpfs) mounts one in a private mount namespace.
  */
 #include "autoconfig.h"
 
@@ -13,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/loop.h>
 #include <pthread.h>
 #include <sched.h>
@@ -52,7 +56,7 @@ static void setup(void)
 static void teardown(void)
 {
 	swapoff_all();
-	umount2(dir, MNT_DETACH);	/* only the ramfs test mounts: EINVAL elsewhere */
+	umount2(dir, MNT_DETACH);	/* only the mounting tests mount: EINVAL elsewhere */
 	remove_dir();
 }
 
@@ -441,18 +445,48 @@ Test(swapfile, writepages_four_then_read_each)
 	sys_free_pages(back, PAGE_SIZE);
 }
 
+/*
+ * A directory on a disk-backed file system for the test's area, made in
+ * the first of the build directory (where make check runs) and /var/tmp
+ * that is not RAM-backed; NULL when neither is.
+ */
+static char disk_dir[PATH_MAX];
+
+static const char *make_disk_dir(void)
+{
+	char cwd[PATH_MAX];
+	const char *bases[] = { getcwd(cwd, sizeof(cwd)), "/var/tmp" };
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (!bases[i] || swap_ram_backed(bases[i]))
+			continue;
+		snprintf(disk_dir, sizeof(disk_dir), "%s/upage-test-disk-XXXXXX", bases[i]);
+		if (mkdtemp(disk_dir))
+			return disk_dir;
+	}
+	return NULL;
+}
+
+/* O_DIRECT on a disk: the written page is on the disk, not in memory.
+ * (On tmpfs O_DIRECT is accepted and the page stays in memory.) */
 Test(swapfile, written_page_stays_out_of_page_cache)
 {
 	struct swap_info_struct *si;
 	char *buf = page_buf(), *map;
 	unsigned char vec[8];
+	const char *where = make_disk_dir();
 	swp_entry_t e;
-	int type = file_area(0, 8);
+	int type;
 
+	if (!where)
+		cr_skip_test("neither the build directory nor /var/tmp is on a disk-backed file system");
+	type = swapon(where, 0, 8 * PAGE_SIZE);
+	rmdir(where);	/* the area's file is unlinked: the directory is empty */
+	cr_assert_geq(type, 0, "expected swapon(%s) to succeed, got %d", where, type);
 	e = get_slot();
 	si = swap_info(type);
 	if (!(si->flags & SWP_DIRECT))
-		cr_skip_test("%s refuses O_DIRECT", dir);
+		cr_skip_test("%s refuses O_DIRECT", where);
 	memset(buf, 0x77, PAGE_SIZE);
 	cr_assert_eq(swap_writepage(e, buf), 0, "expected the page written");
 	map = mmap(NULL, si->max * PAGE_SIZE, PROT_READ, MAP_SHARED, si->fd, 0);
@@ -661,20 +695,65 @@ Test(swapfile, block_device_has_fixed_size)
 }
 
 /*
+ * Mount a file system of type @fstype on the test directory, in a private
+ * mount namespace of this test's own process, so nothing is seen outside
+ * it.  The mounts above the directory are made private first (or the new
+ * mount would propagate to the namespace we came from): the nearest mount
+ * point above it, which in a chroot is not "/", the chroot's root not
+ * being a mount point.  Returns NULL, or why it cannot be done.
+ */
+static const char *private_mount(const char *fstype)
+{
+	char up[PATH_MAX];
+	char *slash;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return "unshare(CLONE_NEWNS) failed: not root?";
+	snprintf(up, sizeof(up), "%s", dir);
+	for (;;) {
+		if (mount(NULL, up[0] ? up : "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+			break;
+		if (errno != EINVAL || !up[0])
+			return "no mount point above the test directory can be made private";
+		slash = strrchr(up, '/');
+		*slash = '\0';		/* "/tmp/x" -> "/tmp" -> "" (the root) */
+	}
+	if (mount(fstype, dir, fstype, 0, "mode=0700") < 0)
+		return "mount failed";
+	return NULL;
+}
+
+Test(swapfile, ram_backed_file_systems_are_named)
+{
+	const char *why;
+	char path[PATH_MAX];
+
+	cr_assert_null(swap_ram_backed("/proc"), "expected /proc not to be called RAM-backed");
+	why = private_mount("tmpfs");
+	if (why)
+		cr_skip_test("cannot mount a tmpfs here: %s", why);
+	cr_assert_str_eq(swap_ram_backed(dir), "tmpfs", "expected %s to be tmpfs", dir);
+	snprintf(path, sizeof(path), "%s/not-yet", dir);
+	cr_assert_str_eq(swap_ram_backed(path), "tmpfs",
+			 "expected a new path to be judged by its directory");
+}
+
+/*
  * ramfs refuses O_DIRECT: the area falls back to buffered I/O (and drops
- * what it writes from the page cache).  The mount is made in a private
- * mount namespace of this test's own process.
+ * what it writes from the page cache).
  */
 Test(swapfile, buffered_fallback_without_o_direct)
 {
 	struct swap_info_struct *si;
 	char *buf, *back;
+	const char *why;
 	swp_entry_t e;
 	int type;
 
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("ramfs", dir, "ramfs", 0, "mode=0700") < 0)
-		cr_skip_test("cannot mount a ramfs here (not root?)");
+	why = private_mount("ramfs");
+	if (why)
+		cr_skip_test("cannot mount a ramfs here: %s", why);
+	cr_assert_str_eq(swap_ram_backed(dir), "ramfs", "expected %s to be ramfs", dir);
 	type = file_area(0, 64);
 	si = swap_info(type);
 	cr_assert_eq(si->flags & SWP_DIRECT, 0U, "expected ramfs to refuse O_DIRECT");
