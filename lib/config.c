@@ -11,6 +11,7 @@
 #include "autoconfig.h"
 
 #include "config.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -275,7 +276,7 @@ static int load_path(const struct config_option *opt, const char *value, char *o
 static int load_output(const struct config_option *opt, const char *value, char *out,
 		       char *err, size_t errlen)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], why[256];
 	const char *slash;
 	int ret = load_path(opt, value, out, err, errlen);
 
@@ -293,6 +294,8 @@ static int load_output(const struct config_option *opt, const char *value, char 
 	if (access(dir, W_OK | X_OK))
 		return config_error(err, errlen, opt->name, value, "cannot write in %s: %s", dir,
 				    strerror(errno));
+	if (!strstr(value, "%p") && outfile_check(value, why, sizeof(why)))
+		return config_error(err, errlen, opt->name, value, "%s", why);
 	return 0;
 }
 

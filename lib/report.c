@@ -20,25 +20,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "stats.h"
 #include "sys.h"
 #include "runtime.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
 
 #define OWNER_VAR	"UPAGE_REPORT_OWNER"
 
@@ -91,38 +76,32 @@ static void report_path(const char *tmpl, char *path, size_t len)
 	path[n] = '\0';
 }
 
-static int write_report(const char *path)
+/* Never through a planted symlink: outfile.c. */
+static int write_report(const char *path, char *why, size_t whylen)
 {
 	char buf[4096];
-	int fd, len, ret;
+	int len;
 
 	len = stats_format_json(upage_stats, buf, sizeof(buf) - 1);
-	if (len < 0 || len >= (int)sizeof(buf) - 1)
+	if (len < 0 || len >= (int)sizeof(buf) - 1) {
+		snprintf(why, whylen, "%s", strerror(EOVERFLOW));
 		return -EOVERFLOW;
+	}
 	buf[len++] = '\n';
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	ret = write_all(fd, buf, len);
-	if (close(fd) && !ret)
-		ret = -errno;
-	return ret;
+	return outfile_write(path, buf, (size_t)len, why, whylen);
 }
 
 __attribute__((destructor)) static void upage_exit(void)
 {
-	char path[PATH_MAX];
-	int ret;
+	char path[PATH_MAX], why[256];
 
 	if (!upage.active || !upage.cfg.report[0] || !upage_stats)
 		return;
 	report_path(upage.cfg.report, path, sizeof(path));
 	if (!path[0])
 		return;
-	ret = write_report(path);
-	if (ret)
-		upage_msg("cannot write the report to %s (UPAGE_REPORT): %s", path,
-			  strerrordesc_np(-ret));
+	if (write_report(path, why, sizeof(why)))
+		upage_msg("cannot write the report to %s (UPAGE_REPORT): %s", path, why);
 }
 
 /*
