@@ -35,8 +35,9 @@ static int cmd_run_exec(int argc, char **argv);
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[--max-rss SIZE] [--swap PATH] [--engine auto|uffd|sigsegv] [--report FILE]\n"
-		 "                 [--arena-size SIZE] [--verbose] [--no-inherit] [--] PROG [ARGS]",
+	.usage = "[--max-rss SIZE] [--swap PATH [--swap-force]] [--engine auto|uffd|sigsegv]\n"
+		 "                 [--report FILE] [--arena-size SIZE] [--verbose] [--no-inherit]\n"
+		 "                 [--] PROG [ARGS]",
 	.exec = cmd_run_exec,
 };
 
@@ -55,6 +56,8 @@ static const struct run_flag run_flags[] = {
 	{ "swap", "UPAGE_SWAP", "PATH", true,
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp;\n"
 	  "                         /var/tmp when that is RAM-backed)", NULL },
+	{ "swap-force", "UPAGE_SWAP_FORCE", NULL, false,
+	  "use the swap device or file even if it holds a file system (overwritten)", "1" },
 	{ "engine", "UPAGE_ENGINE", "ENGINE", false, "auto, uffd or sigsegv (default: auto)", NULL },
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,

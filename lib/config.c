@@ -61,6 +61,9 @@ static const struct config_option options[] = {
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp; "
 	  "/var/tmp when that is RAM-backed)",
 	  FIELD(swap), 0, 0, ROUND_NONE },
+	{ "UPAGE_SWAP_FORCE", OPT_BOOL, "0",
+	  "1: use a swap device or existing file even if it holds a file system",
+	  FIELD(swap_force), 0, 0, ROUND_NONE },
 	{ "UPAGE_REPORT", OPT_OUTPUT, "",
 	  "file for the JSON report written at exit (default: none)",
 	  FIELD(report), 0, 0, ROUND_NONE },

@@ -36,6 +36,7 @@ struct upage_config {
 	unsigned long long arena_size;	/* UPAGE_ARENA_SIZE: reservation, 4 MiB multiple */
 	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
+	bool swap_force;		/* UPAGE_SWAP_FORCE: use a device whatever it holds */
 	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */
 	bool verbose;			/* UPAGE_VERBOSE: print the values in force */
 	bool inherit;			/* UPAGE_INHERIT: exec'd programs keep upage */

@@ -184,12 +184,11 @@ static int upage_setup(void)
 	where = swap_location(cfg);
 	snprintf(upage.swap_path, sizeof(upage.swap_path), "%s", where);
 	warn_ram_backed(cfg, where);
+	swap_set_force(cfg->swap_force);
 	ret = swapon(where, 0, 0);
 	if (ret < 0) {
 		upage_msg("cannot use swap area %s (UPAGE_SWAP): %s", where,
-			  ret == -EEXIST ? "an existing file or symlink, never overwritten "
-					   "(name a directory, a device or a new path)"
-					 : strerrordesc_np(-ret));
+			  swapon_why()[0] ? swapon_why() : strerrordesc_np(-ret));
 		return ret;
 	}
 	ret = choose_engine(cfg, pool, pool_len);

@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -226,6 +227,94 @@ static int open_file(const char *path, bool is_dir, unsigned long long max_bytes
 	return 0;
 }
 
+/* swap_set_force: a device or existing file is used whatever it holds. */
+static bool swap_force;
+/* Why the last open_swap refused its path (start-up only). */
+static char swap_why[256];
+
+void swap_set_force(bool force)
+{
+	swap_force = force;
+}
+
+const char *swapon_why(void)
+{
+	return swap_why;
+}
+
+/*
+ * A device or an existing file is used when it is blank, holds a swap
+ * signature (its header is slot 0, never written), or the user forced it
+ * (swap_probe.c).  @blank_ok: a file must carry the signature.
+ */
+static int check_contents(int fd, bool blank_ok)
+{
+	char what[128];
+	int ret = swap_probe(fd, what, sizeof(what));
+
+	if (ret < 0 && !swap_force) {
+		snprintf(swap_why, sizeof(swap_why), "cannot tell what it holds (libblkid: %s); "
+			 "UPAGE_SWAP_FORCE=1 to use it anyway", strerror(-ret));
+		return -EEXIST;
+	}
+	if (ret == SWAP_PROBE_SWAP || swap_force || (ret == SWAP_PROBE_EMPTY && blank_ok))
+		return 0;
+	if (ret == SWAP_PROBE_EMPTY)
+		snprintf(swap_why, sizeof(swap_why), "an existing file, never overwritten unless "
+			 "it carries a swap signature (mkswap) or UPAGE_SWAP_FORCE=1 says so");
+	else
+		snprintf(swap_why, sizeof(swap_why), "it holds %s (found by libblkid): refused, "
+			 "never overwritten unless UPAGE_SWAP_FORCE=1 says so (or mkswap it)",
+			 what);
+	return -EEXIST;
+}
+
+/*
+ * An existing regular file, mkswap'd or forced: used at its size (never
+ * grown: it is the user's), locked against a second user, and private
+ * (the swap data stays in it after exit, as in a kernel swap file).
+ */
+static int open_existing(const char *path, struct swap_open *so)
+{
+	struct stat st;
+	int err;
+
+	so->fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (so->fd < 0)
+		return -errno;
+	err = -EINVAL;		/* replaced by something else since lstat */
+	if (fstat(so->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto fail;
+	err = -EACCES;
+	if (st.st_mode & 077) {
+		snprintf(swap_why, sizeof(swap_why), "readable or writable by others (mode %04o): "
+			 "swap data must be private (chmod 600 it)", st.st_mode & 07777);
+		goto fail;
+	}
+	err = check_contents(so->fd, false);
+	if (err)
+		goto fail;
+	err = -EBUSY;
+	if (flock(so->fd, LOCK_EX | LOCK_NB)) {
+		snprintf(swap_why, sizeof(swap_why), "in use as swap by another process");
+		goto fail;
+	}
+	so->max = (unsigned long)(st.st_size >> PAGE_SHIFT);
+	if (so->max > SWAP_MAX_SLOTS)
+		so->max = SWAP_MAX_SLOTS;
+	err = -EINVAL;
+	if (so->max < 2) {
+		snprintf(swap_why, sizeof(swap_why), "too small for one page of swap");
+		goto fail;
+	}
+	so->max_limit = so->max;
+	so->flags = try_direct(so->fd);
+	return 0;
+fail:
+	close(so->fd);
+	return err;
+}
+
 static int open_blkdev(const char *path, struct swap_open *so)
 {
 	uint64_t bytes;
@@ -248,6 +337,9 @@ static int open_blkdev(const char *path, struct swap_open *so)
 	err = -EINVAL;		/* too small for one usable slot */
 	if (so->max < 2)
 		goto fail;
+	err = check_contents(so->fd, true);
+	if (err)
+		goto fail;
 	so->max_limit = so->max;
 	so->flags = SWP_BLKDEV | SWP_DIRECT;
 	return 0;
@@ -258,19 +350,24 @@ fail:
 
 /*
  * lstat, never stat: a symlink is refused, not followed, and an existing
- * regular file is refused, not overwritten.
+ * regular file is used only with a swap signature or the force.
  */
 static int open_swap(const char *path, unsigned long long max_bytes, struct swap_open *so)
 {
 	struct stat st;
 
+	swap_why[0] = '\0';
 	if (lstat(path, &st) < 0) {
 		if (errno != ENOENT)
 			return -errno;
 		return open_file(path, false, max_bytes, so);
 	}
-	if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(swap_why, sizeof(swap_why), "a symlink, never followed");
 		return -EEXIST;
+	}
+	if (S_ISREG(st.st_mode))
+		return open_existing(path, so);
 	if (S_ISBLK(st.st_mode))
 		return open_blkdev(path, so);
 	if (S_ISDIR(st.st_mode))
@@ -289,7 +386,12 @@ const char *swap_ram_backed(const char *path)
 {
 	char dir[PATH_MAX];
 	struct statfs sf;
+	struct stat st;
 	char *slash;
+
+	/* A device node lives on devtmpfs; its blocks do not. */
+	if (lstat(path, &st) == 0 && S_ISBLK(st.st_mode))
+		return NULL;
 
 	if (statfs(path, &sf) < 0) {
 		/* A new file: look at the directory it will be made in. */
