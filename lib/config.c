@@ -393,5 +393,8 @@ int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *)
 			return ret;
 	}
 
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		if (options[i].offset == FIELD(arena_size))
+			cfg->arena_size_set = set[i] != NULL;
 	return check_max_rss(cfg, set, err, errlen);
 }

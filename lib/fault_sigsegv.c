@@ -19,6 +19,9 @@
  * so a write either landed before or faults after), then copies it to the
  * frame slot and punches the memfd page out.  That copy is what
  * UFFDIO_MOVE saves the uffd engine; a page is 4 KiB, about a microsecond.
+ * Under a finite RLIMIT_AS there is no alias (it would count against the
+ * limit as much as the arena itself: as_limit.c): the copies are pread
+ * and pwrite on the memfd, a system call each.
  *
  * Protection.  pstate[] keeps two things per page apart: what its region
  * allows (PS_REGION_*, changed by the program's mprotect through
@@ -80,6 +83,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "as_limit.h"
 #include "fault.h"
 #include "mm.h"
 #include "memory.h"
@@ -105,7 +109,7 @@
 #define MIN_FRAMES	64	/* below this, the engine refuses */
 
 static int mfd = -1;		/* the memfd behind the arena */
-static char *alias;		/* the memfd, read-write, for upage only */
+static char *alias;		/* the memfd, read-write, for upage only; or NULL */
 static uintptr_t arena_base;
 static size_t arena_size;
 static uint8_t *pstate;		/* arena_size >> PAGE_SHIFT bytes */
@@ -272,17 +276,44 @@ static int segv_zap_range(uintptr_t start, size_t len)
 	return punch(start, len);
 }
 
+/* The memfd's page for @addr, written from @src or read into @dst:
+ * through the alias, or with pwrite/pread where there is none. */
+static int mfd_io(uintptr_t addr, void *buf, bool write)
+{
+	ssize_t n;
+	int tok;
+
+	if (alias) {
+		if (write)
+			memcpy(alias + arena_off(addr), buf, PAGE_SIZE);
+		else
+			memcpy(buf, alias + arena_off(addr), PAGE_SIZE);
+		return 0;
+	}
+	tok = ownfd_enter();
+	do
+		n = write ? pwrite(ownfd_get(&mfd), buf, PAGE_SIZE, (off_t)arena_off(addr))
+			  : pread(ownfd_get(&mfd), buf, PAGE_SIZE, (off_t)arena_off(addr));
+	while (n < 0 && errno == EINTR);
+	ownfd_exit(tok);
+	if (n < 0 && errno == EBADF)
+		ownfd_lost("arena memfd", -EBADF);
+	return n == PAGE_SIZE ? 0 : n < 0 ? -errno : -EIO;
+}
+
 static int segv_install_copy(uintptr_t addr, const void *src, bool wp)
 {
-	memcpy(alias + arena_off(addr), src, PAGE_SIZE);
-	return set_page_prot(addr, wp);
+	int ret = mfd_io(addr, (void *)src, true);
+
+	return ret ? ret : set_page_prot(addr, wp);
 }
 
 static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 {
-	int ret;
+	int ret = mfd_io(addr, slot, true);
 
-	memcpy(alias + arena_off(addr), slot, PAGE_SIZE);
+	if (ret)
+		return ret;
 	ret = set_page_prot(addr, wp);
 	if (ret == 0)
 		sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED);	/* the slot is empty now */
@@ -294,13 +325,14 @@ static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 static int segv_unmap_page(uintptr_t addr, void *slot)
 {
 	uint8_t *s = page_state(addr);
+	int ret;
 
 	/* Protect first: a write lands before this or faults after it. */
 	if (sys_mprotect((void *)addr, PAGE_SIZE, PROT_NONE))
 		return -errno;
 	__atomic_store_n(s, *s & ~(PS_PROT_R | PS_PROT_W), __ATOMIC_RELEASE);
-	memcpy(slot, alias + arena_off(addr), PAGE_SIZE);
-	return punch(addr, PAGE_SIZE);
+	ret = mfd_io(addr, slot, false);
+	return ret ? ret : punch(addr, PAGE_SIZE);
 }
 
 static int segv_unprotect(uintptr_t addr)
@@ -333,7 +365,8 @@ static int segv_free_slot(void *slot)
  *
  * The memfd is mapped in the parent as `fork_alias`, MAP_SHARED, so the
  * child inherits that mapping and makes it its alias; the parent drops
- * it after fork.
+ * it after fork.  Without an alias (RLIMIT_AS) the pages are copied from
+ * memfd to memfd in the kernel (copy_file_range) and nothing is mapped.
  */
 static int fork_mfd = -1;
 static char *fork_alias;
@@ -348,9 +381,16 @@ static int freeze_region(struct vm_area_struct *vma, void *arg)
 static int copy_region(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
-	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE)
-		if (*page_state(a) & PS_PROT_R)
+	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE) {
+		loff_t from = (loff_t)arena_off(a), to = from;
+
+		if (!(*page_state(a) & PS_PROT_R))
+			continue;
+		if (alias)
 			memcpy(fork_alias + arena_off(a), alias + arena_off(a), PAGE_SIZE);
+		else if (copy_file_range(mfd, &from, fork_mfd, &to, PAGE_SIZE, 0) != PAGE_SIZE)
+			return errno ? -errno : -EIO;
+	}
 	return 0;
 }
 
@@ -389,15 +429,15 @@ static void segv_fork_prepare(void)
 		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
 	}
-	if (ret == 0) {
+	if (ret == 0 && alias) {
 		fork_alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
 				      MAP_SHARED | MAP_NORESERVE, fork_mfd, 0);
 		ret = fork_alias == MAP_FAILED ? -errno : 0;
+		if (ret == 0)
+			sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
 	}
-	if (ret == 0) {
-		sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
+	if (ret == 0)
 		ret = vma_for_each(mm, copy_region, NULL);
-	}
 	if (ret) {
 		fork_err = ret;
 		drop_fork_copy();
@@ -426,7 +466,8 @@ static int segv_fork_child(void *pool, size_t pool_len)
 	syscall_trap_fork_child();
 	if (fork_err)
 		return fork_err;
-	sys_munmap(alias, arena_size);
+	if (alias)
+		sys_munmap(alias, arena_size);
 	ownfd_close(&mfd);
 	mfd = fork_mfd;
 	ownfd_register(&mfd, "arena memfd");
@@ -905,13 +946,16 @@ static int segv_init(void *pool, size_t pool_len)
 		ret = -errno;
 		goto fail;
 	}
-	alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
-			 mfd, 0);
-	if (alias == MAP_FAILED) {
-		ret = -errno;
-		goto fail;
+	if (!as_limited()) {
+		alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_NORESERVE, mfd, 0);
+		if (alias == MAP_FAILED) {
+			alias = NULL;
+			ret = -errno;
+			goto fail;
+		}
+		sys_madvise(alias, arena_size, MADV_NOHUGEPAGE);
 	}
-	sys_madvise(alias, arena_size, MADV_NOHUGEPAGE);
 
 	/* libsigsegv installs its handler through our sigaction: keep it,
 	 * and put segv_entry in front of it. */
@@ -936,6 +980,9 @@ static int segv_init(void *pool, size_t pool_len)
 		goto fail;
 	return 0;
 fail:
+	if (alias)
+		sys_munmap(alias, arena_size);
+	alias = NULL;
 	ownfd_close(&mfd);
 	return ret;
 }

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "as_limit.h"
 #include "ownfd.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -101,9 +102,27 @@ static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_
 		return -ENOMEM;
 	sys_madvise(*pool, *pool_len, MADV_NOHUGEPAGE);
 	ret = zone_init(&upage.zone, nr, *pool);
-	if (ret)
+	if (ret) {
+		sys_munmap(*pool, *pool_len);
 		return ret;
+	}
 	return swap_cache_init(nr);
+}
+
+/*
+ * Start-up failed: give back the big reservations (the arena, the frame
+ * pool, the swap areas), so that the program runs as without upage,
+ * with its address space (RLIMIT_AS) and descriptors its own.
+ */
+static void upage_release(void)
+{
+	struct zone *z = &upage.zone;
+
+	swapoff_all();
+	if (z->pool)
+		sys_munmap(z->pool, z->nr_frames << PAGE_SHIFT);
+	z->pool = NULL;
+	arena_destroy(&upage.mm.arena);
 }
 
 /* --- engine selection: userfaultfd where it serves faults taken inside
@@ -169,6 +188,8 @@ static int upage_setup(void)
 	}
 	exec_setup(cfg);
 	report_setup();
+	if (as_limit_fit(cfg, cfg->arena_size_set, report_owner_is_me()))
+		return -ENOMEM;
 	ret = setup_mm(cfg);
 	if (ret) {
 		upage_msg("cannot reserve an arena of %llu bytes (UPAGE_ARENA_SIZE): %s",
@@ -218,8 +239,10 @@ __attribute__((constructor)) static void upage_init(void)
 		upage_msg("cannot install fork handlers: %s", strerrordesc_np(-ret));
 		return;
 	}
-	if (upage_setup())
+	if (upage_setup()) {
+		upage_release();
 		return;
+	}
 	__atomic_store_n(&upage.active, true, __ATOMIC_RELEASE);
 	ret = extent_hooks_install();
 	if (ret)
