@@ -215,6 +215,10 @@ static int upage_setup(void)
 	ret = choose_engine(cfg, pool, pool_len);
 	if (ret)
 		return ret;
+	if (upage.engine == &sigsegv_engine && !cfg->inherit && report_owner_is_me())
+		upage_msg("UPAGE_INHERIT=0 under the SIGSEGV engine: what this program executes "
+			  "keeps its no_new_privs, and a set-user-ID program among it runs without "
+			  "its privilege");
 	stats_init(upage.engine->name, cfg->max_rss, upage.mm.arena.size);
 	ret = kswapd_start();
 	if (ret) {
