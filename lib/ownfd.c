@@ -174,6 +174,21 @@ static int real_fcntl(int fd, int cmd, void *arg)
 	return fn ? fn(fd, cmd, arg) : (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
+/* Looked up at load time: a thread serving faults must never call dlsym,
+ * which takes the loader's lock (held by a dlopen whose constructor may
+ * be waiting on that very fault). */
+__attribute__((constructor)) static void ownfd_resolve(void)
+{
+	int fd = (int)syscall(SYS_dup, 0);
+
+	/* A harmless call of each: dup of stdin (or -1: EBADF everywhere). */
+	real_fcntl(fd, F_GETFD, NULL);
+	real_dup3(-1, -1, 0, false);
+	real_dup3(-1, -1, 0, true);
+	syscall(SYS_close, real_dup(fd));
+	real_close(fd);
+}
+
 static int real_close_range(unsigned int first, unsigned int last, int flags)
 {
 	return (int)syscall(SYS_close_range, first, last, flags);
