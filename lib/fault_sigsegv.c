@@ -84,10 +84,12 @@
 #include <unistd.h>
 
 #include "as_limit.h"
+#include "coredump.h"
 #include "fault.h"
 #include "mm.h"
 #include "memory.h"
 #include "ownfd.h"
+#include "remote_guard.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "syscall_trap.h"
@@ -237,6 +239,7 @@ static int segv_map_range(uintptr_t start, size_t len, int prot)
 	p = map_mfd(start, len);
 	if (p == MAP_FAILED)
 		return -errno;
+	remote_guard_range(start, len);	/* a debugger's read of a hole: EIO */
 	set_state_range(start, len, v);
 	return 0;
 }
@@ -471,6 +474,7 @@ static int segv_fork_child(void *pool, size_t pool_len)
 	ownfd_close(&mfd);
 	mfd = fork_mfd;
 	ownfd_register(&mfd, "arena memfd");
+	remote_guard_init();
 	alias = fork_alias;
 	fork_mfd = -1;
 	fork_alias = NULL;
@@ -491,6 +495,7 @@ static int segv_fork_child_range(uintptr_t start, size_t len)
 	m = map_mfd(start, len);
 	if (m == MAP_FAILED)
 		return -errno;
+	remote_guard_range(start, len);
 	for (size_t i = 0; i < n; i++)
 		if (p[i] & PS_PROT_R)
 			p[i] |= PS_PROT_W;
@@ -630,6 +635,11 @@ void upage_async_signals(sigset_t *set)
 	 * sigaddset refuses: see cancel_hold. */
 	set->__val[(UPAGE_SIGCANCEL - 1) / (8 * sizeof(set->__val[0]))] |=
 		1UL << ((UPAGE_SIGCANCEL - 1) % (8 * sizeof(set->__val[0])));
+}
+
+bool upage_signal_claimed(int sig)
+{
+	return sig > 0 && sig < NSIG && __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE);
 }
 
 int upage_claim_signal(int sig, void (*entry)(int, siginfo_t *, void *), const sigset_t *mask,
@@ -772,6 +782,7 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 	if (pa.sa_handler == SIG_DFL || pa.sa_handler == SIG_IGN) {
 		/* As the kernel: a fault's signal cannot be ignored.  SEGV
 		 * and BUS fault again on return; SYS must be sent. */
+		coredump_prepare(sig);
 		set_default(sig);
 		if (sig == SIGSYS || si->si_code <= 0)
 			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
@@ -805,9 +816,14 @@ EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old
 			return 0;	/* libsigsegv resetting itself: ours to chain */
 		if (old)
 			*old = prog_action[sig];
-		if (act)
-			prog_action[sig] = *act;
-		return 0;
+		if (!coredump_release(sig, act)) {
+			if (act)
+				prog_action[sig] = *act;
+			return 0;
+		}
+		/* Claimed for a core dump only: the program's action is its own. */
+		__atomic_store_n(&claimed[sig], false, __ATOMIC_RELEASE);
+		old = NULL;
 	}
 	if (capturing && (sig == SIGSEGV || sig == SIGBUS) && act) {
 		lib_action[sig] = *act;
@@ -978,6 +994,7 @@ static int segv_init(void *pool, size_t pool_len)
 	ret = syscall_trap_init();
 	if (ret)
 		goto fail;
+	remote_guard_init();
 	return 0;
 fail:
 	if (alias)

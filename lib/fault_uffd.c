@@ -49,6 +49,7 @@
 #include "fault.h"
 #include "memory.h"
 #include "ownfd.h"
+#include "untraced.h"
 #include "stats.h"
 #include "swapfile.h"
 #include "sys.h"
@@ -71,7 +72,6 @@ struct uffdio_move {
 #define POLL_MS		200	/* see "The userfaultfd is upage's own" above */
 
 static int uffd = -1;
-static pthread_t handler_thread;
 
 static int uffd_ioctl(unsigned long req, void *arg)
 {
@@ -301,7 +301,7 @@ static void fault_failed(const struct uffd_msg *msg, int err)
 	else if (err != -EFAULT && err != -EIO)	/* swap errors are named where seen */
 		upage_msg("cannot serve the fault at %#llx: %s",
 			  (unsigned long long)msg->arg.pagefault.address, strerrordesc_np(-err));
-	syscall(SYS_tgkill, getpid(), tid, sig);
+	syscall(SYS_tgkill, untraced_tgid(), tid, sig);
 }
 
 static void handle_msg(const struct uffd_msg *msg)
@@ -324,7 +324,6 @@ static void *fault_handler(void *arg)
 {
 	struct uffd_msg msgs[16];
 
-	pthread_setname_np(pthread_self(), "upage-fault");
 	for (;;) {
 		int tok = ownfd_enter();
 		ssize_t n = read(ownfd_get(&uffd), msgs, sizeof(msgs));
@@ -352,7 +351,6 @@ static int uffd_init(void *pool, size_t pool_len)
 		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_THREAD_ID |
 			    UFFD_FEATURE_MOVE,
 	};
-	sigset_t all, old;
 	int ret;
 
 	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
@@ -366,10 +364,9 @@ static int uffd_init(void *pool, size_t pool_len)
 	ret = uffd_register((uintptr_t)pool, pool_len, UFFDIO_REGISTER_MODE_MISSING);
 	if (ret)
 		goto fail;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&handler_thread, NULL, fault_handler, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* Not a thread of the program: a tracer stopping it would stop the
+	 * faults it waits on (untraced.c). */
+	ret = untraced_start(fault_handler, NULL, "upage-fault");
 	if (ret)
 		goto fail;
 	/* A raw close of the program's number must not release the file:

@@ -489,8 +489,9 @@ __attribute__((noreturn)) void ownfd_lost(const char *what, int err)
 		upage_msg("its %s was closed by a system call upage cannot see (%s): the "
 			  "program is killed rather than run on memory upage can no longer serve",
 			  what, strerrordesc_np(err < 0 ? -err : err));
+	/* The program's pid: this may be an untraced task (untraced.c). */
 	for (;;)
-		syscall(SYS_kill, getpid(), SIGKILL);
+		syscall(SYS_kill, owner ? owner : getpid(), SIGKILL);
 }
 
 /* ---- keeping the files alive (see "What is not seen") -------------- */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "as_limit.h"
+#include "coredump.h"
 #include "ownfd.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -225,6 +226,7 @@ static int upage_setup(void)
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
 	}
+	coredump_setup();
 	ownfd_started(cfg->verbose);
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",

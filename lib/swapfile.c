@@ -285,15 +285,15 @@ static int open_existing(const char *path, struct swap_open *so)
 	err = -EINVAL;		/* replaced by something else since lstat */
 	if (fstat(so->fd, &st) < 0 || !S_ISREG(st.st_mode))
 		goto fail;
+	err = check_contents(so->fd, false);
+	if (err)
+		goto fail;
 	err = -EACCES;
 	if (st.st_mode & 077) {
 		snprintf(swap_why, sizeof(swap_why), "readable or writable by others (mode %04o): "
 			 "swap data must be private (chmod 600 it)", st.st_mode & 07777);
 		goto fail;
 	}
-	err = check_contents(so->fd, false);
-	if (err)
-		goto fail;
 	err = -EBUSY;
 	if (flock(so->fd, LOCK_EX | LOCK_NB)) {
 		snprintf(swap_why, sizeof(swap_why), "in use as swap by another process");
