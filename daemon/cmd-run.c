@@ -36,8 +36,8 @@ static int cmd_run_exec(int argc, char **argv);
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[--max-rss SIZE] [--swap PATH [--swap-force]] [--engine auto|uffd|sigsegv]\n"
-		 "                 [--report FILE] [--arena-size SIZE] [--verbose] [--no-inherit]\n"
-		 "                 [--] PROG [ARGS]",
+		 "                 [--report FILE] [--arena-size SIZE] [--summary] [--no-latency]\n"
+		 "                 [--verbose] [--no-inherit] [--] PROG [ARGS]",
 	.exec = cmd_run_exec,
 };
 
@@ -62,7 +62,11 @@ static const struct run_flag run_flags[] = {
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,
 	  "address space reserved for the heap (default: 4G)", NULL },
+	{ "summary", "UPAGE_SUMMARY", NULL, false,
+	  "at exit, print a latency table and a swap-in histogram on stderr", "1" },
 	{ "verbose", "UPAGE_VERBOSE", NULL, false, "print the values in force at start-up", "1" },
+	{ "no-latency", "UPAGE_LATENCY", NULL, false,
+	  "do not measure latencies (the report's latency_ns is null)", "0" },
 	{ "no-inherit", "UPAGE_INHERIT", NULL, false,
 	  "programs PROG executes run without upage (default: with it, each capped)", "0" },
 };

@@ -19,6 +19,8 @@ struct cmd_entry {
 #define CMD_EXIT_USAGE	2
 
 extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_stat_entry;
+extern const struct cmd_entry cmd_plot_entry;
 
 /* "usage: upage NAME USAGE" on stderr; returns CMD_EXIT_USAGE. */
 int cmd_usage(const struct cmd_entry *entry);

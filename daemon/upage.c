@@ -19,6 +19,8 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry,
+	&cmd_stat_entry,
+	&cmd_plot_entry,
 	NULL,
 };
 

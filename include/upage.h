@@ -19,12 +19,72 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	1
+#define UPAGE_STATS_VERSION	2
+
+/* struct upage_stats.flags */
+#define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
+
+/*
+ * Latency histograms, in nanoseconds: log-linear buckets (lib/histogram.h
+ * has the arithmetic).  Values below 32 ns have a bucket each; above,
+ * every power of two [2^k, 2^(k+1)) is cut into 16 equal buckets, so a
+ * bucket's width is at most 1/16 (6.25%) of its lower bound, and the 976
+ * buckets cover every uint64_t value.
+ */
+#define UPAGE_HIST_SUB_BITS	4
+#define UPAGE_HIST_SUB		(1 << UPAGE_HIST_SUB_BITS)
+#define UPAGE_HIST_BUCKETS	((64 - UPAGE_HIST_SUB_BITS + 1) * UPAGE_HIST_SUB)
+
+struct upage_histogram {
+	uint64_t count;			/* values recorded */
+	uint64_t sum_ns;		/* their sum: time spent */
+	uint64_t max_ns;		/* the largest */
+	uint64_t buckets[UPAGE_HIST_BUCKETS];
+};
+
+/* What each histogram of struct upage_stats measures. */
+enum upage_latency_kind {
+	UPAGE_LAT_NO_PAGE,	/* a do_no_page fault: fault taken to thread released */
+	UPAGE_LAT_SWAP_PAGE,	/* a do_swap_page fault that read from swap */
+	UPAGE_LAT_MINOR,	/* a do_swap_page fault served from the swap cache */
+	UPAGE_LAT_WP_PAGE,	/* a do_wp_page fault */
+	UPAGE_LAT_EVICT,	/* a page laundered: locked for write-out to written */
+	UPAGE_LAT_IO_READ,	/* a page read from swap: its system call */
+	UPAGE_LAT_IO_WRITE,	/* a page written to swap: the call that wrote it */
+	UPAGE_LAT_KINDS
+};
+
+/*
+ * The timeline: every interval_ms (100, doubled each time the ring is
+ * full, which then keeps every other sample), the resident set and the
+ * swap counters.  Written by one thread under a sequence count: seq is odd
+ * while it writes; a reader copies, and retries if seq was odd or changed.
+ */
+#define UPAGE_TIMELINE_LEN	1024
+
+struct upage_timeline_sample {
+	uint64_t t_ms;			/* since the timeline started */
+	uint64_t resident_pages;
+	uint64_t swap_ins;		/* the counters, cumulative */
+	uint64_t swap_outs;
+};
+
+struct upage_timeline {
+	uint32_t seq;
+	uint32_t interval_ms;
+	uint32_t nr;			/* samples in s[] */
+	uint32_t pad;
+	struct upage_timeline_sample s[UPAGE_TIMELINE_LEN];
+};
 
 /*
  * Counters are updated with relaxed atomic adds by the threads that
  * count them; a reader sees each counter whole, not all of them at one
- * instant.
+ * instant.  Each histogram's count equals its counter: no_page's is
+ * faults_no_page, swap_page's faults_swap_page, minor's faults_minor,
+ * wp_page's faults_wp_page, io_read's swap_ins, and evict's and
+ * io_write's swap_outs (the engine records a fault's latency just after
+ * counting it, so a live reader may see the histogram one behind).
  */
 struct upage_stats {
 	uint32_t magic;			/* UPAGE_STATS_MAGIC */
@@ -33,14 +93,15 @@ struct upage_stats {
 	char engine[12];		/* "uffd" or "sigsegv" */
 	uint64_t max_rss_bytes;		/* the cap */
 	uint64_t arena_bytes;		/* the arena's size */
+	uint64_t flags;			/* UPAGE_STATS_F_* */
 	uint64_t resident_pages;	/* frames in use now */
 	uint64_t peak_resident_pages;	/* most frames ever in use at once */
 
 	/* faults, by what served them */
 	uint64_t faults_no_page;	/* first touch: zero fill */
-	uint64_t faults_swap_page;	/* non-resident: swap cache or disk */
+	uint64_t faults_swap_page;	/* non-resident: read from swap (I/O) */
 	uint64_t faults_wp_page;	/* first write to a clean page */
-	uint64_t faults_minor;		/* swap_page faults served from the swap cache */
+	uint64_t faults_minor;		/* non-resident: found in the swap cache (no I/O) */
 	uint64_t faults_bad;		/* outside every region: the program's SIGSEGV */
 
 	/* paging */
@@ -54,6 +115,16 @@ struct upage_stats {
 	uint64_t kswapd_wakeups;
 	uint64_t pages_dropped;		/* freed by munmap / purge / MADV_DONTNEED */
 	uint64_t io_errors;
+
+	/* sampled every interval (100 ms) while the process runs */
+	uint64_t active_pages;		/* the zone's four lists */
+	uint64_t inactive_dirty_pages;
+	uint64_t inactive_clean_pages;
+	uint64_t free_pages;
+	uint64_t swap_used_pages;	/* swap slots in use, every area */
+
+	struct upage_histogram latency[UPAGE_LAT_KINDS];
+	struct upage_timeline timeline;
 };
 
 /*

@@ -39,6 +39,8 @@ struct upage_config {
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
 	bool swap_force;		/* UPAGE_SWAP_FORCE: use a device whatever it holds */
 	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */
+	bool latency;			/* UPAGE_LATENCY: measure latencies (histograms) */
+	bool summary;			/* UPAGE_SUMMARY: latency summary on stderr at exit */
 	bool verbose;			/* UPAGE_VERBOSE: print the values in force */
 	bool inherit;			/* UPAGE_INHERIT: exec'd programs keep upage */
 };

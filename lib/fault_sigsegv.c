@@ -537,6 +537,7 @@ static int segv_callback(void *fault_address, int serious)
 {
 	static bool told_enomem;
 	uintptr_t addr = (uintptr_t)fault_address;
+	uint64_t t0 = latency_now();
 	unsigned int flags = 0;
 	uint8_t s;
 	int ret, tries = 0;
@@ -553,8 +554,10 @@ static int segv_callback(void *fault_address, int serious)
 		flags |= FAULT_FLAG_WP;
 	for (;;) {
 		ret = do_page_fault(addr, flags);
-		if (ret == 0)
+		if (ret == 0) {
+			fault_latency(t0);	/* released when the handler returns */
 			return 1;
+		}
 		if (ret == -EFAULT)
 			goto decline;
 		/* Out of mappings: kswapd's evictions merge VMAs back. */

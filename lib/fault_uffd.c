@@ -304,7 +304,8 @@ static void fault_failed(const struct uffd_msg *msg, int err)
 	syscall(SYS_tgkill, untraced_tgid(), tid, sig);
 }
 
-static void handle_msg(const struct uffd_msg *msg)
+/* @t0: when the message was read (latency counts from there). */
+static void handle_msg(const struct uffd_msg *msg, uint64_t t0)
 {
 	unsigned int flags = 0;
 	int ret;
@@ -318,6 +319,8 @@ static void handle_msg(const struct uffd_msg *msg)
 	ret = do_page_fault(msg->arg.pagefault.address, flags);
 	if (ret)
 		fault_failed(msg, ret);
+	else
+		fault_latency(t0);	/* mapped and woken */
 }
 
 static void *fault_handler(void *arg)
@@ -328,6 +331,7 @@ static void *fault_handler(void *arg)
 		int tok = ownfd_enter();
 		ssize_t n = read(ownfd_get(&uffd), msgs, sizeof(msgs));
 		int err = errno;
+		uint64_t t0 = latency_now();
 
 		ownfd_exit(tok);
 		if (n < 0 && err != EAGAIN && err != EINTR)
@@ -339,7 +343,7 @@ static void *fault_handler(void *arg)
 			continue;
 		}
 		for (ssize_t i = 0; i < n / (ssize_t)sizeof(msgs[0]); i++)
-			handle_msg(&msgs[i]);
+			handle_msg(&msgs[i], t0);
 	}
 	return NULL;
 }

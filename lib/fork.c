@@ -58,6 +58,7 @@
 #include "memory.h"
 #include "ownfd.h"
 #include "runtime.h"
+#include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -212,7 +213,10 @@ static int fork_child(void)
 		if (ret)
 			return ret;
 	}
-	return kswapd_start();
+	ret = kswapd_start();
+	if (!ret && sampler_start())
+		upage_msg("forked child %d: no sampler (no timeline)", (int)getpid());
+	return ret;
 }
 
 static void upage_fork_child(void)

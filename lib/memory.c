@@ -14,6 +14,12 @@
  * the write fault that follows is do_wp_page.  The engine (fault.h) does
  * the mapping; this file decides.
  *
+ * Each fault is counted once, by what served it (faults_no_page,
+ * faults_swap_page for a read from swap, faults_minor for a swap cache
+ * hit, faults_wp_page), and its kind is kept in fault_kind for the
+ * engine, which records the latency once the thread is released
+ * (fault_latency).
+ *
  * Locking: do_page_fault takes mmap_lock (regions cannot change under a
  * fault, as the kernel's mmap_sem) and page_table_lock (PTEs, frames,
  * lists, swap cache).  page_table_lock is dropped around swap I/O, with
@@ -41,6 +47,11 @@ static const char zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 /* A page-aligned buffer per fault-serving thread for swap-in: the frame
  * slots cannot be read into directly (see fault_uffd.c). */
 static __thread char *bounce_buf;
+
+/* What served the fault this thread is serving (enum upage_latency_kind),
+ * -1 while none has: set where the fault is counted, read by
+ * fault_latency. */
+static TLS int fault_kind = -1;
 
 static char *bounce_page(void)
 {
@@ -127,6 +138,7 @@ static int do_no_page(struct vm_area_struct *vma, uintptr_t addr, unsigned int f
 	page->age = 0;
 	add_page_to_active_list_tail(&upage.zone, page);
 	count_event(faults_no_page, 1);
+	fault_kind = UPAGE_LAT_NO_PAGE;
 	return 0;
 fail:
 	free_frame(page);
@@ -154,6 +166,7 @@ static int swap_cache_hit(struct page *page, uintptr_t addr, bool write)
 	SetPageReferenced(page);
 	activate_page(&upage.zone, page);
 	count_event(faults_minor, 1);
+	fault_kind = UPAGE_LAT_MINOR;
 	count_event(pages_activated, 1);
 	return 0;
 }
@@ -186,6 +199,7 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 		count_event(io_errors, 1);
 		ret = -EIO;
 	} else {
+		count_event(swap_ins, 1);	/* read: as io_read counts it */
 		ret = upage.engine->install_copy(addr, buf, !write);
 	}
 	if (ret) {
@@ -204,7 +218,8 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 		add_page_to_active_list_tail(&upage.zone, page);
 	}
 	unlock_page(page, &mm->page_wait);
-	count_event(swap_ins, 1);
+	count_event(faults_swap_page, 1);
+	fault_kind = UPAGE_LAT_SWAP_PAGE;
 	return 0;
 }
 
@@ -212,12 +227,8 @@ static int do_swap_page(uintptr_t addr, pte_t orig, unsigned int flags)
 {
 	bool write = flags & FAULT_FLAG_WRITE;
 	struct page *page = lookup_swap_cache(pte_to_swp_entry(orig));
-	int ret;
 
-	ret = page ? swap_cache_hit(page, addr, write) : swap_in(orig, addr, write);
-	if (ret == 0)
-		count_event(faults_swap_page, 1);
-	return ret;
+	return page ? swap_cache_hit(page, addr, write) : swap_in(orig, addr, write);
 }
 
 static int do_wp_page(uintptr_t addr, pte_t pte)
@@ -233,6 +244,7 @@ static int do_wp_page(uintptr_t addr, pte_t pte)
 	ClearPageFlag(page, PG_wp);
 	set_pte(&upage.mm.pgd, addr, pte_mkdirty(pte_mkwrite(pte)));
 	count_event(faults_wp_page, 1);
+	fault_kind = UPAGE_LAT_WP_PAGE;
 	return 0;
 }
 
@@ -263,6 +275,7 @@ int do_page_fault(uintptr_t address, unsigned int flags)
 	struct vm_area_struct *vma;
 	int ret;
 
+	fault_kind = -1;
 	pthread_mutex_lock(&mm->mmap_lock);
 	vma = find_vma_containing(mm, addr);
 	if (!vma) {
@@ -317,4 +330,11 @@ void zap_page_range(uintptr_t start, size_t len)
 	upage.engine->zap_range(start, len);
 	if (dropped)
 		count_event(pages_dropped, dropped);
+}
+
+void fault_latency(uint64_t t0)
+{
+	if (fault_kind >= 0)
+		latency_record_since((enum upage_latency_kind)fault_kind, t0);
+	fault_kind = -1;
 }

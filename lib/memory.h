@@ -22,6 +22,15 @@
 int do_page_fault(uintptr_t address, unsigned int flags);
 
 /*
+ * Latency: the engine takes t0 = latency_now() when the fault reaches
+ * upage (the uffd message read, the signal taken), and calls this after
+ * do_page_fault returned 0 and the thread is released.  It records the
+ * time since @t0 in the histogram of what served the fault (nothing when
+ * another thread had served it already).  Same thread as do_page_fault.
+ */
+void fault_latency(uint64_t t0);
+
+/*
  * Drop every page of [start, start+len) and free their frames and swap
  * slots: the range reads as zeros afterwards.  Caller holds mmap_lock and
  * page_table_lock.

@@ -171,34 +171,49 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int outfile_write(const char *path, const void *buf, size_t len, char *why, size_t whylen)
+int outfile_open(struct outfile *of, const char *path, char *why, size_t whylen)
 {
-	char tmp[NAME_MAX + 1], dir[PATH_MAX];
-	const char *base;
-	int dfd, fd, ret;
+	int fd;
 
-	dfd = open_dir(path, dir, &base, why, whylen);
-	if (dfd < 0)
-		return dfd;
-	fd = create_temp(dfd, base, tmp, sizeof(tmp));
+	of->dfd = open_dir(path, of->dir, &of->base, why, whylen);
+	if (of->dfd < 0)
+		return of->dfd;
+	fd = create_temp(of->dfd, of->base, of->tmp, sizeof(of->tmp));
 	if (fd < 0) {
-		close(dfd);
+		close(of->dfd);
 		return why_set(why, whylen, fd, "cannot create a file beside it: %s",
 			       strerror(-fd));
 	}
-	ret = write_all(fd, buf, len);
-	if (close(fd) && !ret)
+	of->fd = fd;
+	return 0;
+}
+
+int outfile_commit(struct outfile *of, int err, char *why, size_t whylen)
+{
+	int ret = err;
+
+	if (close(of->fd) && !ret)
 		ret = -errno;
 	if (ret) {
 		why_set(why, whylen, ret, "%s", strerror(-ret));
 	} else {
 		/* Again: something may have been planted while we wrote. */
-		ret = check_entry(dfd, dir, base, why, whylen);
-		if (!ret && renameat(dfd, tmp, dfd, base))
+		ret = check_entry(of->dfd, of->dir, of->base, why, whylen);
+		if (!ret && renameat(of->dfd, of->tmp, of->dfd, of->base))
 			ret = why_set(why, whylen, -errno, "%s", strerror(errno));
 	}
 	if (ret)
-		unlinkat(dfd, tmp, 0);
-	close(dfd);
+		unlinkat(of->dfd, of->tmp, 0);
+	close(of->dfd);
 	return ret;
+}
+
+int outfile_write(const char *path, const void *buf, size_t len, char *why, size_t whylen)
+{
+	struct outfile of;
+	int ret = outfile_open(&of, path, why, whylen);
+
+	if (ret)
+		return ret;
+	return outfile_commit(&of, write_all(of.fd, buf, len), why, whylen);
 }

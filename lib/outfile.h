@@ -6,6 +6,7 @@
 #ifndef UPAGE_OUTFILE_H
 #define UPAGE_OUTFILE_H
 
+#include <limits.h>
 #include <stddef.h>
 
 /*
@@ -16,6 +17,22 @@
  * outfile_write.
  */
 int outfile_check(const char *path, char *why, size_t whylen);
+
+/* A file being written (outfile_open), until outfile_commit. */
+struct outfile {
+	int fd;			/* write the contents here */
+	int dfd;		/* the directory */
+	const char *base;	/* the last component of the caller's path */
+	char dir[PATH_MAX];
+	char tmp[NAME_MAX + 1];	/* the new file's name in dir */
+};
+
+/* A new file in @path's directory, to write into of->fd; 0 or -errno with
+ * @why filled. */
+int outfile_open(struct outfile *of, const char *path, char *why, size_t whylen);
+/* Close it and, if @err is 0, rename it over the path (checked again);
+ * else remove it.  0 or -errno with @why filled. */
+int outfile_commit(struct outfile *of, int err, char *why, size_t whylen);
 
 /*
  * Write @len bytes of @buf as the whole of @path: into a new file in the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * report.c - UPAGE_REPORT: the counters as JSON, written at exit.
+ * report.c - UPAGE_REPORT: the counters as JSON, written at exit; and
+ * UPAGE_SUMMARY's latency summary on stderr (summary.c), at the same time.
  *
  * A report belongs to one process.  Its children inherit UPAGE_REPORT,
  * forked ones and executed ones alike, and would each overwrite the file
@@ -14,16 +15,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outfile.h"
+#include "outbuf.h"
 #include "stats.h"
+#include "summary.h"
 #include "sys.h"
+#include "syscall_trap.h"
 #include "runtime.h"
+#include "timeline.h"
 
 #define OWNER_VAR	"UPAGE_REPORT_OWNER"
 
@@ -76,32 +83,103 @@ static void report_path(const char *tmpl, char *path, size_t len)
 	path[n] = '\0';
 }
 
+/*
+ * What the report and the summary print: one copy of the counters, taken
+ * under page_table_lock once no page is under swap I/O, so each
+ * histogram's count matches its counter (kswapd may be writing pages out
+ * as the program exits).  The lock is only tried: exit may come from a
+ * signal handler that interrupted this thread inside upage, holding it.
+ * Static, outside the arena, as the output buffer: written once, at exit.
+ */
+static struct upage_stats snap;
+static char out_buf[16384];
+
+static bool io_in_flight(void)
+{
+	struct zone *z = &upage.zone;
+
+	for (unsigned long i = 0; i < z->nr_frames; i++)
+		if (PageLocked(&z->mem_map[i]) && !syscall_trap_pinned(&z->mem_map[i]))
+			return true;
+	return false;
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void take_snapshot(void)
+{
+	struct mm_struct *mm = &upage.mm;
+	bool locked = false;
+
+	for (int i = 0; i < 1000 && !(locked = !pthread_mutex_trylock(&mm->page_table_lock)); i++)
+		nap_ms(1);
+	for (int i = 0; locked && i < 100 && io_in_flight(); i++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&mm->page_wait, &mm->page_table_lock, &ts);
+	}
+	snap = *upage_stats;
+	if (timeline_read(&upage_stats->timeline, &snap.timeline))
+		snap.timeline.nr = 0;
+	if (locked)
+		pthread_mutex_unlock(&mm->page_table_lock);
+}
+
 /* Never through a planted symlink: outfile.c. */
 static int write_report(const char *path, char *why, size_t whylen)
 {
-	char buf[4096];
-	int len;
+	struct outfile of;
+	struct outbuf o;
+	int ret = outfile_open(&of, path, why, whylen);
 
-	len = stats_format_json(upage_stats, buf, sizeof(buf) - 1);
-	if (len < 0 || len >= (int)sizeof(buf) - 1) {
-		snprintf(why, whylen, "%s", strerror(EOVERFLOW));
-		return -EOVERFLOW;
-	}
-	buf[len++] = '\n';
-	return outfile_write(path, buf, (size_t)len, why, whylen);
+	if (ret)
+		return ret;
+	outbuf_init_fd(&o, of.fd, out_buf, sizeof(out_buf));
+	stats_write_json(&snap, &o);
+	outbuf_put(&o, "\n", 1);
+	return outfile_commit(&of, outbuf_flush(&o), why, whylen);
+}
+
+static void write_summary(void)
+{
+	struct outbuf o;
+
+	outbuf_init_fd(&o, STDERR_FILENO, out_buf, sizeof(out_buf));
+	summary_write(&snap, &o);
+	outbuf_flush(&o);
 }
 
 __attribute__((destructor)) static void upage_exit(void)
 {
+	static bool done;
 	char path[PATH_MAX], why[256];
 
-	if (!upage.active || !upage.cfg.report[0] || !upage_stats)
+	if (!upage.active || !upage_stats || (!upage.cfg.report[0] && !upage.cfg.summary))
 		return;
-	report_path(upage.cfg.report, path, sizeof(path));
-	if (!path[0])
+	if (__atomic_exchange_n(&done, true, __ATOMIC_ACQ_REL))
+		return;		/* once: exit's destructors, or _exit */
+	path[0] = '\0';
+	if (upage.cfg.report[0])
+		report_path(upage.cfg.report, path, sizeof(path));
+	if (!path[0] && !(upage.cfg.summary && getpid() == report_owner))
 		return;
-	if (write_report(path, why, sizeof(why)))
+	take_snapshot();
+	if (path[0] && write_report(path, why, sizeof(why)))
 		upage_msg("cannot write the report to %s (UPAGE_REPORT): %s", path, why);
+	/* The summary is the program's, as the report without "%p". */
+	if (upage.cfg.summary && getpid() == report_owner)
+		write_summary();
 }
 
 /*

@@ -24,6 +24,7 @@
 #include "as_limit.h"
 #include "coredump.h"
 #include "ownfd.h"
+#include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -220,6 +221,7 @@ static int upage_setup(void)
 		upage_msg("UPAGE_INHERIT=0 under the SIGSEGV engine: what this program executes "
 			  "keeps its no_new_privs, and a set-user-ID program among it runs without "
 			  "its privilege");
+	stats_set_latency(cfg->latency);	/* before any fault is served */
 	stats_init(upage.engine->name, cfg->max_rss, upage.mm.arena.size);
 	ret = kswapd_start();
 	if (ret) {
@@ -228,6 +230,10 @@ static int upage_setup(void)
 	}
 	coredump_setup();
 	ownfd_started(cfg->verbose);
+	ret = sampler_start();
+	if (ret)	/* counting goes on; only the sampled values stay still */
+		upage_msg("cannot start the sampler (no timeline, no list lengths): %s",
+			  strerrordesc_np(-ret));
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
 			  upage.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,

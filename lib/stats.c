@@ -38,6 +38,8 @@
  */
 struct upage_stats *upage_stats;
 
+bool latency_enabled = true;
+
 /* How upage_stats is mapped, for stats_init to undo it in a forked child. */
 static int stats_fd = -1;		/* the memfd, or -1 */
 static size_t stats_map_len;		/* 0: upage_stats is stats_static */
@@ -107,6 +109,7 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 		strncpy(st->engine, engine, sizeof(st->engine) - 1);
 	st->max_rss_bytes = max_rss;
 	st->arena_bytes = arena_bytes;
+	st->flags = latency_enabled ? UPAGE_STATS_F_LATENCY : 0;
 
 	__atomic_store_n(&upage_stats, st, __ATOMIC_RELEASE);
 	stats_map_len = len;
@@ -118,6 +121,18 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 		ownfd_add(&stats_fd, "counters memfd");
 	}
 	return ret;
+}
+
+void stats_set_latency(bool on)
+{
+	latency_enabled = on;
+	if (upage_stats) {
+		if (on)
+			__atomic_fetch_or(&upage_stats->flags, UPAGE_STATS_F_LATENCY, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_and(&upage_stats->flags, ~(uint64_t)UPAGE_STATS_F_LATENCY,
+					   __ATOMIC_RELAXED);
+	}
 }
 
 void stats_resident_add(long delta)
@@ -136,6 +151,16 @@ void stats_resident_add(long delta)
 		;
 }
 
+const char *const latency_kind_name[UPAGE_LAT_KINDS] = {
+	[UPAGE_LAT_NO_PAGE] = "no_page",
+	[UPAGE_LAT_SWAP_PAGE] = "swap_page",
+	[UPAGE_LAT_MINOR] = "minor",
+	[UPAGE_LAT_WP_PAGE] = "wp_page",
+	[UPAGE_LAT_EVICT] = "evict",
+	[UPAGE_LAT_IO_READ] = "io_read",
+	[UPAGE_LAT_IO_WRITE] = "io_write",
+};
+
 static bool json_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -143,7 +168,7 @@ static bool json_name_char(char c)
 
 #define LOAD(field) __atomic_load_n(&st->field, __ATOMIC_RELAXED)
 
-int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
+static void json_counters(const struct upage_stats *st, struct outbuf *o)
 {
 	char engine[sizeof(st->engine) + 1];
 	size_t i;
@@ -153,27 +178,116 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 		engine[i] = json_name_char(st->engine[i]) ? st->engine[i] : '?';
 	engine[i] = '\0';
 
-	return snprintf(buf, len,
-			"{\"pid\": %" PRId32 ", \"engine\": \"%s\", "
-			"\"max_rss_bytes\": %" PRIu64 ", \"arena_bytes\": %" PRIu64 ", "
-			"\"peak_resident_bytes\": %" PRIu64 ", \"resident_bytes\": %" PRIu64 ", "
-			"\"faults\": {\"no_page\": %" PRIu64 ", \"swap_page\": %" PRIu64
-			", \"wp_page\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"bad\": %" PRIu64
-			"}, "
-			"\"swap_ins\": %" PRIu64 ", \"swap_outs\": %" PRIu64
-			", \"swap_out_clusters\": %" PRIu64 ", "
-			"\"pages_deactivated\": %" PRIu64 ", \"pages_activated\": %" PRIu64
-			", \"pages_reclaimed\": %" PRIu64 ", "
-			"\"direct_reclaims\": %" PRIu64 ", \"kswapd_wakeups\": %" PRIu64
-			", \"pages_dropped\": %" PRIu64 ", \"io_errors\": %" PRIu64 "}",
-			st->pid, engine, LOAD(max_rss_bytes), LOAD(arena_bytes),
-			LOAD(peak_resident_pages) * STATS_PAGE_BYTES,
-			LOAD(resident_pages) * STATS_PAGE_BYTES, LOAD(faults_no_page),
-			LOAD(faults_swap_page), LOAD(faults_wp_page), LOAD(faults_minor),
-			LOAD(faults_bad), LOAD(swap_ins), LOAD(swap_outs), LOAD(swap_out_clusters),
-			LOAD(pages_deactivated), LOAD(pages_activated), LOAD(pages_reclaimed),
-			LOAD(direct_reclaims), LOAD(kswapd_wakeups), LOAD(pages_dropped),
-			LOAD(io_errors));
+	outbuf_printf(o,
+		      "\"pid\": %" PRId32 ", \"engine\": \"%s\", "
+		      "\"max_rss_bytes\": %" PRIu64 ", \"arena_bytes\": %" PRIu64 ", "
+		      "\"peak_resident_bytes\": %" PRIu64 ", \"resident_bytes\": %" PRIu64 ", ",
+		      st->pid, engine, LOAD(max_rss_bytes), LOAD(arena_bytes),
+		      LOAD(peak_resident_pages) * STATS_PAGE_BYTES,
+		      LOAD(resident_pages) * STATS_PAGE_BYTES);
+	outbuf_printf(o,
+		      "\"faults\": {\"no_page\": %" PRIu64 ", \"swap_page\": %" PRIu64
+		      ", \"wp_page\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"bad\": %" PRIu64 "}, ",
+		      LOAD(faults_no_page), LOAD(faults_swap_page), LOAD(faults_wp_page),
+		      LOAD(faults_minor), LOAD(faults_bad));
+	outbuf_printf(o,
+		      "\"swap_ins\": %" PRIu64 ", \"swap_outs\": %" PRIu64
+		      ", \"swap_out_clusters\": %" PRIu64 ", "
+		      "\"pages_deactivated\": %" PRIu64 ", \"pages_activated\": %" PRIu64
+		      ", \"pages_reclaimed\": %" PRIu64 ", "
+		      "\"direct_reclaims\": %" PRIu64 ", \"kswapd_wakeups\": %" PRIu64
+		      ", \"pages_dropped\": %" PRIu64 ", \"io_errors\": %" PRIu64 ", ",
+		      LOAD(swap_ins), LOAD(swap_outs), LOAD(swap_out_clusters),
+		      LOAD(pages_deactivated), LOAD(pages_activated), LOAD(pages_reclaimed),
+		      LOAD(direct_reclaims), LOAD(kswapd_wakeups), LOAD(pages_dropped),
+		      LOAD(io_errors));
+	outbuf_printf(o,
+		      "\"lists\": {\"active\": %" PRIu64 ", \"inactive_dirty\": %" PRIu64
+		      ", \"inactive_clean\": %" PRIu64 ", \"free\": %" PRIu64 "}, "
+		      "\"swap_used_bytes\": %" PRIu64 ", ",
+		      LOAD(active_pages), LOAD(inactive_dirty_pages), LOAD(inactive_clean_pages),
+		      LOAD(free_pages), LOAD(swap_used_pages) * STATS_PAGE_BYTES);
+}
+
+/* "name": {"count": .., "mean": .., "p50": .., ..., "buckets": [[lo, hi, n], ...]} */
+static void json_histogram(const char *name, const struct upage_histogram *h, struct outbuf *o)
+{
+	bool first = true;
+
+	outbuf_printf(o,
+		      "\"%s\": {\"count\": %" PRIu64 ", \"mean\": %" PRIu64 ", \"p50\": %" PRIu64
+		      ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"p999\": %" PRIu64
+		      ", \"max\": %" PRIu64 ", \"buckets\": [",
+		      name, h->count, hist_mean(h), hist_percentile(h, 0.5), hist_percentile(h, 0.9),
+		      hist_percentile(h, 0.99), hist_percentile(h, 0.999), h->max_ns);
+	for (unsigned int i = 0; i < UPAGE_HIST_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		outbuf_printf(o, "%s[%" PRIu64 ", %" PRIu64 ", %" PRIu64 "]", first ? "" : ", ",
+			      hist_bucket_lower(i), hist_bucket_upper(i), h->buckets[i]);
+		first = false;
+	}
+	outbuf_put(o, "]}", 2);
+}
+
+/* Per second over the span from @a to @b, which may be 0 ms long. */
+static uint64_t per_second(uint64_t da, uint64_t dt_ms)
+{
+	return dt_ms ? (da * 1000 + dt_ms / 2) / dt_ms : 0;
+}
+
+/* "timeline": {"interval_ms": N, "samples": [{"t_ms", "resident_bytes",
+ * "swap_ins_per_s", "swap_outs_per_s"}, ...]}: each rate over the span
+ * since the sample before (the first sample is the start). */
+static void json_timeline(const struct upage_timeline *tl, struct outbuf *o)
+{
+	uint32_t nr = tl->nr < UPAGE_TIMELINE_LEN ? tl->nr : UPAGE_TIMELINE_LEN;
+
+	outbuf_printf(o, "\"timeline\": {\"interval_ms\": %" PRIu32 ", \"samples\": [",
+		      tl->interval_ms);
+	for (uint32_t i = 1; i < nr; i++) {
+		const struct upage_timeline_sample *a = &tl->s[i - 1], *b = &tl->s[i];
+		uint64_t dt = b->t_ms - a->t_ms;
+
+		outbuf_printf(o,
+			      "%s{\"t_ms\": %" PRIu64 ", \"resident_bytes\": %" PRIu64
+			      ", \"swap_ins_per_s\": %" PRIu64 ", \"swap_outs_per_s\": %" PRIu64 "}",
+			      i > 1 ? ", " : "", b->t_ms, b->resident_pages * STATS_PAGE_BYTES,
+			      per_second(b->swap_ins - a->swap_ins, dt),
+			      per_second(b->swap_outs - a->swap_outs, dt));
+	}
+	outbuf_put(o, "]}", 2);
+}
+
+void stats_write_json(const struct upage_stats *st, struct outbuf *o)
+{
+	outbuf_put(o, "{", 1);
+	json_counters(st, o);
+	/* null, not zeros, when nothing was measured (UPAGE_LATENCY=0): a
+	 * reader must not take an empty histogram for a fast one. */
+	if (!(st->flags & UPAGE_STATS_F_LATENCY)) {
+		outbuf_printf(o, "\"latency_ns\": null, ");
+	} else {
+		outbuf_put(o, "\"latency_ns\": {", 15);
+		for (int k = 0; k < UPAGE_LAT_KINDS; k++) {
+			if (k)
+				outbuf_put(o, ", ", 2);
+			json_histogram(latency_kind_name[k], &st->latency[k], o);
+		}
+		outbuf_put(o, "}, ", 3);
+	}
+	json_timeline(&st->timeline, o);
+	outbuf_put(o, "}", 1);
+}
+
+int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
+{
+	struct outbuf o;
+
+	outbuf_init_str(&o, buf, len);
+	stats_write_json(st, &o);
+	outbuf_flush(&o);
+	return (int)o.total;
 }
 
 /* Read the counters behind /proc/PID/fd/@nr if it is upage's memfd. */
@@ -181,7 +295,6 @@ static int stats_read_fd(int pid, int nr, struct upage_stats *st)
 {
 	static const char target[] = "/memfd:" STATS_MEMFD_NAME;
 	char path[64], link[128];
-	struct upage_stats tmp;
 	ssize_t n;
 	int fd;
 
@@ -197,13 +310,15 @@ static int stats_read_fd(int pid, int nr, struct upage_stats *st)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == EACCES || errno == EPERM ? -EACCES : -ENOENT;
-	n = pread(fd, &tmp, sizeof(tmp), 0);
+	n = pread(fd, st, sizeof(*st), 0);
 	close(fd);
-	if (n != (ssize_t)sizeof(tmp) || tmp.magic != UPAGE_STATS_MAGIC)
+	/* Another version's counters may be shorter: the header says so. */
+	if (n < (ssize_t)(2 * sizeof(uint32_t)) || st->magic != UPAGE_STATS_MAGIC)
 		return -ENOENT;
-	if (tmp.version != UPAGE_STATS_VERSION)
+	if (st->version != UPAGE_STATS_VERSION)
 		return -EPROTO;
-	*st = tmp;
+	if (n != (ssize_t)sizeof(*st))
+		return -ENOENT;
 	return 0;
 }
 

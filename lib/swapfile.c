@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "ownfd.h"
+#include "stats.h"
 #include "sys.h"
 
 #define SWAP_GROW_BYTES	(16UL << 20)			/* a file grows 16 MiB at a time */
@@ -824,6 +825,17 @@ unsigned long nr_free_swap_pages(void)
 	return nr;
 }
 
+unsigned long nr_used_swap_pages(void)
+{
+	unsigned long nr = 0;
+
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = 0; pos < nr_swap_list; pos++)
+		nr += swap_areas[swap_list[pos]].si.inuse_pages;
+	pthread_mutex_unlock(&swap_lock);
+	return nr;
+}
+
 void swap_report_error(swp_entry_t entry, int err)
 {
 	static unsigned long long reported;	/* areas already named */
@@ -896,6 +908,7 @@ static int io_result(ssize_t done, size_t want)
 int swap_readpage(swp_entry_t entry, void *buf)
 {
 	unsigned int flags;
+	uint64_t t0;
 	ssize_t n;
 	off_t pos;
 	int fd, err, tok;
@@ -903,10 +916,13 @@ int swap_readpage(swp_entry_t entry, void *buf)
 	tok = ownfd_enter();
 	err = io_target(entry, 1, &fd, &flags, &pos);
 	if (!err) {
+		t0 = latency_now();
 		do
 			n = pread(fd, buf, PAGE_SIZE, pos);
 		while (n < 0 && errno == EINTR);
 		err = io_result(n, PAGE_SIZE);
+		if (!err)
+			latency_record_since(UPAGE_LAT_IO_READ, t0);
 	}
 	ownfd_exit(tok);
 	return err;
@@ -915,6 +931,7 @@ int swap_readpage(swp_entry_t entry, void *buf)
 int swap_writepage(swp_entry_t entry, const void *buf)
 {
 	unsigned int flags;
+	uint64_t t0;
 	ssize_t n;
 	off_t pos;
 	int fd, err, tok;
@@ -922,13 +939,16 @@ int swap_writepage(swp_entry_t entry, const void *buf)
 	tok = ownfd_enter();
 	err = io_target(entry, 1, &fd, &flags, &pos);
 	if (!err) {
+		t0 = latency_now();
 		do
 			n = pwrite(fd, buf, PAGE_SIZE, pos);
 		while (n < 0 && errno == EINTR);
 		err = io_result(n, PAGE_SIZE);
+		if (!err && !(flags & SWP_DIRECT))
+			err = drop_written(fd, pos, PAGE_SIZE);
+		if (!err)
+			latency_record_since(UPAGE_LAT_IO_WRITE, t0);
 	}
-	if (!err && !(flags & SWP_DIRECT))
-		err = drop_written(fd, pos, PAGE_SIZE);
 	ownfd_exit(tok);
 	return err;
 }
@@ -939,6 +959,7 @@ int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 	unsigned int flags;
 	size_t len;
 	ssize_t done;
+	uint64_t t0;
 	off_t pos;
 	int fd, err, tok;
 
@@ -951,13 +972,17 @@ int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 	tok = ownfd_enter();
 	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
 	if (!err) {
+		t0 = latency_now();
 		do
 			done = sys_pwritev(fd, iov, n, pos);
 		while (done < 0 && errno == EINTR);
 		err = io_result(done, len);
+		if (!err && !(flags & SWP_DIRECT))
+			err = drop_written(fd, pos, len);
+		/* Each page of the call took as long as the call. */
+		if (!err)
+			latency_record_n(UPAGE_LAT_IO_WRITE, latency_now() - t0, (uint64_t)n);
 	}
-	if (!err && !(flags & SWP_DIRECT))
-		err = drop_written(fd, pos, len);
 	ownfd_exit(tok);
 	return err;
 }

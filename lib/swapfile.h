@@ -112,6 +112,8 @@ int swap_count(swp_entry_t entry);
 void swap_mark_bad(swp_entry_t entry);
 /* Free slots that are allocatable now, over all areas (growth excluded). */
 unsigned long nr_free_swap_pages(void);
+/* Slots in use, over all areas (a forked child counts its parent's). */
+unsigned long nr_used_swap_pages(void);
 
 /*
  * The name of the RAM-backed file system @path lies on ("tmpfs", "ramfs"),

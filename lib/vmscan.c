@@ -244,7 +244,8 @@ int page_launder(unsigned int nr)
 	struct zone *z = zone();
 	struct page *pages[SWAP_CLUSTER_MAX], *page, *next;
 	int result[SWAP_CLUSTER_MAX];
-	int n = 0, written = 0;
+	int n = 0, written = 0, done = 0;
+	uint64_t t0 = latency_now();	/* evict: from taking the pages to releasing them */
 
 	if (nr > SWAP_CLUSTER_MAX)
 		nr = SWAP_CLUSTER_MAX;
@@ -278,14 +279,19 @@ int page_launder(unsigned int nr)
 			swap_report_error(page->swap, result[i]);
 			count_event(io_errors, 1);
 			relocate_page(page, true);
-		} else if (page->lru == LRU_INACTIVE_DIRTY) {
-			ClearPageDirty(page);
-			add_page_to_inactive_clean_list(z, page);
-			written++;
+		} else {
+			done++;
+			if (page->lru == LRU_INACTIVE_DIRTY) {
+				ClearPageDirty(page);
+				add_page_to_inactive_clean_list(z, page);
+				written++;
+			}
 		}
 		unlock_page(page, &mm->page_wait);
 	}
-	count_event(swap_outs, written);
+	/* Every page written counts, as io_write counts it. */
+	count_event(swap_outs, done);
+	latency_record_n(UPAGE_LAT_EVICT, latency_now() - t0, done);
 	return written;
 }
 

@@ -35,6 +35,9 @@ check_env UPAGE_REPORT /nonexistent-dir/r.json
 check_env UPAGE_REPORT ""
 check_env UPAGE_VERBOSE yes
 check_env UPAGE_INHERIT 2
+check_env UPAGE_SUMMARY yes
+check_env UPAGE_SUMMARY ""
+check_env UPAGE_LATENCY off
 
 # The CLI: refuses with status 2, naming the flag.
 check_flag() {
@@ -54,6 +57,16 @@ check_flag --arena-size 99999999999999999999T
 check_flag --max-rss ""
 check_flag --report /nonexistent-dir/r.json
 check_flag --report "$WORK/"
+
+# A flag without a value refuses one.
+set +e
+"$UPAGE" run --summary=1 -- true 2>"$WORK/err"
+status=$?
+set -e
+[ $status -eq 2 ] || fail "upage run --summary=1: exit status $status, expected 2"
+grep -q -- "--summary takes no value" "$WORK/err" ||
+	fail "upage run --summary=1: message does not say --summary takes no value: $(cat "$WORK/err")"
+echo "ok: upage run --summary=1 refused, naming --summary"
 
 # Nothing may be left behind in the swap directory.
 mkdir "$WORK/swapdir"

@@ -171,6 +171,8 @@ Test(config, defaults_when_unset)
 	cr_assert_str_empty(cfg.swap, "swap should default to \"\" (the caller picks $TMPDIR)");
 	cr_assert_str_empty(cfg.report, "report should default to \"\" (no report)");
 	cr_assert_not(cfg.verbose, "verbose should default to off");
+	cr_assert_not(cfg.summary, "the exit summary should default to off");
+	cr_assert(cfg.latency, "latencies should be measured by default");
 	cr_assert(cfg.inherit, "executed programs should inherit upage by default");
 	cr_assert_not(cfg.max_rss_set, "max_rss_set should be false when UPAGE_MAX_RSS is unset");
 }
@@ -189,7 +191,8 @@ Test(config, every_variable_read)
 		{ "UPAGE_MAX_RSS", "64M" },	    { "UPAGE_ARENA_SIZE", "1G" },
 		{ "UPAGE_ENGINE", "sigsegv" },	    { "UPAGE_SWAP", "/var/tmp/swap" },
 		{ "UPAGE_REPORT", "/tmp/r.json" }, { "UPAGE_VERBOSE", "1" },
-		{ "UPAGE_INHERIT", "0" },	    { NULL, NULL },
+		{ "UPAGE_INHERIT", "0" },	    { "UPAGE_SUMMARY", "1" },
+		{ "UPAGE_LATENCY", "0" },	    { NULL, NULL },
 	};
 
 	cr_assert_eq(load(env), 0, "a valid environment should load, got: %s", err);
@@ -201,6 +204,8 @@ Test(config, every_variable_read)
 	cr_assert_str_eq(cfg.report, "/tmp/r.json", "report should be the path given");
 	cr_assert(cfg.verbose, "UPAGE_VERBOSE=1 should turn verbose on");
 	cr_assert_not(cfg.inherit, "UPAGE_INHERIT=0 should turn inheritance off");
+	cr_assert(cfg.summary, "UPAGE_SUMMARY=1 should turn the exit summary on");
+	cr_assert_not(cfg.latency, "UPAGE_LATENCY=0 should turn latency measuring off");
 }
 
 Test(config, engine_names_parse)
@@ -349,6 +354,24 @@ Test(config, bad_verbose_named)
 			 "the message should name the variable, got: %s", err);
 }
 
+Test(config, bad_summary_named)
+{
+	static const struct fake_var env[] = { { "UPAGE_SUMMARY", "yes" }, { NULL, NULL } };
+
+	cr_assert_eq(load(env), -EINVAL, "UPAGE_SUMMARY=yes should be -EINVAL");
+	cr_assert_str_eq(err, "UPAGE_SUMMARY=\"yes\": not 0 or 1",
+			 "the message should name the variable, got: %s", err);
+}
+
+Test(config, bad_latency_named)
+{
+	static const struct fake_var env[] = { { "UPAGE_LATENCY", "off" }, { NULL, NULL } };
+
+	cr_assert_eq(load(env), -EINVAL, "UPAGE_LATENCY=off should be -EINVAL");
+	cr_assert_str_eq(err, "UPAGE_LATENCY=\"off\": not 0 or 1",
+			 "the message should name the variable, got: %s", err);
+}
+
 Test(config, report_in_a_missing_directory_named)
 {
 	static const struct fake_var env[] = { { "UPAGE_REPORT", "/nonexistent-upage/r.json" },
@@ -383,7 +406,7 @@ Test(config, empty_value_named)
 {
 	static const char *const vars[] = { "UPAGE_MAX_RSS", "UPAGE_ARENA_SIZE", "UPAGE_ENGINE",
 					    "UPAGE_SWAP",    "UPAGE_REPORT",     "UPAGE_VERBOSE",
-					    "UPAGE_INHERIT" };
+					    "UPAGE_INHERIT", "UPAGE_SUMMARY", "UPAGE_LATENCY" };
 
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
 		struct fake_var env[] = { { vars[i], "" }, { NULL, NULL } };

@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 
 #include "ownfd.h"
 #include "stats.h"
+#include "timeline.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -196,6 +198,7 @@ static void fill(struct upage_stats *st)
 	strcpy(st->engine, "sigsegv");
 	st->max_rss_bytes = 64 * MiB;
 	st->arena_bytes = 4 * GiB;
+	st->flags = UPAGE_STATS_F_LATENCY;
 	st->resident_pages = 10;
 	st->peak_resident_pages = 20;
 	st->faults_no_page = 101;
@@ -237,7 +240,7 @@ Test(stats, json_has_every_key_and_value)
 		"\"io_errors\": 307",
 	};
 	struct upage_stats st;
-	char buf[2048];
+	static char buf[65536];
 	int len;
 
 	fill(&st);
@@ -251,10 +254,11 @@ Test(stats, json_has_every_key_and_value)
 Test(stats, json_is_one_balanced_object)
 {
 	struct upage_stats st;
-	char buf[2048];
+	static char buf[65536];
 	int depth = 0, quotes = 0;
 
 	fill(&st);
+	hist_record_n(&st.latency[UPAGE_LAT_SWAP_PAGE], 90000, 5);
 	stats_format_json(&st, buf, sizeof(buf));
 	cr_assert_eq(buf[0], '{', "the JSON should be an object, got: %s", buf);
 	for (const char *p = buf; *p; p++) {
@@ -262,9 +266,9 @@ Test(stats, json_is_one_balanced_object)
 			quotes++;
 		if (quotes % 2)
 			continue;
-		if (*p == '{')
+		if (*p == '{' || *p == '[')
 			depth++;
-		if (*p == '}')
+		if (*p == '}' || *p == ']')
 			depth--;
 		cr_assert_geq(depth, 0, "a '}' should never close more than was opened: %s", buf);
 		cr_assert(depth > 0 || p[1] == '\0', "the object should end the text: %s", buf);
@@ -277,7 +281,8 @@ Test(stats, json_is_one_balanced_object)
 Test(stats, json_truncated_returns_needed_length)
 {
 	struct upage_stats st;
-	char full[2048], small[16];
+	static char full[65536];
+	char small[16];
 	int need, got;
 
 	fill(&st);
@@ -294,13 +299,163 @@ Test(stats, json_truncated_returns_needed_length)
 Test(stats, json_engine_from_another_process_is_sanitised)
 {
 	struct upage_stats st;
-	char buf[2048];
+	static char buf[65536];
 
 	fill(&st);
 	memcpy(st.engine, "ab\"c\\d\nxyzw", sizeof(st.engine));	/* no NUL */
 	stats_format_json(&st, buf, sizeof(buf));
 	cr_assert_not_null(strstr(buf, "\"engine\": \"ab?c?d?xyzw\""),
 			   "quotes, backslashes and newlines should show as '?', got: %s", buf);
+}
+
+static json_t *parse(const struct upage_stats *st)
+{
+	static char buf[1 << 20];
+	json_error_t err;
+	json_t *root;
+	int len = stats_format_json(st, buf, sizeof(buf));
+
+	cr_assert_lt(len, (int)sizeof(buf), "the JSON should fit the test's buffer");
+	root = json_loads(buf, 0, &err);
+	cr_assert_not_null(root, "the report should be valid JSON: %s at %d: %.200s", err.text,
+			   err.position, buf);
+	return root;
+}
+
+static uint64_t member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	cr_assert(json_is_integer(v), "%s should be an integer", key);
+	return (uint64_t)json_integer_value(v);
+}
+
+Test(stats, json_latency_ns_has_every_kind_with_its_percentiles)
+{
+	static const char *const members[] = { "count", "mean", "p50", "p90", "p99", "p999", "max" };
+	struct upage_stats st;
+	json_t *root, *lat;
+
+	fill(&st);
+	for (int i = 1; i <= 1000; i++)
+		hist_record(&st.latency[UPAGE_LAT_SWAP_PAGE], 1000ULL * i);	/* 1 us .. 1 ms */
+	hist_record_n(&st.latency[UPAGE_LAT_IO_WRITE], 250000, 32);
+	root = parse(&st);
+	lat = json_object_get(root, "latency_ns");
+	cr_assert(json_is_object(lat), "latency_ns should be an object");
+	cr_assert_eq(json_object_size(lat), UPAGE_LAT_KINDS, "one member per kind");
+	for (int k = 0; k < UPAGE_LAT_KINDS; k++) {
+		json_t *h = json_object_get(lat, latency_kind_name[k]), *buckets, *b;
+		uint64_t sum = 0, last_lo = 0;
+		size_t i;
+
+		cr_assert(json_is_object(h), "latency_ns.%s should be there", latency_kind_name[k]);
+		for (size_t m = 0; m < sizeof(members) / sizeof(members[0]); m++)
+			member(h, members[m]);
+		cr_assert_eq(member(h, "count"), st.latency[k].count, "%s's count",
+			     latency_kind_name[k]);
+		cr_assert(member(h, "p50") <= member(h, "p90") && member(h, "p90") <= member(h, "p99") &&
+				  member(h, "p99") <= member(h, "p999") &&
+				  member(h, "p999") <= member(h, "max"),
+			  "%s's percentiles should be ordered, up to the max", latency_kind_name[k]);
+		buckets = json_object_get(h, "buckets");
+		cr_assert(json_is_array(buckets), "%s's buckets should be an array",
+			  latency_kind_name[k]);
+		json_array_foreach(buckets, i, b) {
+			uint64_t lo = (uint64_t)json_integer_value(json_array_get(b, 0));
+			uint64_t hi = (uint64_t)json_integer_value(json_array_get(b, 1));
+			uint64_t n = (uint64_t)json_integer_value(json_array_get(b, 2));
+
+			cr_assert_eq(json_array_size(b), 3, "a bucket is [lower, upper, count]");
+			cr_assert(lo < hi && n > 0, "bucket [%llu, %llu) should be non-empty",
+				  (unsigned long long)lo, (unsigned long long)hi);
+			cr_assert(i == 0 || lo > last_lo, "buckets should be in order");
+			last_lo = lo;
+			sum += n;
+		}
+		cr_assert_eq(sum, st.latency[k].count, "%s's buckets should hold its count",
+			     latency_kind_name[k]);
+	}
+	lat = json_object_get(lat, "swap_page");
+	cr_assert_eq(member(lat, "mean"), 500500, "the mean of 1..1000 us should be 500.5 us");
+	cr_assert_eq(member(lat, "max"), 1000000, "the max should be 1 ms");
+	cr_assert(member(lat, "p50") >= 500000 * 15 / 16 && member(lat, "p50") <= 500000 * 17 / 16,
+		  "p50 should be about 500 us");
+	json_decref(root);
+}
+
+Test(stats, json_latency_ns_is_null_when_not_measured)
+{
+	struct upage_stats st;
+	json_t *root;
+
+	fill(&st);
+	st.flags &= ~(uint64_t)UPAGE_STATS_F_LATENCY;
+	root = parse(&st);
+	cr_assert(json_is_null(json_object_get(root, "latency_ns")),
+		  "latency_ns should be null, not zeros, when UPAGE_LATENCY=0");
+	json_decref(root);
+}
+
+Test(stats, set_latency_off_stops_recording_and_clears_the_flag)
+{
+	init();
+	cr_assert(upage_stats->flags & UPAGE_STATS_F_LATENCY, "measuring should be on by default");
+	stats_set_latency(false);
+	cr_assert_not(upage_stats->flags & UPAGE_STATS_F_LATENCY, "the flag should be cleared");
+	cr_assert_eq(latency_now(), 0, "no clock should be read when off");
+	latency_record_n(UPAGE_LAT_NO_PAGE, 1000, 1);
+	cr_assert_eq(upage_stats->latency[UPAGE_LAT_NO_PAGE].count, 0, "nothing should be recorded");
+	stats_set_latency(true);
+	latency_record_n(UPAGE_LAT_NO_PAGE, 1000, 1);
+	cr_assert_eq(upage_stats->latency[UPAGE_LAT_NO_PAGE].count, 1, "on again, it records");
+}
+
+Test(stats, json_timeline_gives_rates_between_samples)
+{
+	struct upage_stats st;
+	json_t *root, *tl, *samples, *s;
+
+	fill(&st);
+	timeline_reset(&st.timeline);
+	timeline_add(&st.timeline, &(struct upage_timeline_sample){ 0, 10, 0, 0 });
+	timeline_add(&st.timeline, &(struct upage_timeline_sample){ 100, 20, 50, 10 });
+	timeline_add(&st.timeline, &(struct upage_timeline_sample){ 300, 30, 50, 110 });
+	root = parse(&st);
+	tl = json_object_get(root, "timeline");
+	cr_assert_eq(member(tl, "interval_ms"), TIMELINE_INTERVAL_MS, "the interval should show");
+	samples = json_object_get(tl, "samples");
+	cr_assert_eq(json_array_size(samples), 2, "the start is the base, not a sample");
+	s = json_array_get(samples, 0);
+	cr_assert_eq(member(s, "t_ms"), 100, "the first sample's time");
+	cr_assert_eq(member(s, "resident_bytes"), 20 * 4096, "resident in bytes");
+	cr_assert_eq(member(s, "swap_ins_per_s"), 500, "50 swap-ins in 100 ms are 500/s");
+	cr_assert_eq(member(s, "swap_outs_per_s"), 100, "10 swap-outs in 100 ms are 100/s");
+	s = json_array_get(samples, 1);
+	cr_assert_eq(member(s, "swap_ins_per_s"), 0, "no swap-ins in the second span");
+	cr_assert_eq(member(s, "swap_outs_per_s"), 500, "100 swap-outs in 200 ms are 500/s");
+	json_decref(root);
+}
+
+Test(stats, json_lists_and_swap_used)
+{
+	struct upage_stats st;
+	json_t *root, *lists;
+
+	fill(&st);
+	st.active_pages = 1;
+	st.inactive_dirty_pages = 2;
+	st.inactive_clean_pages = 3;
+	st.free_pages = 4;
+	st.swap_used_pages = 5;
+	root = parse(&st);
+	lists = json_object_get(root, "lists");
+	cr_assert_eq(member(lists, "active"), 1, "active pages");
+	cr_assert_eq(member(lists, "inactive_dirty"), 2, "inactive_dirty pages");
+	cr_assert_eq(member(lists, "inactive_clean"), 3, "inactive_clean pages");
+	cr_assert_eq(member(lists, "free"), 4, "free pages");
+	cr_assert_eq(member(root, "swap_used_bytes"), 5 * 4096, "swap used in bytes");
+	json_decref(root);
 }
 
 /* --- stats_read_pid */
@@ -401,6 +556,19 @@ Test(stats, read_pid_refuses_an_unknown_version)
 	ret = stats_read_pid(getpid(), &st);
 	cr_assert_eq(ret, -EPROTO, "a version this build does not know should be -EPROTO, got %d",
 		     ret);
+}
+
+Test(stats, read_pid_names_an_older_shorter_version)
+{
+	struct upage_stats st;
+	uint32_t header[2] = { UPAGE_STATS_MAGIC, 1 };	/* version 1: 4 KiB of counters */
+	int fd = memfd_create("upage-stats", 0), ret;
+
+	cr_assert_geq(fd, 0, "memfd_create");
+	cr_assert_eq(ftruncate(fd, 4096), 0, "ftruncate");
+	cr_assert_eq(pwrite(fd, header, sizeof(header), 0), (ssize_t)sizeof(header), "pwrite");
+	ret = stats_read_pid(getpid(), &st);
+	cr_assert_eq(ret, -EPROTO, "an older, shorter version should be -EPROTO, got %d", ret);
 }
 
 /* --- upage_stats_read */
