@@ -19,7 +19,9 @@
  * claimed at start while the program leaves them at their default and
  * RLIMIT_CORE is not 0 (SIGTRAP is left to debuggers).  A program that
  * sets its own action on one gets it installed as it asked, and the claim
- * ends (coredump_release).  The SIGSEGV engine's SIGSEGV, SIGBUS and
+ * ends (coredump_release); one it sets back to the default (or that was
+ * ignored at start and is made default) is claimed then (coredump_adopt).
+ * The SIGSEGV engine's SIGSEGV, SIGBUS and
  * SIGSYS, claimed for good, call coredump_prepare where the default
  * action is taken.
  */
@@ -231,10 +233,30 @@ void coredump_setup(void)
 	}
 }
 
+static bool is_default(const struct sigaction *act)
+{
+	return !(act->sa_flags & SA_SIGINFO) && act->sa_handler == SIG_DFL;
+}
+
+bool coredump_adopt(int sig, const struct sigaction *act)
+{
+	struct rlimit rl;
+	sigset_t mask;
+
+	if (sig <= 0 || sig >= NSIG || !act || !is_default(act) || !dumps_core(sig) ||
+	    !__atomic_load_n(&upage.active, __ATOMIC_ACQUIRE) || upage_signal_claimed(sig) ||
+	    getrlimit(RLIMIT_CORE, &rl) || rl.rlim_cur == 0)
+		return false;
+	upage_async_signals(&mask);
+	if (upage_claim_signal(sig, core_entry, &mask, SA_ONSTACK | SA_RESTART))
+		return false;
+	core_only[sig] = true;
+	return true;
+}
+
 bool coredump_release(int sig, const struct sigaction *act)
 {
-	if (sig <= 0 || sig >= NSIG || !core_only[sig] || !act ||
-	    (!(act->sa_flags & SA_SIGINFO) && act->sa_handler == SIG_DFL))
+	if (sig <= 0 || sig >= NSIG || !core_only[sig] || !act || is_default(act))
 		return false;
 	core_only[sig] = false;
 	return true;

@@ -21,4 +21,9 @@ void coredump_prepare(int sig);
  * installs for real (the claim is over). */
 bool coredump_release(int sig, const struct sigaction *act);
 
+/* The program's sigaction(@sig, @act) on a signal upage has not claimed:
+ * true when @act is the default of a core-dumping signal, which is then
+ * claimed for the dump (the caller records @act as the program's). */
+bool coredump_adopt(int sig, const struct sigaction *act);
+
 #endif /* UPAGE_COREDUMP_H */

@@ -828,6 +828,13 @@ EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old
 		__atomic_store_n(&claimed[sig], false, __ATOMIC_RELEASE);
 		old = NULL;
 	}
+	else if (coredump_adopt(sig, act)) {
+		/* Its default is a core dump: claimed for it, as at start. */
+		if (old)
+			*old = prog_action[sig];
+		prog_action[sig] = *act;
+		return 0;
+	}
 	if (capturing && (sig == SIGSEGV || sig == SIGBUS) && act) {
 		lib_action[sig] = *act;
 		if (old)

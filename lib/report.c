@@ -162,13 +162,14 @@ static void write_summary(void)
 
 __attribute__((destructor)) static void upage_exit(void)
 {
-	static bool done;
+	static pid_t done;	/* the process that wrote: a vfork child shares this */
 	char path[PATH_MAX], why[256];
 
 	if (!upage.active || !upage_stats || (!upage.cfg.report[0] && !upage.cfg.summary))
 		return;
-	if (__atomic_exchange_n(&done, true, __ATOMIC_ACQ_REL))
-		return;		/* once: exit's destructors, or _exit */
+	if (__atomic_exchange_n(&done, getpid(), __ATOMIC_ACQ_REL) == getpid())
+		return;		/* once: exit's destructors, or _exit (dash's vfork child
+				 * _exits too, in our memory: not its parent's turn) */
 	path[0] = '\0';
 	if (upage.cfg.report[0])
 		report_path(upage.cfg.report, path, sizeof(path));

@@ -3,7 +3,8 @@
  * crash - a program that dies with a core dump, its heap paged out: write
  * SIZE MiB with a pattern, print "heap ADDRESS BYTES", then die of SIGNAL
  * (abrt: abort(); segv: a store through a null pointer; quit: SIGQUIT
- * from kill).  The test reads the heap back from the core file.
+ * from kill, after setting it to its default).  The test reads the heap
+ * back from the core file.
  *
  * usage: crash abrt|segv|quit SIZE_MIB
  */
@@ -34,10 +35,13 @@ int main(int argc, char **argv)
 		buf[i] = pattern(i);
 	printf("heap %#lx %zu\n", (unsigned long)buf, n * sizeof(uint64_t));
 	fflush(stdout);
-	if (strcmp(argv[1], "segv") == 0)
+	if (strcmp(argv[1], "segv") == 0) {
 		*null = 1;
-	else if (strcmp(argv[1], "quit") == 0)
+	} else if (strcmp(argv[1], "quit") == 0) {
+		/* A shell's background job starts with SIGQUIT ignored. */
+		signal(SIGQUIT, SIG_DFL);
 		kill(getpid(), SIGQUIT);
+	}
 	else
 		abort();
 	return 3;
