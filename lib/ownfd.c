@@ -25,7 +25,8 @@
  * has that many fewer, the one case where the count is not the native one.
  *
  * What the program sees.  close, close_range, closefrom, dup, dup2, dup3
- * and fcntl are interposed.  On one of upage's numbers a call behaves as
+ * and fcntl are interposed (ownfd_calls.c gives them their libc names, in
+ * the preload library only).  On one of upage's numbers a call behaves as
  * on a free number: close and fcntl fail with EBADF, close_range and
  * closefrom close everything else in their range, dup2 or dup3 onto the
  * number moves upage's descriptor to another number first (then the
@@ -52,8 +53,9 @@
  * (two counters and an epoch, as in SRCU: readers count themselves under
  * the current epoch's parity; a move flips the epoch and waits for the old
  * parity to drain).  Sections are a system call long, so a move waits
- * microseconds.  Until then the old number still counts as upage's.  The copy is checked (kcmp) before the old number is closed:
- * if the program replaced the new number meanwhile, the move starts again.
+ * microseconds.  Until then the old number still counts as upage's.  The
+ * copy is checked (kcmp) before the old number is closed: if the program
+ * replaced the new number meanwhile, the move starts again.
  *
  * Locking: move_lock serialises placements, moves, unregistration and the
  * changes of RLIMIT_NOFILE made through the interposed setrlimit/prlimit;
@@ -76,7 +78,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,6 @@
 
 #include "sys.h"
 
-#define EXPORT		__attribute__((visibility("default")))
 #define TLS		__thread __attribute__((tls_model("initial-exec")))
 
 #define OWNFD_MAX	32	/* registered descriptors at most */
@@ -573,16 +573,16 @@ void ownfd_fork_child(void)
 	__atomic_store_n(&owner, getpid(), __ATOMIC_RELAXED);
 }
 
-/* ---- the program's calls -------------------------------------------- */
+/* ---- the program's calls (their libc names: ownfd_calls.c) -------- */
 
-EXPORT int close(int fd)
+int ownfd_close_call(int fd)
 {
 	if (ownfd_is(fd))
 		return fail(EBADF);
 	return real_close(fd);
 }
 
-EXPORT int dup(int fd)
+int ownfd_dup_call(int fd)
 {
 	if (ownfd_is(fd))
 		return fail(EBADF);
@@ -611,30 +611,22 @@ static int dup_onto(int old, int new, int flags, bool three)
 	return ret;
 }
 
-EXPORT int dup2(int old, int new)
+int ownfd_dup2_call(int old, int new)
 {
 	return dup_onto(old, new, 0, false);
 }
 
-EXPORT int dup3(int old, int new, int flags)
+int ownfd_dup3_call(int old, int new, int flags)
 {
 	return dup_onto(old, new, flags, true);
 }
 
-EXPORT int fcntl(int fd, int cmd, ...)
+int ownfd_fcntl_call(int fd, int cmd, void *arg)
 {
-	va_list ap;
-	void *arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	if (ownfd_is(fd))
 		return fail(EBADF);
 	return real_fcntl(fd, cmd, arg);
 }
-
-EXPORT int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 
 /* upage's numbers in [first, last], sorted; move_lock held, or nothing
  * moves (start-up). */
@@ -675,7 +667,7 @@ static int close_range_but_own(unsigned int first, unsigned int last, int flags)
 	return real_close_range(from, last, flags) ? -errno : 0;
 }
 
-EXPORT int close_range(unsigned int first, unsigned int last, int flags)
+int ownfd_close_range_call(unsigned int first, unsigned int last, int flags)
 {
 	struct guard g;
 	int ret;
@@ -704,15 +696,15 @@ static void close_listed(int lowfd)
 			long fd = strtol(d->d_name, NULL, 10);
 
 			off += d->d_reclen;
-			if (d->d_name[0] >= '0' && d->d_name[0] <= '9' && fd >= lowfd && fd != dfd &&
-			    !ownfd_is((int)fd))
+			if (d->d_name[0] >= '0' && d->d_name[0] <= '9' && fd >= lowfd &&
+			    fd != dfd && !ownfd_is((int)fd))
 				real_close((int)fd);
 		}
 	}
 	real_close(dfd);
 }
 
-EXPORT void closefrom(int lowfd)
+void ownfd_closefrom_call(int lowfd)
 {
 	struct guard g;
 	int ret;
@@ -727,8 +719,7 @@ EXPORT void closefrom(int lowfd)
 }
 
 /* RLIMIT_NOFILE raised past upage's numbers: they move above it. */
-EXPORT int prlimit(pid_t pid, enum __rlimit_resource res, const struct rlimit *new,
-		   struct rlimit *old)
+int ownfd_prlimit_call(pid_t pid, int res, const struct rlimit *new, struct rlimit *old)
 {
 	struct guard g;
 	int ret;
@@ -742,21 +733,4 @@ EXPORT int prlimit(pid_t pid, enum __rlimit_resource res, const struct rlimit *n
 		limit_raised(new->rlim_cur);
 	guard_unlock(&g);
 	return ret;
-}
-
-/* struct rlimit64 is struct rlimit on 64-bit Linux. */
-EXPORT int prlimit64(pid_t pid, enum __rlimit_resource res, const struct rlimit64 *new,
-		     struct rlimit64 *old)
-{
-	return prlimit(pid, res, (const struct rlimit *)new, (struct rlimit *)old);
-}
-
-EXPORT int setrlimit(__rlimit_resource_t res, const struct rlimit *rl)
-{
-	return prlimit(0, res, rl, NULL);
-}
-
-EXPORT int setrlimit64(__rlimit_resource_t res, const struct rlimit64 *rl)
-{
-	return prlimit(0, res, (const struct rlimit *)rl, NULL);
 }

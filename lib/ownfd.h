@@ -24,6 +24,8 @@
 #define UPAGE_OWNFD_H
 
 #include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/types.h>
 
 /* @fd on one of upage's numbers (the original is closed), or @fd itself
  * when it cannot be moved.  For a descriptor no other thread uses yet. */
@@ -60,6 +62,20 @@ int ownfd_keep(void);
 /* At the end of start-up: one message when upage's descriptors had to
  * take numbers below a small RLIMIT_NOFILE (always with @verbose). */
 void ownfd_started(bool verbose);
+
+/*
+ * The program's close, dup, dup2, dup3, fcntl, close_range, closefrom and
+ * prlimit (setrlimit) as upage answers them: ownfd_calls.c gives them
+ * their libc names in the preload library.  Results and errno as libc's.
+ */
+int ownfd_close_call(int fd);
+int ownfd_dup_call(int fd);
+int ownfd_dup2_call(int old, int new);
+int ownfd_dup3_call(int old, int new, int flags);
+int ownfd_fcntl_call(int fd, int cmd, void *arg);
+int ownfd_close_range_call(unsigned int first, unsigned int last, int flags);
+void ownfd_closefrom_call(int lowfd);
+int ownfd_prlimit_call(pid_t pid, int res, const struct rlimit *new, struct rlimit *old);
 
 /* In a forked child, before anything is registered or closed: the table
  * is the child's, and the parent's other threads are gone. */

@@ -3,9 +3,10 @@
  * test_ownfd.c - upage's own descriptors (lib/ownfd.c): where they are
  * placed against RLIMIT_NOFILE, and the program's close, close_range,
  * closefrom, dup2, dup3, fcntl and setrlimit on them.  The unit tests link
- * the library's objects, so the interposed calls are the ones the tests
- * make.  Criterion runs each test in a process of its own: limits set here
- * do not leak.
+ * the library's objects without the libc names (ownfd_calls.c): the tests
+ * call ownfd_*_call, which the preload library gives those names.
+ * Criterion runs each test in a process of its own: limits set here do
+ * not leak.
  */
 #include "autoconfig.h"
 
@@ -33,8 +34,8 @@ static void set_limits(rlim_t soft, rlim_t hard)
 {
 	struct rlimit rl = { soft, hard };
 
-	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0, "setrlimit(%lu, %lu) should work",
-		     (unsigned long)soft, (unsigned long)hard);
+	cr_assert_eq(ownfd_prlimit_call(0, RLIMIT_NOFILE, &rl, NULL), 0,
+		     "setrlimit(%lu, %lu) should work", (unsigned long)soft, (unsigned long)hard);
 }
 
 /* A pipe whose write end is registered as upage's in *fdp; returns the
@@ -99,7 +100,7 @@ static int open_every_number(void)
 {
 	int n = 0;
 
-	closefrom(3);
+	ownfd_closefrom_call(3);
 	while (open("/dev/null", O_RDONLY) >= 0)
 		n++;
 	if (errno != EMFILE)
@@ -139,11 +140,12 @@ Test(ownfd, close_and_fcntl_see_a_free_number)
 	int fd, rd = own_pipe(&fd);
 
 	errno = 0;
-	cr_assert_eq(close(fd), -1, "close of upage's number should fail, as on a free number");
+	cr_assert_eq(ownfd_close_call(fd), -1,
+		     "close of upage's number should fail, as on a free number");
 	cr_assert_eq(errno, EBADF, "with EBADF");
-	cr_assert_eq(fcntl(fd, F_GETFD), -1, "fcntl on it should fail");
+	cr_assert_eq(ownfd_fcntl_call(fd, F_GETFD, NULL), -1, "fcntl on it should fail");
 	cr_assert_eq(errno, EBADF, "with EBADF");
-	cr_assert_eq(dup(fd), -1, "dup of it should fail with EBADF");
+	cr_assert_eq(ownfd_dup_call(fd), -1, "dup of it should fail with EBADF");
 	cr_assert(is_open(fd), "the descriptor itself should still be open");
 	assert_reaches(&fd, rd);
 }
@@ -152,14 +154,14 @@ static int close_all_but_own(void)
 {
 	int other = open("/dev/null", O_RDONLY);
 
-	if (close_range(3, ~0U, 0))
+	if (ownfd_close_range_call(3, ~0U, 0))
 		return 1;
 	if (is_open(other))
 		return 2;
 	if (!is_open(kept_fd))
 		return 3;
 	other = open("/dev/null", O_RDONLY);
-	closefrom(3);
+	ownfd_closefrom_call(3);
 	if (is_open(other))
 		return 4;
 	return is_open(kept_fd) ? 0 : 5;
@@ -181,13 +183,13 @@ Test(ownfd, dup2_onto_it_moves_it_first)
 	old = fd;
 	if (old >= 64)
 		cr_skip_test("CAP_SYS_RESOURCE placed it above the limit");
-	cr_assert_eq(dup2(src, old), old, "dup2 onto upage's number should succeed");
+	cr_assert_eq(ownfd_dup2_call(src, old), old, "dup2 onto upage's number should succeed");
 	cr_assert_neq(fd, old, "upage's descriptor should have moved, still at %d", fd);
 	cr_assert(ownfd_is(fd) && !ownfd_is(old), "the registration should follow it");
 	assert_reaches(&fd, rd);
 	old = fd;
-	cr_assert_eq(dup3(src, old, O_CLOEXEC), old, "dup3 onto the new number should succeed too "
-			  "(%s)", strerror(errno));
+	cr_assert_eq(ownfd_dup3_call(src, old, O_CLOEXEC), old,
+		     "dup3 onto the new number should succeed too (%s)", strerror(errno));
 	assert_reaches(&fd, rd);
 }
 
@@ -197,7 +199,8 @@ Test(ownfd, dup2_above_the_limit_is_refused_as_without_upage)
 
 	set_limits(64, 256);
 	rd = own_pipe(&fd);
-	cr_assert_eq(dup2(src, fd), -1, "dup2 to a number above the soft limit should fail");
+	cr_assert_eq(ownfd_dup2_call(src, fd), -1,
+		     "dup2 to a number above the soft limit should fail");
 	cr_assert_eq(errno, EBADF, "with EBADF, as the kernel says");
 	assert_reaches(&fd, rd);
 }
@@ -261,8 +264,9 @@ Test(ownfd, a_reader_never_sees_the_programs_file_under_a_moved_number)
 	for (int i = 0; i < 2000; i++) {
 		int target = ownfd_get(&moving_fd);
 
-		cr_assert_eq(dup2(src, target), target, "dup2 onto the moving number should work");
-		close(target);
+		cr_assert_eq(ownfd_dup2_call(src, target), target,
+			     "dup2 onto the moving number should work");
+		ownfd_close_call(target);
 	}
 	stop = true;
 	for (int i = 0; i < 2; i++)
