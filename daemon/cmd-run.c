@@ -35,7 +35,7 @@ static int cmd_run_exec(int argc, char **argv);
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[--max-rss SIZE] [--max-rss-ceiling SIZE] [--swap PATH]\n"
+	.usage = "[--max-rss SIZE] [--max-rss-ceiling SIZE] [--swap PATH [--swap-force]]\n"
 		 "                 [--engine auto|uffd|sigsegv] [--report FILE] [--arena-size SIZE]\n"
 		 "                 [--summary] [--no-latency] [--verbose] [--no-inherit] [--] PROG [ARGS]",
 	.summary = "run a program with its heap paged by upage, under a resident cap",
@@ -60,6 +60,8 @@ static const struct run_flag run_flags[] = {
 	{ "swap", "UPAGE_SWAP", "PATH", true,
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp;\n"
 	  "                         /var/tmp when that is RAM-backed)", NULL },
+	{ "swap-force", "UPAGE_SWAP_FORCE", NULL, false,
+	  "use the swap device or file even if it holds a file system (overwritten)", "1" },
 	{ "engine", "UPAGE_ENGINE", "ENGINE", false, "auto, uffd or sigsegv (default: auto)", NULL },
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,

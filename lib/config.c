@@ -11,6 +11,7 @@
 #include "autoconfig.h"
 
 #include "config.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -66,6 +67,9 @@ static const struct config_option options[] = {
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp; "
 	  "/var/tmp when that is RAM-backed)",
 	  FIELD(swap), 0, 0, ROUND_NONE },
+	{ "UPAGE_SWAP_FORCE", OPT_BOOL, "0",
+	  "1: use a swap device or existing file even if it holds a file system",
+	  FIELD(swap_force), 0, 0, ROUND_NONE },
 	{ "UPAGE_REPORT", OPT_OUTPUT, "",
 	  "file for the JSON report written at exit (default: none)",
 	  FIELD(report), 0, 0, ROUND_NONE },
@@ -289,7 +293,7 @@ static int load_path(const struct config_option *opt, const char *value, char *o
 static int load_output(const struct config_option *opt, const char *value, char *out,
 		       char *err, size_t errlen)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], why[256];
 	const char *slash;
 	int ret = load_path(opt, value, out, err, errlen);
 
@@ -307,6 +311,8 @@ static int load_output(const struct config_option *opt, const char *value, char 
 	if (access(dir, W_OK | X_OK))
 		return config_error(err, errlen, opt->name, value, "cannot write in %s: %s", dir,
 				    strerror(errno));
+	if (!strstr(value, "%p") && outfile_check(value, why, sizeof(why)))
+		return config_error(err, errlen, opt->name, value, "%s", why);
 	return 0;
 }
 
@@ -373,6 +379,7 @@ static int check_ceiling(struct upage_config *cfg, const char *const set[], char
 	for (size_t i = 0; i < NR_OPTIONS; i++) {
 		if (options[i].offset != FIELD(max_rss_ceiling))
 			continue;
+		cfg->max_rss_ceiling_set = set[i] != NULL;
 		if (!set[i]) {
 			if (def > cfg->arena_size)
 				def = cfg->arena_size;
@@ -450,5 +457,8 @@ int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *)
 			return ret;
 	}
 
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		if (options[i].offset == FIELD(arena_size))
+			cfg->arena_size_set = set[i] != NULL;
 	return check_max_rss(cfg, set, err, errlen);
 }

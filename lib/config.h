@@ -34,9 +34,12 @@ struct upage_config {
 	unsigned long long max_rss;	/* UPAGE_MAX_RSS: resident cap, page multiple */
 	bool max_rss_set;		/* ... given by the user, not the default */
 	unsigned long long max_rss_ceiling; /* UPAGE_MAX_RSS_CEILING: the cap may rise to it */
+	bool max_rss_ceiling_set;	/* ... given by the user */
 	unsigned long long arena_size;	/* UPAGE_ARENA_SIZE: reservation, 4 MiB multiple */
+	bool arena_size_set;		/* ... given by the user, not the default */
 	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
+	bool swap_force;		/* UPAGE_SWAP_FORCE: use a device whatever it holds */
 	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */
 	bool latency;			/* UPAGE_LATENCY: measure latencies (histograms) */
 	bool summary;			/* UPAGE_SUMMARY: latency summary on stderr at exit */

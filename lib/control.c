@@ -25,10 +25,9 @@
 #include "procfd.h"
 #include "stats.h"
 #include "swapfile.h"
+#include "ownfd.h"
 #include "sys.h"
 #include "zone_cap.h"
-
-#define CONTROL_FD_MIN	100	/* clear of the program's low descriptors */
 
 struct upage_control *upage_control;
 static int control_fd = -1;
@@ -45,16 +44,13 @@ int control_init(uint64_t cap, uint64_t ceiling, uint64_t min, bool max_rss_set,
 		 const char *socket)
 {
 	struct upage_control *c, *old = upage_control;
-	int fd, high;
+	int fd;
 
 	fd = memfd_create(CONTROL_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, CONTROL_FD_MIN);
-	if (high >= 0) {
-		close(fd);
-		fd = high;
-	}
+	/* Out of the program's way (ownfd.h): `upage set` finds it there. */
+	fd = ownfd_place(fd);
 	if (ftruncate(fd, (off_t)control_len()) < 0)
 		goto fail;
 	/* Nobody may shrink it under kswapd: that would be SIGBUS. */
@@ -76,9 +72,9 @@ int control_init(uint64_t cap, uint64_t ceiling, uint64_t min, bool max_rss_set,
 	__atomic_store_n(&upage_control, c, __ATOMIC_RELEASE);
 	if (old)
 		sys_munmap(old, control_len());
-	if (control_fd >= 0)
-		close(control_fd);
+	ownfd_close(&control_fd);
 	control_fd = fd;
+	ownfd_add(&control_fd, "control memfd");
 	return 0;
 fail:
 	close(fd);

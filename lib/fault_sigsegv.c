@@ -19,6 +19,9 @@
  * so a write either landed before or faults after), then copies it to the
  * frame slot and punches the memfd page out.  That copy is what
  * UFFDIO_MOVE saves the uffd engine; a page is 4 KiB, about a microsecond.
+ * Under a finite RLIMIT_AS there is no alias (it would count against the
+ * limit as much as the arena itself: as_limit.c): the copies are pread
+ * and pwrite on the memfd, a system call each.
  *
  * Protection.  pstate[] keeps two things per page apart: what its region
  * allows (PS_REGION_*, changed by the program's mprotect through
@@ -80,9 +83,13 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "as_limit.h"
+#include "coredump.h"
 #include "fault.h"
 #include "mm.h"
 #include "memory.h"
+#include "ownfd.h"
+#include "remote_guard.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "syscall_trap.h"
@@ -105,7 +112,7 @@
 #define MIN_FRAMES	64	/* below this, the engine refuses */
 
 static int mfd = -1;		/* the memfd behind the arena */
-static char *alias;		/* the memfd, read-write, for upage only */
+static char *alias;		/* the memfd, read-write, for upage only; or NULL */
 static uintptr_t arena_base;
 static size_t arena_size;
 static uint8_t *pstate;		/* arena_size >> PAGE_SHIFT bytes */
@@ -135,12 +142,29 @@ static void set_state_range(uintptr_t start, size_t len, uint8_t v)
 		__atomic_store_n(&p[i], v, __ATOMIC_RELAXED);
 }
 
+/* mfd is upage's own (ownfd.h): used between ownfd_enter and exit. */
 static int punch(uintptr_t start, size_t len)
 {
-	if (fallocate(mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)arena_off(start),
-		      (off_t)len))
-		return -errno;
-	return 0;
+	int ret, tok = ownfd_enter();
+
+	ret = fallocate(ownfd_get(&mfd), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			(off_t)arena_off(start), (off_t)len);
+	ownfd_exit(tok);
+	if (ret && errno == EBADF)
+		ownfd_lost("arena memfd", -EBADF);
+	return ret ? -errno : 0;
+}
+
+static void *map_mfd(uintptr_t start, size_t len)
+{
+	int tok = ownfd_enter();
+	void *p = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
+			   ownfd_get(&mfd), (off_t)arena_off(start));
+
+	ownfd_exit(tok);
+	if (p == MAP_FAILED && errno == EBADF)
+		ownfd_lost("arena memfd", -EBADF);
+	return p;
 }
 
 /*
@@ -213,10 +237,10 @@ static int segv_map_range(uintptr_t start, size_t len, int prot)
 	void *p;
 
 	punch(start, len);
-	p = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, mfd,
-		     (off_t)arena_off(start));
+	p = map_mfd(start, len);
 	if (p == MAP_FAILED)
 		return -errno;
+	remote_guard_range(start, len);	/* a debugger's read of a hole: EIO */
 	set_state_range(start, len, v);
 	return 0;
 }
@@ -256,17 +280,44 @@ static int segv_zap_range(uintptr_t start, size_t len)
 	return punch(start, len);
 }
 
+/* The memfd's page for @addr, written from @src or read into @dst:
+ * through the alias, or with pwrite/pread where there is none. */
+static int mfd_io(uintptr_t addr, void *buf, bool write)
+{
+	ssize_t n;
+	int tok;
+
+	if (alias) {
+		if (write)
+			memcpy(alias + arena_off(addr), buf, PAGE_SIZE);
+		else
+			memcpy(buf, alias + arena_off(addr), PAGE_SIZE);
+		return 0;
+	}
+	tok = ownfd_enter();
+	do
+		n = write ? pwrite(ownfd_get(&mfd), buf, PAGE_SIZE, (off_t)arena_off(addr))
+			  : pread(ownfd_get(&mfd), buf, PAGE_SIZE, (off_t)arena_off(addr));
+	while (n < 0 && errno == EINTR);
+	ownfd_exit(tok);
+	if (n < 0 && errno == EBADF)
+		ownfd_lost("arena memfd", -EBADF);
+	return n == PAGE_SIZE ? 0 : n < 0 ? -errno : -EIO;
+}
+
 static int segv_install_copy(uintptr_t addr, const void *src, bool wp)
 {
-	memcpy(alias + arena_off(addr), src, PAGE_SIZE);
-	return set_page_prot(addr, wp);
+	int ret = mfd_io(addr, (void *)src, true);
+
+	return ret ? ret : set_page_prot(addr, wp);
 }
 
 static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 {
-	int ret;
+	int ret = mfd_io(addr, slot, true);
 
-	memcpy(alias + arena_off(addr), slot, PAGE_SIZE);
+	if (ret)
+		return ret;
 	ret = set_page_prot(addr, wp);
 	if (ret == 0)
 		sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED);	/* the slot is empty now */
@@ -278,13 +329,14 @@ static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 static int segv_unmap_page(uintptr_t addr, void *slot)
 {
 	uint8_t *s = page_state(addr);
+	int ret;
 
 	/* Protect first: a write lands before this or faults after it. */
 	if (sys_mprotect((void *)addr, PAGE_SIZE, PROT_NONE))
 		return -errno;
 	__atomic_store_n(s, *s & ~(PS_PROT_R | PS_PROT_W), __ATOMIC_RELEASE);
-	memcpy(slot, alias + arena_off(addr), PAGE_SIZE);
-	return punch(addr, PAGE_SIZE);
+	ret = mfd_io(addr, slot, false);
+	return ret ? ret : punch(addr, PAGE_SIZE);
 }
 
 static int segv_unprotect(uintptr_t addr)
@@ -317,7 +369,8 @@ static int segv_free_slot(void *slot)
  *
  * The memfd is mapped in the parent as `fork_alias`, MAP_SHARED, so the
  * child inherits that mapping and makes it its alias; the parent drops
- * it after fork.
+ * it after fork.  Without an alias (RLIMIT_AS) the pages are copied from
+ * memfd to memfd in the kernel (copy_file_range) and nothing is mapped.
  */
 static int fork_mfd = -1;
 static char *fork_alias;
@@ -332,9 +385,16 @@ static int freeze_region(struct vm_area_struct *vma, void *arg)
 static int copy_region(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
-	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE)
-		if (*page_state(a) & PS_PROT_R)
+	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE) {
+		loff_t from = (loff_t)arena_off(a), to = from;
+
+		if (!(*page_state(a) & PS_PROT_R))
+			continue;
+		if (alias)
 			memcpy(fork_alias + arena_off(a), alias + arena_off(a), PAGE_SIZE);
+		else if (copy_file_range(mfd, &from, fork_mfd, &to, PAGE_SIZE, 0) != PAGE_SIZE)
+			return errno ? -errno : -EIO;
+	}
 	return 0;
 }
 
@@ -373,15 +433,15 @@ static void segv_fork_prepare(void)
 		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
 	}
-	if (ret == 0) {
+	if (ret == 0 && alias) {
 		fork_alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
 				      MAP_SHARED | MAP_NORESERVE, fork_mfd, 0);
 		ret = fork_alias == MAP_FAILED ? -errno : 0;
+		if (ret == 0)
+			sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
 	}
-	if (ret == 0) {
-		sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
+	if (ret == 0)
 		ret = vma_for_each(mm, copy_region, NULL);
-	}
 	if (ret) {
 		fork_err = ret;
 		drop_fork_copy();
@@ -410,9 +470,12 @@ static int segv_fork_child(void *pool, size_t pool_len)
 	syscall_trap_fork_child();
 	if (fork_err)
 		return fork_err;
-	sys_munmap(alias, arena_size);
-	close(mfd);
+	if (alias)
+		sys_munmap(alias, arena_size);
+	ownfd_close(&mfd);
 	mfd = fork_mfd;
+	ownfd_register(&mfd, "arena memfd");
+	remote_guard_init();
 	alias = fork_alias;
 	fork_mfd = -1;
 	fork_alias = NULL;
@@ -430,10 +493,10 @@ static int segv_fork_child_range(uintptr_t start, size_t len)
 	size_t n = len >> PAGE_SHIFT;
 	void *m;
 
-	m = sys_mmap((void *)start, len, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, mfd,
-		     (off_t)arena_off(start));
+	m = map_mfd(start, len);
 	if (m == MAP_FAILED)
 		return -errno;
+	remote_guard_range(start, len);
 	for (size_t i = 0; i < n; i++)
 		if (p[i] & PS_PROT_R)
 			p[i] |= PS_PROT_W;
@@ -578,6 +641,11 @@ void upage_async_signals(sigset_t *set)
 		1UL << ((UPAGE_SIGCANCEL - 1) % (8 * sizeof(set->__val[0])));
 }
 
+bool upage_signal_claimed(int sig)
+{
+	return sig > 0 && sig < NSIG && __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE);
+}
+
 int upage_claim_signal(int sig, void (*entry)(int, siginfo_t *, void *), const sigset_t *mask,
 		       int flags)
 {
@@ -718,6 +786,7 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 	if (pa.sa_handler == SIG_DFL || pa.sa_handler == SIG_IGN) {
 		/* As the kernel: a fault's signal cannot be ignored.  SEGV
 		 * and BUS fault again on return; SYS must be sent. */
+		coredump_prepare(sig);
 		set_default(sig);
 		if (sig == SIGSYS || si->si_code <= 0)
 			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
@@ -751,8 +820,20 @@ EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old
 			return 0;	/* libsigsegv resetting itself: ours to chain */
 		if (old)
 			*old = prog_action[sig];
-		if (act)
-			prog_action[sig] = *act;
+		if (!coredump_release(sig, act)) {
+			if (act)
+				prog_action[sig] = *act;
+			return 0;
+		}
+		/* Claimed for a core dump only: the program's action is its own. */
+		__atomic_store_n(&claimed[sig], false, __ATOMIC_RELEASE);
+		old = NULL;
+	}
+	else if (coredump_adopt(sig, act)) {
+		/* Its default is a core dump: claimed for it, as at start. */
+		if (old)
+			*old = prog_action[sig];
+		prog_action[sig] = *act;
 		return 0;
 	}
 	if (capturing && (sig == SIGSEGV || sig == SIGBUS) && act) {
@@ -877,17 +958,21 @@ static int segv_init(void *pool, size_t pool_len)
 	mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 	if (mfd < 0)
 		return -errno;
+	ownfd_register(&mfd, "arena memfd");
 	if (ftruncate(mfd, (off_t)arena_size)) {
 		ret = -errno;
 		goto fail;
 	}
-	alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
-			 mfd, 0);
-	if (alias == MAP_FAILED) {
-		ret = -errno;
-		goto fail;
+	if (!as_limited()) {
+		alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_NORESERVE, mfd, 0);
+		if (alias == MAP_FAILED) {
+			alias = NULL;
+			ret = -errno;
+			goto fail;
+		}
+		sys_madvise(alias, arena_size, MADV_NOHUGEPAGE);
 	}
-	sys_madvise(alias, arena_size, MADV_NOHUGEPAGE);
 
 	/* libsigsegv installs its handler through our sigaction: keep it,
 	 * and put segv_entry in front of it. */
@@ -910,10 +995,13 @@ static int segv_init(void *pool, size_t pool_len)
 	ret = syscall_trap_init();
 	if (ret)
 		goto fail;
+	remote_guard_init();
 	return 0;
 fail:
-	close(mfd);
-	mfd = -1;
+	if (alias)
+		sys_munmap(alias, arena_size);
+	alias = NULL;
+	ownfd_close(&mfd);
 	return ret;
 }
 

@@ -19,8 +19,17 @@
  * into a buffer of the handler's, then UFFDIO_COPY), so no fault is ever
  * raised there.
  *
- * Locking: the primitives are called under page_table_lock; the uffd
- * descriptor is set once at init.
+ * The userfaultfd is upage's own descriptor (ownfd.h): the program's
+ * close, closefrom or dup2 over it moves it instead, and each use reads
+ * its number between ownfd_enter and ownfd_exit.  The handler polls
+ * outside such a section (a move would wait for it), so a move that
+ * lands between its reading the number and poll looking the file up can
+ * leave it asleep on the program's file under the old number: the poll
+ * times out (POLL_MS) and the handler reads the number again.
+ *
+ * Locking: the primitives are called under page_table_lock; the
+ * descriptors are set at init (again in a forked child) and moved only
+ * as ownfd.c says.
  */
 #include "autoconfig.h"
 
@@ -39,6 +48,8 @@
 
 #include "fault.h"
 #include "memory.h"
+#include "ownfd.h"
+#include "untraced.h"
 #include "stats.h"
 #include "swapfile.h"
 #include "sys.h"
@@ -58,16 +69,20 @@ struct uffdio_move {
 #define UFFDIO_MOVE		_IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
 #endif
 
+#define POLL_MS		200	/* see "The userfaultfd is upage's own" above */
+
 static int uffd = -1;
-static pthread_t handler_thread;
 
 static int uffd_ioctl(unsigned long req, void *arg)
 {
-	int ret;
+	int ret, tok = ownfd_enter();
 
 	do {
-		ret = ioctl(uffd, req, arg);
+		ret = ioctl(ownfd_get(&uffd), req, arg);
 	} while (ret < 0 && errno == EAGAIN);
+	ownfd_exit(tok);
+	if (ret < 0 && errno == EBADF)
+		ownfd_lost("userfaultfd", -EBADF);
 	return ret < 0 ? -errno : 0;
 }
 
@@ -182,18 +197,21 @@ static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
  * bit 56.  UFFDIO_MOVE refuses both a page shared with a forked child and
  * one pinned by I/O in flight (-EBUSY for each); only the first may be
  * dropped after a copy, since the pinned one is still being written.
+ * Rare (after a fork), so pagemap is opened for each question rather than
+ * kept open: a descriptor kept would be one more taken from the program.
+ * No answer (out of descriptors): the page is taken as pinned, and stays.
  */
-static int pagemap_fd = -1;
-
 static bool page_shared(uintptr_t addr)
 {
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	uint64_t entry;
+	ssize_t n;
 
-	if (pagemap_fd < 0)
-		pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (pagemap_fd < 0 ||
-	    pread(pagemap_fd, &entry, sizeof(entry), (addr / PAGE_SIZE) * sizeof(entry)) !=
-		    sizeof(entry))
+	if (fd < 0)
+		return false;
+	n = pread(fd, &entry, sizeof(entry), (addr / PAGE_SIZE) * sizeof(entry));
+	close(fd);
+	if (n != sizeof(entry))
 		return false;
 	return (entry & (1ULL << 63)) && !(entry & (1ULL << 56));
 }
@@ -283,7 +301,7 @@ static void fault_failed(const struct uffd_msg *msg, int err)
 	else if (err != -EFAULT && err != -EIO)	/* swap errors are named where seen */
 		upage_msg("cannot serve the fault at %#llx: %s",
 			  (unsigned long long)msg->arg.pagefault.address, strerrordesc_np(-err));
-	syscall(SYS_tgkill, getpid(), tid, sig);
+	syscall(SYS_tgkill, untraced_tgid(), tid, sig);
 }
 
 /* @t0: when the message was read (latency counts from there). */
@@ -308,22 +326,23 @@ static void handle_msg(const struct uffd_msg *msg, uint64_t t0)
 static void *fault_handler(void *arg)
 {
 	struct uffd_msg msgs[16];
-	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
 
-	pthread_setname_np(pthread_self(), "upage-fault");
 	for (;;) {
-		ssize_t n = read(uffd, msgs, sizeof(msgs));
+		int tok = ownfd_enter();
+		ssize_t n = read(ownfd_get(&uffd), msgs, sizeof(msgs));
+		int err = errno;
 		uint64_t t0 = latency_now();
 
+		ownfd_exit(tok);
+		if (n < 0 && err != EAGAIN && err != EINTR)
+			ownfd_lost("userfaultfd", -err);	/* never serve zeros */
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR) {
-				poll(&pfd, 1, -1);
-				continue;
-			}
-			upage_msg("userfaultfd read failed: %s", strerrordesc_np(errno));
-			return NULL;
+			struct pollfd pfd = { .fd = ownfd_get(&uffd), .events = POLLIN };
+
+			poll(&pfd, 1, POLL_MS);
+			continue;
 		}
-		for (size_t i = 0; i < n / sizeof(msgs[0]); i++)
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(msgs[0]); i++)
 			handle_msg(&msgs[i], t0);
 	}
 	return NULL;
@@ -336,7 +355,6 @@ static int uffd_init(void *pool, size_t pool_len)
 		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_THREAD_ID |
 			    UFFD_FEATURE_MOVE,
 	};
-	sigset_t all, old;
 	int ret;
 
 	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
@@ -346,19 +364,21 @@ static int uffd_init(void *pool, size_t pool_len)
 		ret = -errno;
 		goto fail;
 	}
+	ownfd_register(&uffd, "userfaultfd");
 	ret = uffd_register((uintptr_t)pool, pool_len, UFFDIO_REGISTER_MODE_MISSING);
 	if (ret)
 		goto fail;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&handler_thread, NULL, fault_handler, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* Not a thread of the program: a tracer stopping it would stop the
+	 * faults it waits on (untraced.c). */
+	ret = untraced_start(fault_handler, NULL, "upage-fault");
 	if (ret)
 		goto fail;
+	/* A raw close of the program's number must not release the file:
+	 * its faults would then resolve as zero pages (ownfd.c). */
+	ownfd_keep();
 	return 0;
 fail:
-	close(uffd);
-	uffd = -1;
+	ownfd_close(&uffd);
 	return ret;
 }
 
@@ -366,11 +386,7 @@ fail:
  * parent's faults.  The child gets one of its own. */
 static int uffd_fork_child(void *pool, size_t pool_len)
 {
-	close(uffd);
-	uffd = -1;
-	if (pagemap_fd >= 0)
-		close(pagemap_fd);	/* the parent's pages */
-	pagemap_fd = -1;
+	ownfd_close(&uffd);
 	return uffd_init(pool, pool_len);
 }
 

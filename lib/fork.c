@@ -56,6 +56,7 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "ownfd.h"
 #include "runtime.h"
 #include "sampler.h"
 #include "stats.h"
@@ -176,15 +177,15 @@ static int register_region(struct vm_area_struct *vma, void *arg)
 
 /*
  * The child's own swap area: a new private file where the parent's is
- * one, but a block device is the parent's alone (opened O_EXCL, and its
- * slots are the parent's to allocate), so the child's file goes to
- * $TMPDIR.
+ * one, but a block device or an existing swap file is the parent's alone
+ * (opened O_EXCL or locked, and its slots are the parent's to allocate),
+ * so the child's file goes to $TMPDIR.
  */
 static const char *child_swap_location(void)
 {
 	struct stat st;
 
-	if (stat(upage.swap_path, &st) == 0 && S_ISBLK(st.st_mode))
+	if (stat(upage.swap_path, &st) == 0 && (S_ISBLK(st.st_mode) || S_ISREG(st.st_mode)))
 		snprintf(upage.swap_path, sizeof(upage.swap_path), "%s", swap_default_dir());
 	return upage.swap_path;
 }
@@ -227,6 +228,7 @@ static void upage_fork_child(void)
 	struct mm_struct *mm = &upage.mm;
 	int ret;
 
+	ownfd_fork_child();	/* before any descriptor is replaced */
 	if (upage.active) {
 		ret = fork_child();
 		pthread_mutex_unlock(&mm->page_table_lock);

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "outbuf.h"
 #include "stats.h"
 #include "summary.h"
@@ -135,21 +136,19 @@ static void take_snapshot(void)
 		pthread_mutex_unlock(&mm->page_table_lock);
 }
 
-static int write_report(const char *path)
+/* Never through a planted symlink: outfile.c. */
+static int write_report(const char *path, char *why, size_t whylen)
 {
+	struct outfile of;
 	struct outbuf o;
-	int fd, ret;
+	int ret = outfile_open(&of, path, why, whylen);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	outbuf_init_fd(&o, fd, out_buf, sizeof(out_buf));
+	if (ret)
+		return ret;
+	outbuf_init_fd(&o, of.fd, out_buf, sizeof(out_buf));
 	stats_write_json(&snap, &o);
 	outbuf_put(&o, "\n", 1);
-	ret = outbuf_flush(&o);
-	if (close(fd) && !ret)
-		ret = -errno;
-	return ret;
+	return outfile_commit(&of, outbuf_flush(&o), why, whylen);
 }
 
 static void write_summary(void)
@@ -163,26 +162,22 @@ static void write_summary(void)
 
 __attribute__((destructor)) static void upage_exit(void)
 {
-	static bool done;
-	char path[PATH_MAX];
-	int ret;
+	static pid_t done;	/* the process that wrote: a vfork child shares this */
+	char path[PATH_MAX], why[256];
 
 	if (!upage.active || !upage_stats || (!upage.cfg.report[0] && !upage.cfg.summary))
 		return;
-	if (__atomic_exchange_n(&done, true, __ATOMIC_ACQ_REL))
-		return;		/* once: exit's destructors, or _exit */
+	if (__atomic_exchange_n(&done, getpid(), __ATOMIC_ACQ_REL) == getpid())
+		return;		/* once: exit's destructors, or _exit (dash's vfork child
+				 * _exits too, in our memory: not its parent's turn) */
 	path[0] = '\0';
 	if (upage.cfg.report[0])
 		report_path(upage.cfg.report, path, sizeof(path));
 	if (!path[0] && !(upage.cfg.summary && getpid() == report_owner))
 		return;
 	take_snapshot();
-	if (path[0]) {
-		ret = write_report(path);
-		if (ret)
-			upage_msg("cannot write the report to %s (UPAGE_REPORT): %s", path,
-				  strerrordesc_np(-ret));
-	}
+	if (path[0] && write_report(path, why, sizeof(why)))
+		upage_msg("cannot write the report to %s (UPAGE_REPORT): %s", path, why);
 	/* The summary is the program's, as the report without "%p". */
 	if (upage.cfg.summary && getpid() == report_owner)
 		write_summary();

@@ -21,7 +21,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "as_limit.h"
 #include "control.h"
+#include "coredump.h"
+#include "ownfd.h"
 #include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -92,6 +95,9 @@ static int setup_mm(const struct upage_config *cfg)
 	return 0;
 }
 
+/* The frame pool's reservation, for upage_release. */
+static size_t pool_bytes;
+
 /* The pool and descriptors are reserved for the ceiling, used for the cap. */
 static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_len)
 {
@@ -103,11 +109,31 @@ static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (*pool == MAP_FAILED)
 		return -ENOMEM;
+	pool_bytes = *pool_len;
 	sys_madvise(*pool, *pool_len, MADV_NOHUGEPAGE);
 	ret = zone_init_ceiling(&upage.zone, nr, max, *pool);
-	if (ret)
+	if (ret) {
+		sys_munmap(*pool, *pool_len);
+		pool_bytes = 0;
 		return ret;
+	}
 	return swap_cache_init(nr);
+}
+
+/*
+ * Start-up failed: give back the big reservations (the arena, the frame
+ * pool, the swap areas), so that the program runs as without upage,
+ * with its address space (RLIMIT_AS) and descriptors its own.
+ */
+static void upage_release(void)
+{
+	struct zone *z = &upage.zone;
+
+	swapoff_all();
+	if (z->pool && pool_bytes)
+		sys_munmap(z->pool, pool_bytes);
+	z->pool = NULL;
+	arena_destroy(&upage.mm.arena);
 }
 
 /* --- engine selection: userfaultfd where it serves faults taken inside
@@ -184,6 +210,8 @@ static int upage_setup(void)
 	}
 	exec_setup(cfg);
 	report_setup();
+	if (as_limit_fit(cfg, cfg->arena_size_set, report_owner_is_me()))
+		return -ENOMEM;
 	ret = setup_mm(cfg);
 	if (ret) {
 		upage_msg("cannot reserve an arena of %llu bytes (UPAGE_ARENA_SIZE): %s",
@@ -199,17 +227,20 @@ static int upage_setup(void)
 	where = swap_location(cfg);
 	snprintf(upage.swap_path, sizeof(upage.swap_path), "%s", where);
 	warn_ram_backed(cfg, where);
+	swap_set_force(cfg->swap_force);
 	ret = swapon(where, 0, 0);
 	if (ret < 0) {
 		upage_msg("cannot use swap area %s (UPAGE_SWAP): %s", where,
-			  ret == -EEXIST ? "an existing file or symlink, never overwritten "
-					   "(name a directory, a device or a new path)"
-					 : strerrordesc_np(-ret));
+			  swapon_why()[0] ? swapon_why() : strerrordesc_np(-ret));
 		return ret;
 	}
 	ret = choose_engine(cfg, pool, pool_len);
 	if (ret)
 		return ret;
+	if (upage.engine == &sigsegv_engine && !cfg->inherit && report_owner_is_me())
+		upage_msg("UPAGE_INHERIT=0 under the SIGSEGV engine: what this program executes "
+			  "keeps its no_new_privs, and a set-user-ID program among it runs without "
+			  "its privilege");
 	stats_set_latency(cfg->latency);	/* before any fault is served */
 	stats_init(upage.engine->name, (unsigned long long)upage.zone.cap_frames << PAGE_SHIFT,
 		   upage.mm.arena.size);
@@ -220,6 +251,8 @@ static int upage_setup(void)
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
 	}
+	coredump_setup();
+	ownfd_started(cfg->verbose);
 	ret = sampler_start();
 	if (ret)	/* counting goes on; only the sampled values stay still */
 		upage_msg("cannot start the sampler (no timeline, no list lengths): %s",
@@ -241,8 +274,10 @@ __attribute__((constructor)) static void upage_init(void)
 		upage_msg("cannot install fork handlers: %s", strerrordesc_np(-ret));
 		return;
 	}
-	if (upage_setup())
+	if (upage_setup()) {
+		upage_release();
 		return;
+	}
 	__atomic_store_n(&upage.active, true, __ATOMIC_RELEASE);
 	ret = extent_hooks_install();
 	if (ret)

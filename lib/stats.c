@@ -25,11 +25,12 @@
 
 #include <upage.h>
 
+#include "ownfd.h"
 #include "stats.h"
 #include "sys.h"
 
 #define STATS_MEMFD_NAME	"upage-stats"
-#define STATS_FD_MIN		100		/* keep clear of the program's low fds */
+#define STATS_PAGE_BYTES	((uint64_t)4096)	/* the pager's page: PAGE_SIZE */
 
 /*
  * The counters, NULL until stats_init.  The pointer is set once at start-up
@@ -53,17 +54,13 @@ static size_t stats_len(void)
 static struct upage_stats *stats_map_memfd(size_t len, int *fdp)
 {
 	void *p;
-	int fd, high;
+	int fd;
 
 	fd = memfd_create(STATS_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return NULL;
-	/* A descriptor above the low numbers a program may dup2 over. */
-	high = fcntl(fd, F_DUPFD_CLOEXEC, STATS_FD_MIN);
-	if (high >= 0) {
-		close(fd);
-		fd = high;
-	}
+	/* Out of the program's way (ownfd.h): `upage stat` finds it there. */
+	fd = ownfd_place(fd);
 	if (ftruncate(fd, len) < 0)
 		goto fail;
 	/* Nobody may shrink it under us: that would turn counting into SIGBUS. */
@@ -115,12 +112,14 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 	st->flags = latency_enabled ? UPAGE_STATS_F_LATENCY : 0;
 
 	__atomic_store_n(&upage_stats, st, __ATOMIC_RELEASE);
-	stats_fd = fd;
 	stats_map_len = len;
 	if (old && old != st && old_len)
 		sys_munmap(old, old_len);
-	if (old_fd >= 0 && old_fd != fd)
-		close(old_fd);
+	if (old_fd != fd) {
+		ownfd_close(&stats_fd);
+		stats_fd = fd;
+		ownfd_add(&stats_fd, "counters memfd");
+	}
 	return ret;
 }
 

@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -50,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ownfd.h"
 #include "stats.h"
 #include "sys.h"
 
@@ -226,6 +228,94 @@ static int open_file(const char *path, bool is_dir, unsigned long long max_bytes
 	return 0;
 }
 
+/* swap_set_force: a device or existing file is used whatever it holds. */
+static bool swap_force;
+/* Why the last open_swap refused its path (start-up only). */
+static char swap_why[256];
+
+void swap_set_force(bool force)
+{
+	swap_force = force;
+}
+
+const char *swapon_why(void)
+{
+	return swap_why;
+}
+
+/*
+ * A device or an existing file is used when it is blank, holds a swap
+ * signature (its header is slot 0, never written), or the user forced it
+ * (swap_probe.c).  @blank_ok: a file must carry the signature.
+ */
+static int check_contents(int fd, bool blank_ok)
+{
+	char what[128];
+	int ret = swap_probe(fd, what, sizeof(what));
+
+	if (ret < 0 && !swap_force) {
+		snprintf(swap_why, sizeof(swap_why), "cannot tell what it holds (libblkid: %s); "
+			 "UPAGE_SWAP_FORCE=1 to use it anyway", strerror(-ret));
+		return -EEXIST;
+	}
+	if (ret == SWAP_PROBE_SWAP || swap_force || (ret == SWAP_PROBE_EMPTY && blank_ok))
+		return 0;
+	if (ret == SWAP_PROBE_EMPTY)
+		snprintf(swap_why, sizeof(swap_why), "an existing file, never overwritten unless "
+			 "it carries a swap signature (mkswap) or UPAGE_SWAP_FORCE=1 says so");
+	else
+		snprintf(swap_why, sizeof(swap_why), "it holds %s (found by libblkid): refused, "
+			 "never overwritten unless UPAGE_SWAP_FORCE=1 says so (or mkswap it)",
+			 what);
+	return -EEXIST;
+}
+
+/*
+ * An existing regular file, mkswap'd or forced: used at its size (never
+ * grown: it is the user's), locked against a second user, and private
+ * (the swap data stays in it after exit, as in a kernel swap file).
+ */
+static int open_existing(const char *path, struct swap_open *so)
+{
+	struct stat st;
+	int err;
+
+	so->fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (so->fd < 0)
+		return -errno;
+	err = -EINVAL;		/* replaced by something else since lstat */
+	if (fstat(so->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto fail;
+	err = check_contents(so->fd, false);
+	if (err)
+		goto fail;
+	err = -EACCES;
+	if (st.st_mode & 077) {
+		snprintf(swap_why, sizeof(swap_why), "readable or writable by others (mode %04o): "
+			 "swap data must be private (chmod 600 it)", st.st_mode & 07777);
+		goto fail;
+	}
+	err = -EBUSY;
+	if (flock(so->fd, LOCK_EX | LOCK_NB)) {
+		snprintf(swap_why, sizeof(swap_why), "in use as swap by another process");
+		goto fail;
+	}
+	so->max = (unsigned long)(st.st_size >> PAGE_SHIFT);
+	if (so->max > SWAP_MAX_SLOTS)
+		so->max = SWAP_MAX_SLOTS;
+	err = -EINVAL;
+	if (so->max < 2) {
+		snprintf(swap_why, sizeof(swap_why), "too small for one page of swap");
+		goto fail;
+	}
+	so->max_limit = so->max;
+	so->flags = try_direct(so->fd);
+	return 0;
+fail:
+	close(so->fd);
+	return err;
+}
+
 static int open_blkdev(const char *path, struct swap_open *so)
 {
 	uint64_t bytes;
@@ -248,6 +338,9 @@ static int open_blkdev(const char *path, struct swap_open *so)
 	err = -EINVAL;		/* too small for one usable slot */
 	if (so->max < 2)
 		goto fail;
+	err = check_contents(so->fd, true);
+	if (err)
+		goto fail;
 	so->max_limit = so->max;
 	so->flags = SWP_BLKDEV | SWP_DIRECT;
 	return 0;
@@ -258,19 +351,24 @@ fail:
 
 /*
  * lstat, never stat: a symlink is refused, not followed, and an existing
- * regular file is refused, not overwritten.
+ * regular file is used only with a swap signature or the force.
  */
 static int open_swap(const char *path, unsigned long long max_bytes, struct swap_open *so)
 {
 	struct stat st;
 
+	swap_why[0] = '\0';
 	if (lstat(path, &st) < 0) {
 		if (errno != ENOENT)
 			return -errno;
 		return open_file(path, false, max_bytes, so);
 	}
-	if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(swap_why, sizeof(swap_why), "a symlink, never followed");
 		return -EEXIST;
+	}
+	if (S_ISREG(st.st_mode))
+		return open_existing(path, so);
 	if (S_ISBLK(st.st_mode))
 		return open_blkdev(path, so);
 	if (S_ISDIR(st.st_mode))
@@ -289,7 +387,12 @@ const char *swap_ram_backed(const char *path)
 {
 	char dir[PATH_MAX];
 	struct statfs sf;
+	struct stat st;
 	char *slash;
+
+	/* A device node lives on devtmpfs; its blocks do not. */
+	if (lstat(path, &st) == 0 && S_ISBLK(st.st_mode))
+		return NULL;
 
 	if (statfs(path, &sf) < 0) {
 		/* A new file: look at the directory it will be made in. */
@@ -373,6 +476,7 @@ static int add_area(const char *path, int prio, struct swap_open *so)
 	size_t map_bytes;
 	int type;
 
+	so->fd = ownfd_place(so->fd);	/* out of the program's way (ownfd.h) */
 	map_bytes = PAGE_ALIGN(so->max_limit * sizeof(*map));
 	map = sys_alloc_pages(map_bytes);
 	if (!map) {
@@ -391,6 +495,8 @@ static int add_area(const char *path, int prio, struct swap_open *so)
 	if (type < 0) {
 		sys_free_pages(map, map_bytes);
 		close(so->fd);
+	} else {
+		ownfd_add(&swap_areas[type].si.fd, "swap area");
 	}
 	return type;
 }
@@ -433,13 +539,17 @@ int swapon_fd(int fd, const char *name, int prio)
 
 void swapoff_all(void)
 {
+	/* Outside swap_lock, which ownfd's lock must not nest in; nothing
+	 * else runs now. */
+	for (int type = 0; type < MAX_SWAPFILES; type++)
+		if (swap_areas[type].si.flags & SWP_USED)
+			ownfd_close(&swap_areas[type].si.fd);
 	pthread_mutex_lock(&swap_lock);
 	for (int type = 0; type < MAX_SWAPFILES; type++) {
 		struct swap_area *a = &swap_areas[type];
 
 		if (!(a->si.flags & SWP_USED))
 			continue;
-		close(a->si.fd);
 		sys_free_pages(a->si.swap_map, a->map_bytes);
 		memset(a, 0, sizeof(*a));
 	}
@@ -507,14 +617,16 @@ static int grow_swap_file(struct swap_area *a)
 {
 	struct swap_info_struct *si = &a->si;
 	unsigned long old = si->max, new;
-	int err;
+	int err, tok;
 
 	if ((si->flags & SWP_BLKDEV) || old >= si->max_limit)
 		return -ENOSPC;
 	new = old + SWAP_GROW_SLOTS;
 	if (new > si->max_limit)
 		new = si->max_limit;
-	err = extend_file(si->fd, old, new);
+	tok = ownfd_enter();
+	err = extend_file(ownfd_get(&si->fd), old, new);
+	ownfd_exit(tok);
 	if (err == -ENOSPC || err == -EFBIG) {
 		si->max_limit = old;
 		return -ENOSPC;
@@ -759,6 +871,8 @@ void swap_report_error(swp_entry_t entry, int err)
 	unsigned int type = swp_type(entry);
 	struct swap_info_struct *si = swap_info(type);
 
+	if (err == -EBADF)
+		ownfd_lost("swap area", err);	/* not an I/O error: the program closed it */
 	if (__atomic_fetch_or(&reported, 1ULL << type, __ATOMIC_RELAXED) & (1ULL << type))
 		return;
 	upage_msg("I/O error on swap area %s (slot %lu): %s", si ? si->path : "?",
@@ -775,7 +889,8 @@ void swap_freeze_all(void)
 
 /* ---- page I/O ------------------------------------------------------- */
 
-/* Check that @nr slots from @entry exist and find the area's file. */
+/* Check that @nr slots from @entry exist and find the area's file; called
+ * between ownfd_enter and ownfd_exit, which the I/O on *fd stays inside. */
 static int io_target(swp_entry_t entry, unsigned long nr, int *fd, unsigned int *flags,
 		     off_t *pos)
 {
@@ -786,7 +901,7 @@ static int io_target(swp_entry_t entry, unsigned long nr, int *fd, unsigned int 
 	pthread_mutex_lock(&swap_lock);
 	a = entry_area(entry, &offset);
 	if (a && nr <= a->si.max - offset) {
-		*fd = a->si.fd;
+		*fd = ownfd_get(&a->si.fd);
 		*flags = a->si.flags;
 		*pos = (off_t)offset << PAGE_SHIFT;
 		err = 0;
@@ -825,18 +940,20 @@ int swap_readpage(swp_entry_t entry, void *buf)
 	uint64_t t0;
 	ssize_t n;
 	off_t pos;
-	int fd, err;
+	int fd, err, tok;
 
+	tok = ownfd_enter();
 	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (err)
-		return err;
-	t0 = latency_now();
-	do
-		n = pread(fd, buf, PAGE_SIZE, pos);
-	while (n < 0 && errno == EINTR);
-	err = io_result(n, PAGE_SIZE);
-	if (!err)
-		latency_record_since(UPAGE_LAT_IO_READ, t0);
+	if (!err) {
+		t0 = latency_now();
+		do
+			n = pread(fd, buf, PAGE_SIZE, pos);
+		while (n < 0 && errno == EINTR);
+		err = io_result(n, PAGE_SIZE);
+		if (!err)
+			latency_record_since(UPAGE_LAT_IO_READ, t0);
+	}
+	ownfd_exit(tok);
 	return err;
 }
 
@@ -846,20 +963,22 @@ int swap_writepage(swp_entry_t entry, const void *buf)
 	uint64_t t0;
 	ssize_t n;
 	off_t pos;
-	int fd, err;
+	int fd, err, tok;
 
+	tok = ownfd_enter();
 	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (err)
-		return err;
-	t0 = latency_now();
-	do
-		n = pwrite(fd, buf, PAGE_SIZE, pos);
-	while (n < 0 && errno == EINTR);
-	err = io_result(n, PAGE_SIZE);
-	if (!err && !(flags & SWP_DIRECT))
-		err = drop_written(fd, pos, PAGE_SIZE);
-	if (!err)
-		latency_record_since(UPAGE_LAT_IO_WRITE, t0);
+	if (!err) {
+		t0 = latency_now();
+		do
+			n = pwrite(fd, buf, PAGE_SIZE, pos);
+		while (n < 0 && errno == EINTR);
+		err = io_result(n, PAGE_SIZE);
+		if (!err && !(flags & SWP_DIRECT))
+			err = drop_written(fd, pos, PAGE_SIZE);
+		if (!err)
+			latency_record_since(UPAGE_LAT_IO_WRITE, t0);
+	}
+	ownfd_exit(tok);
 	return err;
 }
 
@@ -871,26 +990,28 @@ int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 	ssize_t done;
 	uint64_t t0;
 	off_t pos;
-	int fd, err;
+	int fd, err, tok;
 
 	if (!iov || n <= 0 || n > IOV_MAX)
 		return -EINVAL;
 	for (int i = 0; i < n; i++)
 		if (iov[i].iov_len != PAGE_SIZE)
 			return -EINVAL;
-	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
-	if (err)
-		return err;
 	len = (size_t)n << PAGE_SHIFT;
-	t0 = latency_now();
-	do
-		done = sys_pwritev(fd, iov, n, pos);
-	while (done < 0 && errno == EINTR);
-	err = io_result(done, len);
-	if (!err && !(flags & SWP_DIRECT))
-		err = drop_written(fd, pos, len);
-	/* Each page of the call took as long as the call. */
-	if (!err)
-		latency_record_n(UPAGE_LAT_IO_WRITE, latency_now() - t0, (uint64_t)n);
+	tok = ownfd_enter();
+	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
+	if (!err) {
+		t0 = latency_now();
+		do
+			done = sys_pwritev(fd, iov, n, pos);
+		while (done < 0 && errno == EINTR);
+		err = io_result(done, len);
+		if (!err && !(flags & SWP_DIRECT))
+			err = drop_written(fd, pos, len);
+		/* Each page of the call took as long as the call. */
+		if (!err)
+			latency_record_n(UPAGE_LAT_IO_WRITE, latency_now() - t0, (uint64_t)n);
+	}
+	ownfd_exit(tok);
 	return err;
 }

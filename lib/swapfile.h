@@ -57,15 +57,32 @@ struct swap_info_struct {
 };
 
 /*
- * Add a swap area.  @path is an existing block device (used as it is), an
- * existing directory (a private file is made in it), or a path that does
- * not exist yet (created there, then unlinked).  @max_bytes caps a file's
- * growth (0: the largest a swap entry can address).  Returns the area's
- * type (>= 0) or a negative errno: -EEXIST when @path exists and is a
- * regular file or symlink (it is never overwritten or followed), -ENOSPC
- * when MAX_SWAPFILES areas are in use, or the error of open/ioctl.
+ * Add a swap area.  @path is an existing block device, an existing
+ * regular file of fixed size (mode 0600, not a symlink), an existing
+ * directory (a private file is made in it), or a path that does not exist
+ * yet (created there, then unlinked).  A device or an existing file is
+ * used only when it is blank, carries a swap signature (mkswap: its header
+ * page, slot 0, is left intact), or swap_set_force said so; an existing
+ * file also needs the signature or the force.  @max_bytes caps a new
+ * file's growth (0: the largest a swap entry can address).  Returns the
+ * area's type (>= 0) or a negative errno: -EEXIST when @path is a symlink
+ * or an existing file or device refused for what it holds (swapon_why
+ * says what), -ENOSPC when MAX_SWAPFILES areas are in use, or the error
+ * of open/ioctl.
  */
 int swapon(const char *path, int prio, unsigned long long max_bytes);
+/* UPAGE_SWAP_FORCE: use a device or existing file whatever it holds.  Set
+ * at start-up, before swapon. */
+void swap_set_force(bool force);
+/* Why the last swapon refused its path ("" when it gave no reason);
+ * start-up only. */
+const char *swapon_why(void);
+
+/* What an area holds (swap_probe.c): the descriptor is the area's. */
+#define SWAP_PROBE_EMPTY	0	/* no signature */
+#define SWAP_PROBE_SWAP		1	/* a swap signature (mkswap) */
+#define SWAP_PROBE_OTHER	2	/* anything else: @what names it */
+int swap_probe(int fd, char *what, size_t len);
 /*
  * Add the regular file open on @fd, of fixed size, as an area named @name
  * (for messages) of priority @prio: an extent upaged handed over.  The

@@ -32,6 +32,8 @@ int syscall_trap_init(void);
  */
 int upage_claim_signal(int sig, void (*entry)(int, siginfo_t *, void *), const sigset_t *mask,
 		       int flags);
+/* Has upage claimed @sig? */
+bool upage_signal_claimed(int sig);
 /* Deliver @sig to the program's own action, as the kernel would have. */
 void upage_chain_signal(int sig, siginfo_t *si, void *uc);
 

@@ -15,6 +15,9 @@
  * (swapon_fd), used before the process's own file when its priority is
  * higher.
  *
+ * The socket is upage's own descriptor (ownfd.h), read between
+ * ownfd_enter and ownfd_exit.
+ *
  * Locking: the state below belongs to kswapd (and to the constructor and
  * the fork child handler, before kswapd runs): no lock.
  */
@@ -32,10 +35,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ownfd.h"
 #include "swapfile.h"
 #include "sys.h"
 
-#define CLIENT_FD_MIN		100	/* clear of the program's low descriptors */
 #define RECONNECT_SECONDS	2
 
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -52,15 +55,13 @@ static time_t monotonic_seconds(void)
 
 static void disconnect(void)
 {
-	if (daemon_fd >= 0)
-		close(daemon_fd);
-	daemon_fd = -1;
+	ownfd_close(&daemon_fd);
 }
 
 static void try_connect(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, high;
+	int fd;
 
 	last_try = monotonic_seconds();
 	if (!socket_path[0])
@@ -68,11 +69,9 @@ static void try_connect(void)
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, CLIENT_FD_MIN);
-	if (high >= 0) {
-		close(fd);
-		fd = high;
-	}
+	/* Out of the program's way (ownfd.h): a closefrom in the program
+	 * must not leave the number to a file the hello would then go to. */
+	fd = ownfd_place(fd);
 	memcpy(sa.sun_path, socket_path, sizeof(socket_path));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    send(fd, UPAGED_MSG_HELLO, sizeof(UPAGED_MSG_HELLO) - 1,
@@ -81,6 +80,8 @@ static void try_connect(void)
 		return;
 	}
 	daemon_fd = fd;
+	if (ownfd_add(&daemon_fd, "upaged socket"))
+		disconnect();
 }
 
 void upaged_client_init(const char *path)
@@ -120,9 +121,12 @@ static ssize_t receive(char *buf, size_t len, int *fdp)
 	};
 	struct cmsghdr *c;
 	ssize_t n;
+	int tok;
 
 	*fdp = -1;
-	n = recvmsg(daemon_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	tok = ownfd_enter();
+	n = recvmsg(ownfd_get(&daemon_fd), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	ownfd_exit(tok);
 	if (n < 0)
 		return n;
 	buf[n] = '\0';

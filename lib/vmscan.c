@@ -33,6 +33,7 @@
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
+#include "untraced.h"
 #include "runtime.h"
 #include "upaged_client.h"
 
@@ -461,15 +462,9 @@ static void *kswapd(void *arg)
 
 int kswapd_start(void)
 {
-	sigset_t all, old;
-	int ret;
-
 	pthread_cond_init(&upage.kswapd_wait, NULL);
-	/* Created with every signal blocked: the program's signals never
-	 * land in a thread of ours. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&upage.kswapd_thread, NULL, kswapd, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return -ret;
+	/* With every signal blocked, and out of a tracer's reach: stopped in
+	 * a write-out, it would hold pages a tracer's read waits for
+	 * (untraced.c). */
+	return untraced_start(kswapd, NULL, "kswapd");
 }
