@@ -398,7 +398,7 @@ static void write_access(uint64_t *p, uint64_t i)
 	p[2 + (v - 1) % SLOTS] = version_word(i, v);
 }
 
-static uint64_t access_page(struct worker *w, uint64_t i, uint64_t k)
+static uint64_t access_page(uint64_t i, uint64_t k)
 {
 	uint64_t *p = page_at(i);
 
@@ -435,10 +435,10 @@ static void *worker_main(void *arg)
 		if (opt.sample == 1 || (opt.sample && coin < threshold)) {
 			uint64_t t0 = now_ns();
 
-			sink += access_page(w, i, k);
+			sink += access_page(i, k);
 			hist_add(w->hist, now_ns() - t0);
 		} else {
-			sink += access_page(w, i, k);
+			sink += access_page(i, k);
 		}
 	}
 	w->end_ns = now_ns();
@@ -568,12 +568,13 @@ static int parse_size(const char *s, uint64_t *out)
 	v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case '\0': break;
-	default: return -EINVAL;
+	if (*end) {
+		const char *units = "kKmMgG", *u = strchr(units, *end);
+
+		if (!u)
+			return -EINVAL;
+		shift = 10 * (1 + (int)(u - units) / 2);
+		end++;
 	}
 	if (*end == 'i' && end[1] == 'B')
 		end += 2;
@@ -663,9 +664,15 @@ static void parse_options(int argc, char **argv)
 				bad_option("--threads", optarg);
 			opt.threads = (int)u;
 			break;
-		case O_RO: opt.rw = false; break;
-		case O_RW: opt.rw = true; break;
-		case O_SHARED: opt.shared = true; break;
+		case O_RO:
+			opt.rw = false;
+			break;
+		case O_RW:
+			opt.rw = true;
+			break;
+		case O_SHARED:
+			opt.shared = true;
+			break;
 		case O_HOT:
 			if (parse_double(optarg, &opt.hot_pct) || opt.hot_pct < 0 || opt.hot_pct > 100)
 				bad_option("--hot", optarg);
