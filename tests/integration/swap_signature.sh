@@ -58,7 +58,7 @@ echo "ok: the swap header survived (UUID $uuid)"
 # An existing file: refused blank, refused when others may read it, used
 # mkswap'd at 0600, used blank with --swap-force.
 file="$WORK/swapfile"
-dd if=/dev/zero of="$file" bs=1M count=64 status=none
+dd if=/dev/zero of="$file" bs=1M count=128 status=none
 chmod 600 "$file"
 upage_run "$WORK/blank.json" --max-rss 16M --swap "$file" -- "$PROGS/rwcheck" 32 1 \
 	>/dev/null 2>"$WORK/blank.err" || fail "rwcheck with a blank existing file"
@@ -74,7 +74,7 @@ upage_run "$WORK/file.json" --max-rss 16M --swap "$file" -- "$PROGS/forkcheck" 3
 	fail "forkcheck on a mkswap'd file"
 expect "$WORK/file.json" "r['swap_ins'] > 1000" "a mkswap'd 0600 file is used (and a forked child pages elsewhere)"
 [ "$(blkid -p -o value -s TYPE "$file")" = swap ] || fail "the swap file's header did not survive"
-dd if=/dev/zero of="$file" bs=1M count=64 status=none
+dd if=/dev/zero of="$file" bs=1M count=128 status=none
 upage_run "$WORK/force.json" --max-rss 16M --swap "$file" --swap-force -- "$PROGS/rwcheck" 32 1 \
 	>/dev/null || fail "rwcheck with --swap-force on a blank file"
 expect "$WORK/force.json" "r['swap_ins'] > 1000" "--swap-force uses a blank existing file"
