@@ -307,7 +307,6 @@ static void *fault_handler(void *arg)
 	struct uffd_msg msgs[16];
 	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
 
-	pthread_setname_np(pthread_self(), "upage-fault");
 	for (;;) {
 		ssize_t n = read(uffd, msgs, sizeof(msgs));
 
@@ -332,7 +331,6 @@ static int uffd_init(void *pool, size_t pool_len)
 		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_THREAD_ID |
 			    UFFD_FEATURE_MOVE,
 	};
-	sigset_t all, old;
 	int ret;
 
 	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
@@ -345,10 +343,7 @@ static int uffd_init(void *pool, size_t pool_len)
 	ret = uffd_register((uintptr_t)pool, pool_len, UFFDIO_REGISTER_MODE_MISSING);
 	if (ret)
 		goto fail;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&handler_thread, NULL, fault_handler, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = sys_thread_start(&handler_thread, "upage-fault", fault_handler, NULL);
 	if (ret)
 		goto fail;
 	return 0;

@@ -36,12 +36,6 @@ struct upage_state {
 
 extern struct upage_state upage;
 
-/* A symbol the program sees in place of libc's (libupage.map lists it). */
-#define EXPORT __attribute__((visibility("default")))
-/* Thread-local state read in signal handlers: initial-exec, so reading it
- * never allocates. */
-#define TLS __thread __attribute__((tls_model("initial-exec")))
-
 /* The arena's side of mmap and friends (mmap.c).  Addresses are arena
  * addresses; errors are negative errno values. */
 

@@ -8,6 +8,7 @@
 #include "sys.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#define PAGE_BYTES	4096
 
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -55,6 +58,40 @@ ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos)
 void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)
 {
 	return (void *)syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
+}
+
+struct thread_start {
+	const char *name;
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *thread_entry(void *p)
+{
+	struct thread_start ts = *(struct thread_start *)p;
+
+	sys_free_pages(p, PAGE_BYTES);
+	pthread_setname_np(pthread_self(), ts.name);
+	return ts.fn(ts.arg);
+}
+
+int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
+{
+	struct thread_start *ts = sys_alloc_pages(PAGE_BYTES);
+	sigset_t all, old;
+	int ret;
+
+	if (!ts)
+		return -ENOMEM;
+	*ts = (struct thread_start){ name, fn, arg };
+	/* A new thread starts with its creator's mask. */
+	sigfillset(&all);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, _NSIG / 8);
+	ret = pthread_create(thread, NULL, thread_entry, ts);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
+	if (ret)
+		sys_free_pages(ts, PAGE_BYTES);
+	return -ret;
 }
 
 void *sys_alloc_pages(size_t len)

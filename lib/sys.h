@@ -17,6 +17,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* A symbol the program sees in place of libc's (libupage.map lists it). */
+#define EXPORT __attribute__((visibility("default")))
+/* Thread-local state read in signal handlers: initial-exec, so reading it
+ * never allocates. */
+#define TLS __thread __attribute__((tls_model("initial-exec")))
+
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int sys_munmap(void *addr, size_t len);
 int sys_mprotect(void *addr, size_t len, int prot);
@@ -33,6 +39,15 @@ extern long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long
  * included. */
 struct iovec;
 ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos);
+
+/*
+ * Start one of upage's own threads (kswapd, a fault handler), named
+ * @name, with every signal blocked: the program's signals never land in
+ * it.  The mask is set with rt_sigprocmask directly, not through the
+ * interposed pthread_sigmask (signals.c), and keeps glibc's SIGCANCEL and
+ * SIGSETXID open as glibc's sigfillset does.  Returns 0 or -errno.
+ */
+int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg);
 
 /* Zeroed anonymous pages outside the arena, or NULL. */
 void *sys_alloc_pages(size_t len);

@@ -81,6 +81,7 @@
 #include "swapfile.h"
 #include "sys.h"
 #include "runtime.h"
+#include "signals.h"
 
 #define TRAP_DATA	0x5550			/* SECCOMP_RET_DATA: "UP" */
 #define MAX_IOV		64

@@ -23,7 +23,6 @@
 #include "vmscan.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 
@@ -407,7 +406,6 @@ static void *kswapd(void *arg)
 {
 	struct mm_struct *mm = &upage.mm;
 
-	pthread_setname_np(pthread_self(), "kswapd");
 	pthread_mutex_lock(&mm->page_table_lock);
 	for (;;) {
 		while (!upage.kswapd_wake) {
@@ -429,15 +427,6 @@ static void *kswapd(void *arg)
 
 int kswapd_start(void)
 {
-	sigset_t all, old;
-	int ret;
-
 	pthread_cond_init(&upage.kswapd_wait, NULL);
-	/* Created with every signal blocked: the program's signals never
-	 * land in a thread of ours. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&upage.kswapd_thread, NULL, kswapd, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return -ret;
+	return sys_thread_start(&upage.kswapd_thread, "kswapd", kswapd, NULL);
 }
