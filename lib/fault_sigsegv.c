@@ -366,7 +366,12 @@ static void segv_fork_prepare(void)
 	fork_err = 0;
 	frozen = true;
 	ret = vma_for_each(mm, freeze_region, NULL);
-	syscall_trap_for_each_pinned(thaw_pinned);
+	for (unsigned long i = 0; i < upage.zone.nr_frames; i++) {
+		struct page *page = &upage.zone.mem_map[i];
+
+		if (PagePinned(page) && PageMapped(page))
+			thaw_pinned(page->vaddr);
+	}
 	if (ret == 0) {
 		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
@@ -405,7 +410,6 @@ static int segv_fork_child(void *pool, size_t pool_len)
 	(void)pool;
 	(void)pool_len;
 	frozen = false;
-	syscall_trap_fork_child();
 	if (fork_err)
 		return fork_err;
 	sys_munmap(alias, arena_size);

@@ -37,11 +37,11 @@
  * below, which only records the handlers, and ours call them in the order above
  * whenever jemalloc was initialised.
  *
- * Pages pinned by a system call (syscall_trap.c: PG_locked with a pin
- * count) are not under I/O and are not waited for: a thread blocked in
- * read() into the heap holds its pins for as long as it likes, and fork
- * must not wait on it.  They are resident and copied like the others;
- * the child, where that thread does not exist, drops the pins.
+ * Pages pinned by a system call (PagePinned: syscall_trap.c) are not
+ * under I/O and are not waited for: a thread blocked in read() into the
+ * heap holds its pins for as long as it likes, and fork must not wait on
+ * it.  They are resident and copied like the others; the child, where
+ * that thread does not exist, drops the pins.
  *
  * Pages shared copy-on-write by parent and child cannot be moved by
  * UFFDIO_MOVE: the engine copies them instead (fault_uffd.c).
@@ -61,16 +61,15 @@
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
-#include "syscall_trap.h"
 #include "vmscan.h"
 
-/* A page under I/O (not one a system call pins)? */
+/* A page under I/O? */
 static bool any_page_locked(void)
 {
 	struct zone *z = &upage.zone;
 
 	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (PageLocked(&z->mem_map[i]) && !syscall_trap_pinned(&z->mem_map[i]))
+		if (PageLocked(&z->mem_map[i]))
 			return true;
 	return false;
 }
@@ -194,6 +193,9 @@ static int fork_child(void)
 	int ret;
 
 	pthread_cond_init(&mm->page_wait, NULL);
+	/* The threads that held pins are the parent's. */
+	for (unsigned long i = 0; i < z->nr_frames; i++)
+		z->mem_map[i].pins = 0;
 	stats_init(upage.engine->name, upage.cfg.max_rss, mm->arena.size);
 	swap_freeze_all();
 	ret = swapon(child_swap_location(), 1, 0);

@@ -22,15 +22,14 @@
  * the caller must already expect.  readv/writev/recvmsg/sendmsg are cut
  * to the first 64 iovecs and pin_limit bytes (a short count too).
  *
- * Pinning: pins[] counts the pins of each frame; the first pin sets
- * PG_locked, the last clears it (unlock_page).  A mapped page with
- * PG_locked is never deactivated (refill_inactive_scan keeps it active),
- * so it stays mapped, with its protection, until the call returns.
+ * Pinning is the page layer's (pin_page, PagePinned in page_alloc.h): a
+ * pinned page is never deactivated, so it stays mapped, with its
+ * protection, until the call returns.
  *
  * Locking: the handler runs with every asynchronous signal blocked while
  * it pins or unpins (it takes mmap_lock, then page_table_lock, as a
  * fault does) and with the program's own mask during the call itself.
- * pins[] is protected by page_table_lock.
+ * Pins are taken and dropped under page_table_lock.
  */
 #include "autoconfig.h"
 
@@ -77,7 +76,6 @@ static tramp_fn tramp;
 /* ------------------------------------------------------------------ */
 /* Pins. */
 
-static uint16_t *pins;		/* per frame; page_table_lock */
 static unsigned long pin_limit;	/* pages one call may pin */
 
 struct pinned {
@@ -105,7 +103,7 @@ static void touch(uintptr_t addr, bool write)
 		(void)*(volatile const char *)addr;
 }
 
-static int pin_page(struct pinset *ps, uintptr_t addr, bool write)
+static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 {
 	struct mm_struct *mm = &upage.mm;
 	struct vm_area_struct *vma;
@@ -120,23 +118,22 @@ static int pin_page(struct pinset *ps, uintptr_t addr, bool write)
 	if (!ok)
 		return -EFAULT;	/* as the kernel would say */
 	for (int tries = 0; tries < 1000; tries++) {
+		struct page *page;
 		pte_t pte;
 
 		touch(addr, write);
 		pthread_mutex_lock(&mm->page_table_lock);
 		pte = pte_get(&mm->pgd, addr);
-		if (pte_present(pte) && (!write || pte_write(pte))) {
-			struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
-
-			if (pins[page->index]++ == 0)
-				SetPageFlag(page, PG_locked);
+		page = pte_present(pte) ? pfn_to_page(&upage.zone, pte_frame(pte)) : NULL;
+		if (page && (!write || pte_write(pte)) && pin_page(page)) {
 			pthread_mutex_unlock(&mm->page_table_lock);
 			ps->p[ps->n].page = page;
 			ps->p[ps->n].vaddr = addr;
 			ps->n++;
 			return 0;
 		}
-		/* Evicted again between the touch and the lock: retry. */
+		/* Evicted again between the touch and the lock (or pinned
+		 * UINT16_MAX times): retry. */
 		pthread_mutex_unlock(&mm->page_table_lock);
 	}
 	return -EAGAIN;
@@ -154,7 +151,7 @@ static int pin_range(struct pinset *ps, uintptr_t start, size_t len, bool write)
 	for (uintptr_t a = start & PAGE_MASK; a < end; a += PAGE_SIZE) {
 		if (!in_arena(a))
 			continue;
-		ret = pin_page(ps, a, write);
+		ret = pin_user_page(ps, a, write);
 		if (ret)
 			return ret;
 	}
@@ -173,7 +170,7 @@ static int pin_string(struct pinset *ps, uintptr_t s)
 		uintptr_t end = (a & PAGE_MASK) + PAGE_SIZE;
 
 		if (in_arena(a)) {
-			ret = pin_page(ps, a & PAGE_MASK, false);
+			ret = pin_user_page(ps, a & PAGE_MASK, false);
 			if (ret)
 				return ret;
 		}
@@ -191,45 +188,10 @@ static void unpin_all(struct pinset *ps)
 	if (!ps->n)
 		return;
 	pthread_mutex_lock(&mm->page_table_lock);
-	for (int i = 0; i < ps->n; i++) {
-		struct page *page = ps->p[i].page;
-
-		if (pins[page->index] && --pins[page->index] == 0 &&
-		    page->vaddr == ps->p[i].vaddr && PageMapped(page) && PageLocked(page))
-			unlock_page(page, &mm->page_wait);
-	}
+	for (int i = 0; i < ps->n; i++)
+		unpin_page(ps->p[i].page);
 	pthread_mutex_unlock(&mm->page_table_lock);
 	ps->n = 0;
-}
-
-bool syscall_trap_pinned(const struct page *page)
-{
-	return pins && pins[page->index];
-}
-
-void syscall_trap_for_each_pinned(void (*fn)(uintptr_t addr))
-{
-	struct zone *z = &upage.zone;
-
-	if (!pins)
-		return;
-	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (pins[i] && PageMapped(&z->mem_map[i]) && PageLocked(&z->mem_map[i]))
-			fn(z->mem_map[i].vaddr);
-}
-
-void syscall_trap_fork_child(void)
-{
-	struct zone *z = &upage.zone;
-
-	if (!pins)
-		return;
-	for (unsigned long i = 0; i < z->nr_frames; i++) {
-		if (!pins[i])
-			continue;
-		pins[i] = 0;
-		ClearPageFlag(&z->mem_map[i], PG_locked);
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -431,7 +393,7 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 	size_t len;
 
 	memcpy(a, args, sizeof(a));
-	if (!d || !__atomic_load_n(&upage.active, __ATOMIC_ACQUIRE) || !pins)
+	if (!d || !__atomic_load_n(&upage.active, __ATOMIC_ACQUIRE) || !pin_limit)
 		return call(nr, a, &t);
 	if (d->a[0].kind == A_IOV) {
 		ret = run_iov(d, nr, a, &t, &ps);
@@ -564,9 +526,6 @@ int syscall_trap_init(void)
 	ret = map_trampoline();
 	if (ret)
 		return ret;
-	pins = sys_alloc_pages(PAGE_ALIGN(z->nr_frames * sizeof(*pins)));
-	if (!pins)
-		return -ENOMEM;
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		if (PageFlag(&z->mem_map[i], PG_reserved))
 			usable--;

@@ -13,21 +13,8 @@
 #ifndef UPAGE_SYSCALL_TRAP_H
 #define UPAGE_SYSCALL_TRAP_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 /* Install the seccomp filter and the SIGSYS handler.  Called once by the
  * SIGSEGV engine's init, after the arena and the zone are set up. */
 int syscall_trap_init(void);
-
-struct page;
-/* Is @page pinned by a system call in progress?  (false without the trap)
- * page_table_lock held. */
-bool syscall_trap_pinned(const struct page *page);
-/* Call @fn with the address of every page pinned now; page_table_lock
- * held (fork: pinned pages stay writable while the arena is frozen). */
-void syscall_trap_for_each_pinned(void (*fn)(uintptr_t addr));
-/* In a forked child: the threads that held pins are the parent's. */
-void syscall_trap_fork_child(void);
 
 #endif /* UPAGE_SYSCALL_TRAP_H */

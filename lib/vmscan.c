@@ -144,7 +144,7 @@ int refill_inactive_scan(unsigned int nr)
 		} else {
 			age_page_down(page);
 		}
-		if (page->age > 0 || PageLocked(page)) {
+		if (page->age > 0 || PageLocked(page) || PagePinned(page)) {
 			add_page_to_active_list(z, page);	/* to the head */
 			continue;
 		}
