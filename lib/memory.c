@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * swapfile.c - swap areas, as Linux 2.4's mm/swapfile.c: swap_info_struct,
- * swapon, get_swap_page with its clustering, swap_free and friends, and
- * the page I/O of an area.
+ * swapon, get_swap_page with its clustering, swap_free and friends.  The
+ * I/O on an area's slots is page_io.c's.
  *
  * An area is a private file (O_TMPFILE in a directory, or a new path
  * created O_EXCL|O_NOFOLLOW mode 0600 and unlinked at once) or an existing
@@ -12,10 +12,8 @@
  * Growth uses fallocate (ftruncate where unsupported), so the blocks are
  * reserved and a later swap-out cannot fail for lack of space.
  *
- * I/O is O_DIRECT where the file system allows it.  Where it does not
- * (SWP_DIRECT clear), a write is written back at once and dropped from the
- * page cache (sync_file_range, POSIX_FADV_DONTNEED), so the data does not
- * stay in memory and a write-back error is reported to the caller.
+ * An area's file is opened O_DIRECT where the file system allows it
+ * (SWP_DIRECT); page_io.c makes buffered I/O behave alike where not.
  *
  * swap_map[offset] is the slot's count of users (at most SWAP_MAP_MAX),
  * with SWAP_MAP_BAD or'ed in once an I/O error hit it: a bad slot keeps its
@@ -25,9 +23,9 @@
  * there is none.
  *
  * Locking: swap_lock protects swap_areas[] (every area's swap_map,
- * counters, bounds, cluster and size) and swap_list[].  The I/O paths take
- * it only to check the entry and read the area's fd; the transfer itself
- * runs without it.  Growing a file (fallocate, a metadata operation) is
+ * counters, bounds, cluster and size) and swap_list[].  I/O takes it
+ * only to find the area (swap_info_get); the transfer itself runs
+ * without it.  Growing a file (fallocate, a metadata operation) is
  * done under it.  swapoff_all must not race with I/O on the areas: it runs
  * at exit and between tests.  swap_lock nests inside page_table_lock
  * (mm.h) and takes no other lock.
@@ -332,11 +330,35 @@ static void setup_area(struct swap_area *a, const char *path, int prio,
 	a->map_bytes = map_bytes;
 }
 
+/* Add the area @so describes; the type, or a negative errno (the caller
+ * then closes so->fd). */
+static int install_area(const char *path, int prio, const struct swap_open *so,
+			const struct swap_aops *aops, void *private)
+{
+	unsigned short *map;
+	size_t map_bytes = PAGE_ALIGN(so->max_limit * sizeof(*map));
+	int type;
+
+	map = sys_alloc_pages(map_bytes);
+	if (!map)
+		return -ENOMEM;
+	pthread_mutex_lock(&swap_lock);
+	type = find_free_type();
+	if (type >= 0) {
+		setup_area(&swap_areas[type], path, prio, so, map, map_bytes);
+		swap_areas[type].si.aops = aops;
+		swap_areas[type].si.private = private;
+		swap_list_insert(type);
+	}
+	pthread_mutex_unlock(&swap_lock);
+	if (type < 0)
+		sys_free_pages(map, map_bytes);
+	return type;
+}
+
 int swapon(const char *path, int prio, unsigned long long max_bytes)
 {
 	struct swap_open so;
-	unsigned short *map;
-	size_t map_bytes;
 	int type, err;
 
 	if (!path)
@@ -346,26 +368,23 @@ int swapon(const char *path, int prio, unsigned long long max_bytes)
 	err = open_swap(path, max_bytes, &so);
 	if (err)
 		return err;
-	map_bytes = PAGE_ALIGN(so.max_limit * sizeof(*map));
-	map = sys_alloc_pages(map_bytes);
-	if (!map) {
+	type = install_area(path, prio, &so, NULL, NULL);
+	if (type < 0)
 		close(so.fd);
-		return -ENOMEM;
-	}
-
-	pthread_mutex_lock(&swap_lock);
-	type = find_free_type();
-	if (type >= 0) {
-		setup_area(&swap_areas[type], path, prio, &so, map, map_bytes);
-		swap_list_insert(type);
-	}
-	pthread_mutex_unlock(&swap_lock);
-
-	if (type < 0) {
-		sys_free_pages(map, map_bytes);
-		close(so.fd);
-	}
 	return type;
+}
+
+/* A backend's area has no file, and a fixed size (max == max_limit). */
+int swapon_backend(const char *name, const struct swap_aops *aops, void *private,
+		   unsigned long nr_slots, int prio)
+{
+	struct swap_open so = { .fd = -1, .max = nr_slots, .max_limit = nr_slots };
+
+	if (!name || !aops || nr_slots < 2 || nr_slots > SWAP_MAX_SLOTS)
+		return -EINVAL;
+	if (strlen(name) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return install_area(name, prio, &so, aops, private);
 }
 
 void swapoff_all(void)
@@ -376,7 +395,8 @@ void swapoff_all(void)
 
 		if (!(a->si.flags & SWP_USED))
 			continue;
-		close(a->si.fd);
+		if (a->si.fd >= 0)
+			close(a->si.fd);
 		sys_free_pages(a->si.swap_map, a->map_bytes);
 		memset(a, 0, sizeof(*a));
 	}
@@ -679,18 +699,6 @@ unsigned long nr_free_swap_pages(void)
 	return nr;
 }
 
-void swap_report_error(swp_entry_t entry, int err)
-{
-	static unsigned long long reported;	/* areas already named */
-	unsigned int type = swp_type(entry);
-	struct swap_info_struct *si = swap_info(type);
-
-	if (__atomic_fetch_or(&reported, 1ULL << type, __ATOMIC_RELAXED) & (1ULL << type))
-		return;
-	upage_msg("I/O error on swap area %s (slot %lu): %s", si ? si->path : "?",
-		  swp_offset(entry), strerrordesc_np(-err));
-}
-
 void swap_freeze_all(void)
 {
 	pthread_mutex_lock(&swap_lock);
@@ -699,110 +707,17 @@ void swap_freeze_all(void)
 	pthread_mutex_unlock(&swap_lock);
 }
 
-/* ---- page I/O ------------------------------------------------------- */
+/* ---- for I/O --------------------------------------------------------- */
 
-/* Check that @nr slots from @entry exist and find the area's file. */
-static int io_target(swp_entry_t entry, unsigned long nr, int *fd, unsigned int *flags,
-		     off_t *pos)
+struct swap_info_struct *swap_info_get(swp_entry_t first, unsigned long nr)
 {
 	struct swap_area *a;
 	unsigned long offset;
-	int err = -EINVAL;
 
 	pthread_mutex_lock(&swap_lock);
-	a = entry_area(entry, &offset);
-	if (a && nr <= a->si.max - offset) {
-		*fd = a->si.fd;
-		*flags = a->si.flags;
-		*pos = (off_t)offset << PAGE_SHIFT;
-		err = 0;
-	}
+	a = entry_area(first, &offset);
+	if (a && nr > a->si.max - offset)
+		a = NULL;
 	pthread_mutex_unlock(&swap_lock);
-	return err;
-}
-
-/*
- * Buffered I/O only: write the range back and drop it from the page cache,
- * so the data leaves memory as it would with O_DIRECT.  The write-back is
- * waited for, so that its error is reported here and not lost.
- */
-static int drop_written(int fd, off_t pos, size_t len)
-{
-	unsigned int how = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-			   SYNC_FILE_RANGE_WAIT_AFTER;
-
-	if (sync_file_range(fd, pos, (off_t)len, how) < 0 && errno != ESPIPE)
-		return -errno;
-	posix_fadvise(fd, pos, (off_t)len, POSIX_FADV_DONTNEED);
-	return 0;
-}
-
-/* 0, -EIO for a short transfer of @want bytes, or the call's -errno. */
-static int io_result(ssize_t done, size_t want)
-{
-	if (done < 0)
-		return -errno;
-	return (size_t)done == want ? 0 : -EIO;
-}
-
-int swap_readpage(swp_entry_t entry, void *buf)
-{
-	unsigned int flags;
-	ssize_t n;
-	off_t pos;
-	int fd, err;
-
-	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (err)
-		return err;
-	do
-		n = pread(fd, buf, PAGE_SIZE, pos);
-	while (n < 0 && errno == EINTR);
-	return io_result(n, PAGE_SIZE);
-}
-
-int swap_writepage(swp_entry_t entry, const void *buf)
-{
-	unsigned int flags;
-	ssize_t n;
-	off_t pos;
-	int fd, err;
-
-	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (err)
-		return err;
-	do
-		n = pwrite(fd, buf, PAGE_SIZE, pos);
-	while (n < 0 && errno == EINTR);
-	err = io_result(n, PAGE_SIZE);
-	if (err || (flags & SWP_DIRECT))
-		return err;
-	return drop_written(fd, pos, PAGE_SIZE);
-}
-
-/* Each iovec must be one whole page: -EINVAL otherwise. */
-int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
-{
-	unsigned int flags;
-	size_t len;
-	ssize_t done;
-	off_t pos;
-	int fd, err;
-
-	if (!iov || n <= 0 || n > IOV_MAX)
-		return -EINVAL;
-	for (int i = 0; i < n; i++)
-		if (iov[i].iov_len != PAGE_SIZE)
-			return -EINVAL;
-	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
-	if (err)
-		return err;
-	len = (size_t)n << PAGE_SHIFT;
-	do
-		done = sys_pwritev(fd, iov, n, pos);
-	while (done < 0 && errno == EINTR);
-	err = io_result(done, len);
-	if (err || (flags & SWP_DIRECT))
-		return err;
-	return drop_written(fd, pos, len);
+	return a ? &a->si : NULL;
 }

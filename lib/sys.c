@@ -41,18 +41,27 @@ int sys_madvise(void *addr, size_t len, int advice)
 
 long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 
-ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos)
+static ssize_t exempt_result(long ret)
 {
-	long ret;
-
-	if (!sys_trap_exempt)
-		return pwritev(fd, iov, n, pos);
-	ret = sys_trap_exempt(SYS_pwritev, fd, (long)iov, n, (long)pos, 0, 0);
 	if (ret < 0) {
 		errno = (int)-ret;
 		return -1;
 	}
 	return ret;
+}
+
+ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos)
+{
+	if (!sys_trap_exempt)
+		return pwritev(fd, iov, n, pos);
+	return exempt_result(sys_trap_exempt(SYS_pwritev, fd, (long)iov, n, (long)pos, 0, 0));
+}
+
+ssize_t sys_preadv(int fd, const struct iovec *iov, int n, off_t pos)
+{
+	if (!sys_trap_exempt)
+		return preadv(fd, iov, n, pos);
+	return exempt_result(sys_trap_exempt(SYS_preadv, fd, (long)iov, n, (long)pos, 0, 0));
 }
 
 void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)

@@ -34,11 +34,12 @@ void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new
  * make a system call its seccomp filter lets through.  NULL: libc's.
  */
 extern long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
-/* pwritev for swap I/O: never trapped, so kswapd (every signal blocked)
+/* pwritev and preadv for swap I/O: never trapped, so kswapd (every signal blocked)
  * may write any swap area, one opened after the filter (a forked child's)
  * included. */
 struct iovec;
 ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos);
+ssize_t sys_preadv(int fd, const struct iovec *iov, int n, off_t pos);
 
 /*
  * Start one of upage's own threads (kswapd, a fault handler), named

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "memory.h"
+#include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "page_io.h"
 #include "swapfile.h"
 #include "sys.h"
 
@@ -382,108 +383,6 @@ Test(swapfile, file_grows_past_first_step)
 }
 
 /* Pattern @n of 5: zeros, ones, 0xa5, a byte ramp, a non-periodic mix. */
-static void fill_pattern(char *buf, int n)
-{
-	for (unsigned long j = 0; j < PAGE_SIZE; j++)
-		buf[j] = n == 0 ? 0 : n == 1 ? (char)0xff : n == 2 ? (char)0xa5
-		       : n == 3 ? (char)j : (char)(j * 7 + j / 13);
-}
-
-Test(swapfile, write_then_read_back_patterns)
-{
-	char *buf = page_buf(), *back = page_buf();
-	swp_entry_t e[5];
-
-	file_area(0, 64);
-	for (int i = 0; i < 5; i++)
-		e[i] = get_slot();
-	for (int i = 0; i < 5; i++) {
-		fill_pattern(buf, i);
-		cr_assert_eq(swap_writepage(e[i], buf), 0, "expected pattern %d written", i);
-	}
-	for (int i = 4; i >= 0; i--) {
-		fill_pattern(buf, i);
-		memset(back, 0x5a, PAGE_SIZE);
-		cr_assert_eq(swap_readpage(e[i], back), 0, "expected pattern %d read", i);
-		cr_assert_eq(memcmp(buf, back, PAGE_SIZE), 0,
-			     "expected slot %lu to read back pattern %d", swp_offset(e[i]), i);
-	}
-	sys_free_pages(buf, PAGE_SIZE);
-	sys_free_pages(back, PAGE_SIZE);
-}
-
-Test(swapfile, writepages_four_then_read_each)
-{
-	char *pages = sys_alloc_pages(4 * PAGE_SIZE), *back = page_buf();
-	struct iovec iov[4];
-	swp_entry_t first;
-
-	cr_assert_not_null(pages, "expected 4 aligned pages");
-	file_area(0, 64);
-	first = get_slot();
-	for (int i = 1; i < 4; i++)
-		cr_assert_eq(swp_offset(get_slot()), swp_offset(first) + i,
-			     "expected 4 consecutive slots");
-	for (int i = 0; i < 4; i++) {
-		memset(pages + i * PAGE_SIZE, 'A' + i, PAGE_SIZE);
-		iov[i].iov_base = pages + i * PAGE_SIZE;
-		iov[i].iov_len = PAGE_SIZE;
-	}
-	cr_assert_eq(swap_writepages(first, iov, 4), 0, "expected 4 pages written at once");
-	for (int i = 0; i < 4; i++) {
-		swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + i);
-
-		cr_assert_eq(swap_readpage(e, back), 0, "expected page %d read", i);
-		cr_assert_eq(memcmp(back, pages + i * PAGE_SIZE, PAGE_SIZE), 0,
-			     "expected page %d to hold '%c's", i, 'A' + i);
-	}
-	sys_free_pages(pages, 4 * PAGE_SIZE);
-	sys_free_pages(back, PAGE_SIZE);
-}
-
-Test(swapfile, written_page_stays_out_of_page_cache)
-{
-	struct swap_info_struct *si;
-	char *buf = page_buf(), *map;
-	unsigned char vec[8];
-	swp_entry_t e;
-	int type = file_area(0, 8);
-
-	e = get_slot();
-	si = swap_info(type);
-	if (!(si->flags & SWP_DIRECT))
-		cr_skip_test("%s refuses O_DIRECT", dir);
-	memset(buf, 0x77, PAGE_SIZE);
-	cr_assert_eq(swap_writepage(e, buf), 0, "expected the page written");
-	map = mmap(NULL, si->max * PAGE_SIZE, PROT_READ, MAP_SHARED, si->fd, 0);
-	cr_assert_neq(map, MAP_FAILED, "expected to map the area's file");
-	cr_assert_eq(mincore(map, si->max * PAGE_SIZE, vec), 0, "expected mincore to work");
-	cr_assert_eq(vec[swp_offset(e)] & 1, 0, "expected the swapped page not in the page cache");
-	cr_assert_eq(memcmp(map + swp_offset(e) * PAGE_SIZE, buf, PAGE_SIZE), 0,
-		     "expected the page on disk all the same");
-	munmap(map, si->max * PAGE_SIZE);
-	sys_free_pages(buf, PAGE_SIZE);
-}
-
-Test(swapfile, io_outside_the_area_is_einval)
-{
-	char *buf = page_buf();
-	struct iovec iov[2] = { { buf, PAGE_SIZE }, { buf, PAGE_SIZE } };
-	swp_entry_t last;
-
-	file_area(0, 8);
-	for (int i = 0; i < 7; i++)
-		last = get_slot();
-	cr_assert_eq(swap_writepage(swp_entry(swp_type(last), 8), buf), -EINVAL,
-		     "expected -EINVAL writing past the area");
-	cr_assert_eq(swap_readpage(swp_entry(swp_type(last), 0), buf), -EINVAL,
-		     "expected -EINVAL reading slot 0");
-	cr_assert_eq(swap_writepages(last, iov, 2), -EINVAL,
-		     "expected -EINVAL for a run that crosses the end");
-	cr_assert_eq(swap_writepages(last, iov, 1), 0, "expected the last slot writable");
-	sys_free_pages(buf, PAGE_SIZE);
-}
-
 Test(swapfile, area_file_is_private_0600)
 {
 	struct swap_info_struct *si;
