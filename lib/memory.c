@@ -35,6 +35,7 @@
 #include "sys.h"
 #include "runtime.h"
 #include "vmscan.h"
+#include "workingset.h"
 
 /* The source of every zero-filled page. */
 static const char zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -195,7 +196,7 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 		return ret;
 	}
 	page_mapped(page, addr, write);
-	if (workingset_refault(entry)) {
+	if (workingset_refault(entry, upage.zone.nr_active_pages)) {
 		/* Evicted too soon: it is reused, so it comes back active. */
 		SetPageReferenced(page);
 		page->age = PAGE_AGE_START;

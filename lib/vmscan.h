@@ -28,10 +28,6 @@ int refill_inactive_scan(unsigned int nr);
  * page_table_lock.  Returns how many were written. */
 int page_launder(unsigned int nr);
 
-/* Was the page of @entry evicted so recently that it belongs to the
- * working set (refault distance within the active list)? */
-bool workingset_refault(swp_entry_t entry);
-
 int kswapd_start(void);
 /* Wake kswapd: free frames fell below pages_low.  Lock held. */
 void wakeup_kswapd(void);
