@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fault_sigsegv.h"
 #include "sys.h"
 #include "runtime.h"
 
@@ -67,7 +68,7 @@ static void make_key(void)
 
 static bool substituted(void)
 {
-	return upage.active && upage.engine == &sigsegv_engine;
+	return upage.active && upage.mm.engine == &sigsegv_engine;
 }
 
 /* Give the kernel a stack of upage's in place of the program's @ss. */

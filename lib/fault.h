@@ -19,8 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "page_alloc.h"
-
 /* do_page_fault flags */
 #define FAULT_FLAG_WRITE	0x1	/* a write access */
 #define FAULT_FLAG_WP		0x2	/* a write to a write-protected page */
@@ -71,8 +69,5 @@ struct fault_engine {
 	int (*fork_child)(void *pool, size_t pool_len);
 	int (*fork_child_range)(uintptr_t start, size_t len);
 };
-
-extern const struct fault_engine uffd_engine;
-extern const struct fault_engine sigsegv_engine;
 
 #endif /* UPAGE_FAULT_H */

@@ -79,7 +79,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "fault.h"
+#include "fault_sigsegv.h"
 #include "mm.h"
 #include "memory.h"
 #include "stats.h"
@@ -490,7 +490,7 @@ static int segv_callback(void *fault_address, int serious)
 	if ((flags & FAULT_FLAG_WRITE) && (s & PS_PROT_R))
 		flags |= FAULT_FLAG_WP;
 	for (;;) {
-		ret = do_page_fault(addr, flags);
+		ret = do_page_fault(&upage.mm, addr, flags);
 		if (ret == 0)
 			return 1;
 		if (ret == -EFAULT)

@@ -37,7 +37,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fault.h"
+#include "fault_uffd.h"
 #include "memory.h"
 #include "stats.h"
 #include "swapfile.h"
@@ -297,7 +297,7 @@ static void handle_msg(const struct uffd_msg *msg)
 		flags |= FAULT_FLAG_WRITE;
 	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)
 		flags |= FAULT_FLAG_WP | FAULT_FLAG_WRITE;
-	ret = do_page_fault(msg->arg.pagefault.address, flags);
+	ret = do_page_fault(&upage.mm, msg->arg.pagefault.address, flags);
 	if (ret)
 		fault_failed(msg, ret);
 }

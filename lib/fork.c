@@ -134,8 +134,8 @@ static void upage_fork_prepare(void)
 	while (any_page_locked())
 		pthread_cond_wait(&mm->page_wait, &mm->page_table_lock);
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, pin_slot, NULL);
-	if (upage.engine->fork_prepare)
-		upage.engine->fork_prepare();
+	if (upage.mm.engine->fork_prepare)
+		upage.mm.engine->fork_prepare();
 }
 
 static void upage_fork_parent(void)
@@ -143,8 +143,8 @@ static void upage_fork_parent(void)
 	struct mm_struct *mm = &upage.mm;
 
 	if (upage.active) {
-		if (upage.engine->fork_parent)
-			upage.engine->fork_parent();
+		if (upage.mm.engine->fork_parent)
+			upage.mm.engine->fork_parent();
 		pthread_mutex_unlock(&mm->page_table_lock);
 		pthread_mutex_unlock(&mm->mmap_lock);
 	}
@@ -168,7 +168,7 @@ static int dirty_mapped(pte_t *ptep, uintptr_t addr, void *arg)
 
 static int register_region(struct vm_area_struct *vma, void *arg)
 {
-	return upage.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
+	return upage.mm.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
 }
 
 /*
@@ -196,7 +196,7 @@ static int fork_child(void)
 	/* The threads that held pins are the parent's. */
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		z->mem_map[i].pins = 0;
-	stats_init(upage.engine->name, upage.cfg.max_rss, mm->arena.size);
+	stats_init(upage.mm.engine->name, upage.cfg.max_rss, mm->arena.size);
 	swap_freeze_all();
 	ret = swapon(child_swap_location(), 1, 0);
 	if (ret < 0)
@@ -205,15 +205,15 @@ static int fork_child(void)
 	 * dirty ones get slots of the child's own when laundered. */
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, dirty_mapped,
 			NULL);
-	if (upage.engine->fork_child) {
-		ret = upage.engine->fork_child(z->pool, z->nr_frames << PAGE_SHIFT);
+	if (upage.mm.engine->fork_child) {
+		ret = upage.mm.engine->fork_child(z->pool, z->nr_frames << PAGE_SHIFT);
 		if (ret)
 			return ret;
 		ret = vma_for_each(mm, register_region, NULL);
 		if (ret)
 			return ret;
 	}
-	return kswapd_start();
+	return kswapd_start(mm);
 }
 
 static void upage_fork_child(void)

@@ -8,10 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault.h"
+#include "mm.h"
 #include "page_alloc.h"
 
 /*
- * Serve a fault at @address (FAULT_FLAG_* in fault.h).  Returns 0 when the
+ * Serve a fault at @address of @mm (FAULT_FLAG_* in fault.h).  Returns 0 when the
  * page is mapped and the faulting thread woken; -EFAULT when no region
  * covers the address (the program's own SIGSEGV); -EIO when the page could
  * not be read from swap; -ENOMEM when no frame could be freed (swap full);
@@ -19,17 +21,17 @@
  * On a negative return the thread has not been woken: the engine must
  * tell the program (a signal).
  */
-int do_page_fault(uintptr_t address, unsigned int flags);
+int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags);
 
 /*
  * Drop every page of [start, start+len) and free their frames and swap
  * slots: the range reads as zeros afterwards.  Caller holds mmap_lock and
  * page_table_lock.
  */
-void zap_page_range(uintptr_t start, size_t len);
+void zap_page_range(struct mm_struct *mm, uintptr_t start, size_t len);
 
 /* Give @page's frame back: off its list, out of the swap cache (its slot
  * is not freed), its frame slot emptied.  Caller holds page_table_lock. */
-void free_frame(struct page *page);
+void free_frame(struct mm_struct *mm, struct page *page);
 
 #endif /* UPAGE_MEMORY_H */

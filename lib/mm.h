@@ -2,7 +2,10 @@
 /*
  * mm.h - mm_struct: the address space upage manages, as the kernel's.
  *
- * One per process: the arena, its software page table, its regions.
+ * One per process: the arena, its software page table, its regions, the
+ * zone of frames its pages live in and the engine that maps them for the
+ * kernel.  The fault path (memory.c) and reclaim (vmscan.c) work on the
+ * mm they are given.
  *
  * Lock order (outer first): mmap_lock, page_table_lock, swap_lock (in
  * swapfile.c), then the leaf locks (kmem_cache, arena).  page_table_lock is
@@ -18,9 +21,14 @@
 #include "pgtable.h"
 #include "vma.h"
 
+struct zone;
+struct fault_engine;
+
 struct mm_struct {
 	struct arena arena;		/* the reservation and its ranges */
 	struct pgtable pgd;		/* protected by page_table_lock */
+	struct zone *zone;		/* its frames (page_alloc.h); set once */
+	const struct fault_engine *engine;	/* what maps its pages (fault.h); set once */
 
 	/* Regions: protected by mmap_lock. */
 	struct vma_tree mm_rb;

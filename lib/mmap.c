@@ -40,7 +40,7 @@ static void zap_locked(uintptr_t start, size_t len)
 	struct mm_struct *mm = &upage.mm;
 
 	pthread_mutex_lock(&mm->page_table_lock);
-	zap_page_range(start, len);
+	zap_page_range(mm, start, len);
 	pthread_mutex_unlock(&mm->page_table_lock);
 }
 
@@ -67,7 +67,7 @@ static int unmap_locked(uintptr_t start, uintptr_t end, bool release)
 		if (ret)
 			break;
 		if (release) {
-			upage.engine->unmap_range(s, e - s);
+			upage.mm.engine->unmap_range(s, e - s);
 			arena_free(&mm->arena, s, e - s);
 		}
 		cur = e;
@@ -98,11 +98,11 @@ uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bo
 	}
 	if (ret)
 		goto out;
-	ret = upage.engine->map_range(start, len, prot);
+	ret = upage.mm.engine->map_range(start, len, prot);
 	if (ret == 0) {
 		ret = do_mmap(mm, start, start + len, prot_to_vm_flags(prot), NULL);
 		if (ret)
-			upage.engine->unmap_range(start, len);
+			upage.mm.engine->unmap_range(start, len);
 	}
 	if (ret)
 		arena_free(&mm->arena, start, len);
@@ -155,7 +155,7 @@ int upage_mprotect(uintptr_t start, size_t len, int prot)
 		/* The engine decides what the kernel maps: under the sigsegv
 		 * engine a page not resident stays inaccessible. */
 		pthread_mutex_lock(&mm->page_table_lock);
-		ret = upage.engine->protect_range(start, len, prot);
+		ret = upage.mm.engine->protect_range(start, len, prot);
 		pthread_mutex_unlock(&mm->page_table_lock);
 	}
 	pthread_mutex_unlock(&mm->mmap_lock);
@@ -200,11 +200,11 @@ static int grow_in_place(struct vm_area_struct *vma, uintptr_t old, size_t old_l
 	ret = arena_alloc_fixed(&mm->arena, tail, extra);
 	if (ret)
 		return ret;
-	ret = upage.engine->map_range(tail, extra, vm_flags_to_prot(flags));
+	ret = upage.mm.engine->map_range(tail, extra, vm_flags_to_prot(flags));
 	if (ret == 0)
 		ret = do_mmap(mm, tail, tail + extra, flags, vma->vm_ops);
 	if (ret) {
-		upage.engine->unmap_range(tail, extra);
+		upage.mm.engine->unmap_range(tail, extra);
 		arena_free(&mm->arena, tail, extra);
 	}
 	return ret;

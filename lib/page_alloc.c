@@ -62,6 +62,8 @@ int zone_init(struct zone *z, unsigned long nr_frames, void *pool)
 	z->nr_inactive_dirty_pages = 0;
 	z->nr_inactive_clean_pages = 0;
 	z->nr_free_pages = 0;
+	z->kswapd_wake = false;
+	pthread_cond_init(&z->kswapd_wait, NULL);
 	for (unsigned long pfn = 0; pfn < nr_frames; pfn++) {
 		struct page *page = &z->mem_map[pfn];
 

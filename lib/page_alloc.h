@@ -20,6 +20,7 @@
 #ifndef UPAGE_PAGE_ALLOC_H
 #define UPAGE_PAGE_ALLOC_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -124,6 +125,12 @@ struct zone {
 	/* Watermarks in frames: kswapd works while free < pages_low and
 	 * stops at pages_high; below pages_min a fault reclaims itself. */
 	unsigned long pages_min, pages_low, pages_high;
+
+	/* kswapd (vmscan.c): sleeps on kswapd_wait (with page_table_lock)
+	 * until kswapd_wake is set or a second passes. */
+	pthread_t kswapd_thread;
+	pthread_cond_t kswapd_wait;
+	bool kswapd_wake;
 };
 
 /*

@@ -21,6 +21,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fault_sigsegv.h"
+#include "fault_uffd.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -55,6 +57,7 @@ static int setup_mm(const struct upage_config *cfg)
 	struct mm_struct *mm = &upage.mm;
 	int ret;
 
+	mm->zone = &upage.zone;
 	ret = arena_init(&mm->arena, cfg->arena_size);
 	if (ret)
 		return ret;
@@ -105,7 +108,7 @@ static int start_sigsegv(void *pool, size_t pool_len)
 		upage_msg("the SIGSEGV engine cannot start (%s)", strerrordesc_np(-ret));
 		return ret;
 	}
-	upage.engine = &sigsegv_engine;
+	upage.mm.engine = &sigsegv_engine;
 	return 0;
 }
 
@@ -125,7 +128,7 @@ static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool
 		upage_msg("userfaultfd is not available (%s)", strerrordesc_np(-ret));
 		return ret;
 	}
-	upage.engine = &uffd_engine;
+	upage.mm.engine = &uffd_engine;
 	return 0;
 }
 /* --- end of engine selection --- */
@@ -170,15 +173,15 @@ static int upage_setup(void)
 	ret = choose_engine(cfg, pool, pool_len);
 	if (ret)
 		return ret;
-	stats_init(upage.engine->name, cfg->max_rss, upage.mm.arena.size);
-	ret = kswapd_start();
+	stats_init(upage.mm.engine->name, cfg->max_rss, upage.mm.arena.size);
+	ret = kswapd_start(&upage.mm);
 	if (ret) {
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
 	}
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
-			  upage.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,
+			  upage.mm.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,
 			  (unsigned long)upage.mm.arena.base, where);
 	return 0;
 }

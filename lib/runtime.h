@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * runtime.h - the state of the running library: one mm, one zone, one
- * engine, one kswapd.
+ * runtime.h - the state of the running library: one mm, with its zone of
+ * frames and its engine (mm.engine), and one kswapd.
  *
  * Set up once by upage_init (runtime.c) before `active` turns true; after
  * that only the fields the comments name change, under the locks named.
@@ -23,15 +23,8 @@ struct upage_state {
 	bool active;			/* the arena is up: interpose */
 	struct upage_config cfg;
 	struct mm_struct mm;
-	struct zone zone;		/* protected by mm.page_table_lock */
-	const struct fault_engine *engine;
+	struct zone zone;		/* mm's frames: protected by mm.page_table_lock */
 	char swap_path[4096];		/* the swap area, for messages */
-
-	/* kswapd: sleeps on kswapd_wait (with page_table_lock) until
-	 * kswapd_wake is set or a second passes. */
-	pthread_t kswapd_thread;
-	pthread_cond_t kswapd_wait;
-	bool kswapd_wake;
 };
 
 extern struct upage_state upage;

@@ -15,6 +15,9 @@
  * through the inactive list, and only under memory pressure: with free
  * frames, nothing is scanned.
  *
+ * Everything works on the mm it is given (its zone, its page table, its
+ * engine); kswapd is one thread per mm.
+ *
  * Locking: everything here runs under mm->page_table_lock, dropped only
  * around writes, with the pages PG_locked.
  */
@@ -33,29 +36,23 @@
 #include "swapfile.h"
 #include "workingset.h"
 #include "sys.h"
-#include "runtime.h"
-
-static struct zone *zone(void)
-{
-	return &upage.zone;
-}
 
 /*
  * Unmap an active page into the swap cache: give it a swap slot if it has
  * none, move its data to its frame slot, leave the swap entry in the PTE.
  * A clean page with no swap copy (read, never written) is simply dropped.
  */
-static int unmap_page_to_swap_cache(struct page *page)
+static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 {
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	bool new_slot = false;
 	swp_entry_t entry;
 	int ret;
 
 	if (!PageDirty(page) && !PageSwapCache(page)) {
-		upage.engine->zap_range(page->vaddr, PAGE_SIZE);
-		pte_clear(&upage.mm.pgd, page->vaddr);
-		free_frame(page);
+		mm->engine->zap_range(page->vaddr, PAGE_SIZE);
+		pte_clear(&mm->pgd, page->vaddr);
+		free_frame(mm, page);
 		count_event(pages_reclaimed, 1);
 		return 0;
 	}
@@ -66,7 +63,7 @@ static int unmap_page_to_swap_cache(struct page *page)
 		add_to_swap_cache(page, entry);
 		new_slot = true;
 	}
-	ret = upage.engine->unmap_page(page->vaddr, page_address(z, page));
+	ret = mm->engine->unmap_page(page->vaddr, page_address(z, page));
 	if (ret) {
 		if (new_slot) {
 			entry = page->swap;
@@ -76,15 +73,15 @@ static int unmap_page_to_swap_cache(struct page *page)
 		return ret;
 	}
 	ClearPageFlag(page, PG_mapped);
-	set_pte(&upage.mm.pgd, page->vaddr, swp_entry_to_pte(page->swap));
+	set_pte(&mm->pgd, page->vaddr, swp_entry_to_pte(page->swap));
 	deactivate_page(z, page);
 	count_event(pages_deactivated, 1);
 	return 0;
 }
 
-int refill_inactive_scan(unsigned int nr)
+int refill_inactive_scan(struct mm_struct *mm, unsigned int nr)
 {
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	unsigned long scan = z->nr_active_pages;
 	unsigned int done = 0;
 	struct page *page;
@@ -102,7 +99,7 @@ int refill_inactive_scan(unsigned int nr)
 			add_page_to_active_list(z, page);	/* to the head */
 			continue;
 		}
-		ret = unmap_page_to_swap_cache(page);
+		ret = unmap_page_to_swap_cache(mm, page);
 		if (ret == -ENOSPC || ret == -EIO)
 			return done ? (int)done : ret;
 		if (ret) {
@@ -143,7 +140,7 @@ static bool slots_follow(const struct page *a, const struct page *b)
  * areas), or is shared with a forked child.  Lock held, page locked.
  * Returns 0 or -ENOSPC.
  */
-static int relocate_page(struct page *page, bool bad)
+static int relocate_page(struct mm_struct *mm, struct page *page, bool bad)
 {
 	swp_entry_t old = page->swap, entry;
 	int ret = get_swap_page(&entry);
@@ -155,7 +152,7 @@ static int relocate_page(struct page *page, bool bad)
 		swap_mark_bad(old);
 	swap_free(old);
 	add_to_swap_cache(page, entry);
-	set_pte(&upage.mm.pgd, page->vaddr, swp_entry_to_pte(entry));
+	set_pte(&mm->pgd, page->vaddr, swp_entry_to_pte(entry));
 	return 0;
 }
 
@@ -167,7 +164,7 @@ static bool slot_writable(swp_entry_t entry)
 }
 
 /* Write @n locked pages, sorted by slot, in runs of consecutive slots. */
-static void write_clusters(struct page **pages, int n, int *result)
+static void write_clusters(struct zone *z, struct page **pages, int n, int *result)
 {
 	struct iovec iov[SWAP_CLUSTER_MAX];
 	int i = 0;
@@ -178,7 +175,7 @@ static void write_clusters(struct page **pages, int n, int *result)
 		while (j < n && slots_follow(pages[j - 1], pages[j]))
 			j++;
 		for (int k = i; k < j; k++) {
-			iov[k - i].iov_base = page_address(zone(), pages[k]);
+			iov[k - i].iov_base = page_address(z, pages[k]);
 			iov[k - i].iov_len = PAGE_SIZE;
 		}
 		ret = swap_writepages(pages[i]->swap, iov, j - i);
@@ -190,10 +187,9 @@ static void write_clusters(struct page **pages, int n, int *result)
 	}
 }
 
-int page_launder(unsigned int nr)
+int page_launder(struct mm_struct *mm, unsigned int nr)
 {
-	struct mm_struct *mm = &upage.mm;
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	struct page *pages[SWAP_CLUSTER_MAX], *page, *next;
 	int result[SWAP_CLUSTER_MAX];
 	int n = 0, written = 0;
@@ -210,7 +206,7 @@ int page_launder(unsigned int nr)
 		 * child's copy of this page as it was), nor one in an area we
 		 * may not write. */
 		if ((!slot_writable(page->swap) || swap_count(page->swap) > 1) &&
-		    relocate_page(page, false)) {
+		    relocate_page(mm, page, false)) {
 			unlock_page(page, &mm->page_wait);
 			continue;
 		}
@@ -221,7 +217,7 @@ int page_launder(unsigned int nr)
 	sort_by_slot(pages, n);
 
 	pthread_mutex_unlock(&mm->page_table_lock);
-	write_clusters(pages, n, result);
+	write_clusters(z, pages, n, result);
 	pthread_mutex_lock(&mm->page_table_lock);
 
 	for (int i = 0; i < n; i++) {
@@ -229,7 +225,7 @@ int page_launder(unsigned int nr)
 		if (result[i]) {
 			swap_report_error(page->swap, result[i]);
 			count_event(io_errors, 1);
-			relocate_page(page, true);
+			relocate_page(mm, page, true);
 		} else if (page->lru == LRU_INACTIVE_DIRTY) {
 			ClearPageDirty(page);
 			add_page_to_inactive_clean_list(z, page);
@@ -244,9 +240,9 @@ int page_launder(unsigned int nr)
 /* Free one clean inactive page's frame, without I/O: its data is safe on
  * swap and its PTE already holds the swap entry.  Returns whether one was
  * freed. */
-static bool reclaim_page(void)
+static bool reclaim_page(struct mm_struct *mm)
 {
-	struct list_head *head = &zone()->inactive_clean_list, *pos;
+	struct list_head *head = &mm->zone->inactive_clean_list, *pos;
 
 	/* The oldest first: from the tail. */
 	for (pos = head->prev; pos != head; pos = pos->prev) {
@@ -255,16 +251,15 @@ static bool reclaim_page(void)
 		if (PageLocked(page))
 			continue;
 		workingset_eviction(page->swap);
-		free_frame(page);
+		free_frame(mm, page);
 		count_event(pages_reclaimed, 1);
 		return true;
 	}
 	return false;
 }
 
-static unsigned long inactive_target(void)
+static unsigned long inactive_target(const struct zone *z)
 {
-	struct zone *z = zone();
 	unsigned long t = z->nr_frames / 4;
 
 	return t > z->pages_high ? t : z->pages_high;
@@ -272,42 +267,41 @@ static unsigned long inactive_target(void)
 
 /* One round of freeing, done by kswapd or by a fault that found no frame.
  * Returns whether anything moved. */
-static bool try_to_free_pages(void)
+static bool try_to_free_pages(struct mm_struct *mm)
 {
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	int moved = 0, ret;
 
-	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_target()) {
-		ret = refill_inactive_scan(SWAP_CLUSTER_MAX);
+	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_target(z)) {
+		ret = refill_inactive_scan(mm, SWAP_CLUSTER_MAX);
 		if (ret > 0)
 			moved += ret;
 	}
 	if (z->nr_inactive_dirty_pages)
-		moved += page_launder(SWAP_CLUSTER_MAX);
+		moved += page_launder(mm, SWAP_CLUSTER_MAX);
 	return moved > 0;
 }
 
-struct page *__alloc_pages(void)
+struct page *__alloc_pages(struct mm_struct *mm)
 {
-	struct mm_struct *mm = &upage.mm;
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	struct page *page;
 	int idle = 0;
 
 	for (;;) {
 		page = rmqueue(z);
-		if (!page && reclaim_page()) {
+		if (!page && reclaim_page(mm)) {
 			count_event(direct_reclaims, 1);
 			page = rmqueue(z);
 		}
 		if (page) {
 			stats_resident_add(1);
 			if (z->nr_free_pages < z->pages_low)
-				wakeup_kswapd();
+				wakeup_kswapd(z);
 			return page;
 		}
-		wakeup_kswapd();
-		if (try_to_free_pages()) {
+		wakeup_kswapd(z);
+		if (try_to_free_pages(mm)) {
 			idle = 0;
 			continue;
 		}
@@ -328,59 +322,61 @@ struct page *__alloc_pages(void)
 	}
 }
 
-void wakeup_kswapd(void)
+void wakeup_kswapd(struct zone *z)
 {
-	if (!upage.kswapd_wake) {
-		upage.kswapd_wake = true;
-		pthread_cond_signal(&upage.kswapd_wait);
+	if (!z->kswapd_wake) {
+		z->kswapd_wake = true;
+		pthread_cond_signal(&z->kswapd_wait);
 	}
 }
 
 /* kswapd's goal: enough frames free, or freeable without I/O. */
-static bool zone_balanced(void)
+static bool zone_balanced(const struct zone *z)
 {
-	struct zone *z = zone();
-
 	return z->nr_free_pages >= z->pages_low && free_plenty(z) >= z->pages_high;
 }
 
-static void kswapd_balance(void)
+static void kswapd_balance(struct mm_struct *mm)
 {
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 
-	while (!zone_balanced()) {
-		if (z->nr_free_pages < z->pages_low && reclaim_page())
+	while (!zone_balanced(z)) {
+		if (z->nr_free_pages < z->pages_low && reclaim_page(mm))
 			continue;
-		if (!try_to_free_pages())
+		if (!try_to_free_pages(mm))
 			break;
 	}
 }
 
 static void *kswapd(void *arg)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct mm_struct *mm = arg;
+	struct zone *z = mm->zone;
 
 	pthread_mutex_lock(&mm->page_table_lock);
 	for (;;) {
-		while (!upage.kswapd_wake) {
+		while (!z->kswapd_wake) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 1;
-			pthread_cond_timedwait(&upage.kswapd_wait, &mm->page_table_lock, &ts);
-			if (!zone_balanced())
+			pthread_cond_timedwait(&z->kswapd_wait, &mm->page_table_lock, &ts);
+			if (!zone_balanced(z))
 				break;
 		}
-		upage.kswapd_wake = false;
+		z->kswapd_wake = false;
 		count_event(kswapd_wakeups, 1);
-		kswapd_balance();
+		kswapd_balance(mm);
 		pthread_cond_broadcast(&mm->page_wait);
 	}
 	return NULL;
 }
 
-int kswapd_start(void)
+int kswapd_start(struct mm_struct *mm)
 {
-	pthread_cond_init(&upage.kswapd_wait, NULL);
-	return sys_thread_start(&upage.kswapd_thread, "kswapd", kswapd, NULL);
+	struct zone *z = mm->zone;
+
+	z->kswapd_wake = false;
+	pthread_cond_init(&z->kswapd_wait, NULL);
+	return sys_thread_start(&z->kswapd_thread, "kswapd", kswapd, mm);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "mm.h"
 #include "page_alloc.h"
 
 /* Pages moved or written per step, as 2.4's SWAP_CLUSTER_MAX. */
@@ -19,17 +20,18 @@
  * pages (waiting on I/O).  Caller holds page_table_lock, which may be
  * dropped and retaken.  NULL when nothing can be freed (swap is full).
  */
-struct page *__alloc_pages(void);
+struct page *__alloc_pages(struct mm_struct *mm);
 
 /* Age the active list; unmap up to @nr old pages into the swap cache.
  * Returns how many were deactivated, or -ENOSPC when swap is full. */
-int refill_inactive_scan(unsigned int nr);
+int refill_inactive_scan(struct mm_struct *mm, unsigned int nr);
 /* Write up to @nr inactive dirty pages to swap, in clusters.  May drop
  * page_table_lock.  Returns how many were written. */
-int page_launder(unsigned int nr);
+int page_launder(struct mm_struct *mm, unsigned int nr);
 
-int kswapd_start(void);
+/* Start @mm's kswapd (its zone's thread). */
+int kswapd_start(struct mm_struct *mm);
 /* Wake kswapd: free frames fell below pages_low.  Lock held. */
-void wakeup_kswapd(void);
+void wakeup_kswapd(struct zone *z);
 
 #endif /* UPAGE_VMSCAN_H */
