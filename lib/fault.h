@@ -23,10 +23,13 @@
 #define FAULT_FLAG_WRITE	0x1	/* a write access */
 #define FAULT_FLAG_WP		0x2	/* a write to a write-protected page */
 
+struct mm_struct;
+
 struct fault_engine {
 	const char *name;
-	/* Set up the engine for the frame pool; start its thread(s). */
-	int (*init)(void *pool, size_t pool_len);
+	/* Serve @mm's faults from now on (its zone's frame pool included);
+	 * start the engine's thread(s). */
+	int (*init)(struct mm_struct *mm);
 	/* Make [start, start+len) a region whose accesses fault to us (prot
 	 * is PROT_*), replacing the arena's reservation there. */
 	int (*map_range)(uintptr_t start, size_t len, int prot);
@@ -63,10 +66,10 @@ struct fault_engine {
 	void (*fork_prepare)(void);
 	/* Optional, in the parent after fork, before the locks are dropped. */
 	void (*fork_parent)(void);
-	/* Optional, in a forked child (fork.c): start serving faults again
-	 * (the kernel dropped what served the parent's), then once for each
-	 * region with its range. */
-	int (*fork_child)(void *pool, size_t pool_len);
+	/* Optional, in a forked child (fork.c): start serving @mm's faults
+	 * again (the kernel dropped what served the parent's), then once for
+	 * each region with its range. */
+	int (*fork_child)(struct mm_struct *mm);
 	int (*fork_child_range)(uintptr_t start, size_t len);
 };
 

@@ -66,6 +66,8 @@
  */
 #include "autoconfig.h"
 
+#include "fault_sigsegv.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -79,7 +81,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "fault_sigsegv.h"
 #include "mm.h"
 #include "memory.h"
 #include "stats.h"
@@ -104,7 +105,8 @@
 
 static int mfd = -1;		/* the memfd behind the arena */
 static char *alias;		/* the memfd, read-write, for upage only */
-static uintptr_t arena_base;
+static struct mm_struct *segv_mm;	/* whose faults it serves */
+static uintptr_t arena_base;	/* segv_mm's arena, for arena_off */
 static size_t arena_size;
 static uint8_t *pstate;		/* arena_size >> PAGE_SHIFT bytes */
 static bool frozen;		/* fork_prepare: no page writable */
@@ -117,11 +119,6 @@ static inline size_t arena_off(uintptr_t addr)
 static inline uint8_t *page_state(uintptr_t addr)
 {
 	return &pstate[arena_off(addr) >> PAGE_SHIFT];
-}
-
-static inline bool in_arena(uintptr_t addr)
-{
-	return addr - arena_base < arena_size;
 }
 
 static void set_state_range(uintptr_t start, size_t len, uint8_t v)
@@ -360,14 +357,14 @@ static void thaw_pinned(uintptr_t addr)
 
 static void segv_fork_prepare(void)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct mm_struct *mm = segv_mm;
 	int ret;
 
 	fork_err = 0;
 	frozen = true;
 	ret = vma_for_each(mm, freeze_region, NULL);
-	for (unsigned long i = 0; i < upage.zone.nr_frames; i++) {
-		struct page *page = &upage.zone.mem_map[i];
+	for (unsigned long i = 0; i < mm->zone->nr_frames; i++) {
+		struct page *page = &mm->zone->mem_map[i];
 
 		if (PagePinned(page) && PageMapped(page))
 			thaw_pinned(page->vaddr);
@@ -397,7 +394,7 @@ static void segv_fork_parent(void)
 
 	drop_fork_copy();
 	frozen = false;
-	ret = vma_for_each(&upage.mm, freeze_region, NULL);
+	ret = vma_for_each(segv_mm, freeze_region, NULL);
 	if (ret)
 		upage_msg("sigsegv engine: cannot reopen the arena after fork: %s",
 			  strerrordesc_np(-ret));
@@ -405,10 +402,9 @@ static void segv_fork_parent(void)
 
 /* The child: the copy becomes its memfd and alias; the parent's are
  * dropped (the regions are remapped in fork_child_range). */
-static int segv_fork_child(void *pool, size_t pool_len)
+static int segv_fork_child(struct mm_struct *mm)
 {
-	(void)pool;
-	(void)pool_len;
+	(void)mm;
 	frozen = false;
 	if (fork_err)
 		return fork_err;
@@ -480,7 +476,7 @@ static int segv_callback(void *fault_address, int serious)
 	int ret, tries = 0;
 
 	(void)serious;
-	if (!upage.active || !in_arena(addr))
+	if (!segv_mm || !arena_contains(&segv_mm->arena, addr))
 		goto decline;
 	s = __atomic_load_n(page_state(addr), __ATOMIC_ACQUIRE);
 	if (cur_uc && (cur_uc->uc_mcontext.gregs[REG_ERR] & 2))
@@ -490,7 +486,7 @@ static int segv_callback(void *fault_address, int serious)
 	if ((flags & FAULT_FLAG_WRITE) && (s & PS_PROT_R))
 		flags |= FAULT_FLAG_WP;
 	for (;;) {
-		ret = do_page_fault(&upage.mm, addr, flags);
+		ret = do_page_fault(segv_mm, addr, flags);
 		if (ret == 0)
 			return 1;
 		if (ret == -EFAULT)
@@ -617,14 +613,12 @@ static int fit_mapping_budget(void)
 	return 0;
 }
 
-static int segv_init(void *pool, size_t pool_len)
+static int segv_init(struct mm_struct *mm)
 {
-	struct arena *a = &upage.mm.arena;
+	struct arena *a = &mm->arena;
 	sigset_t mask;
 	int ret;
 
-	(void)pool;
-	(void)pool_len;
 	arena_base = a->base;
 	arena_size = a->size;
 	ret = fit_mapping_budget();
@@ -666,9 +660,10 @@ static int segv_init(void *pool, size_t pool_len)
 		if (ret)
 			goto fail;
 	}
-	ret = syscall_trap_init();
+	ret = syscall_trap_init(mm);
 	if (ret)
 		goto fail;
+	segv_mm = mm;
 	return 0;
 fail:
 	close(mfd);

@@ -24,6 +24,8 @@
  */
 #include "autoconfig.h"
 
+#include "fault_uffd.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -37,7 +39,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fault_uffd.h"
 #include "memory.h"
 #include "stats.h"
 #include "swapfile.h"
@@ -58,7 +59,8 @@ struct uffdio_move {
 #define UFFDIO_MOVE		_IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
 #endif
 
-static int uffd = -1;
+static int uffd = -1;			/* the userfaultfd */
+static struct mm_struct *uffd_mm;	/* whose faults it serves */
 static pthread_t handler_thread;
 
 static int uffd_ioctl(unsigned long req, void *arg)
@@ -241,7 +243,6 @@ static int uffd_unprotect(uintptr_t addr)
 	return uffd_writeprotect(addr, false);
 }
 
-
 /*
  * A fault outside every region may be stale: the thread left its fault
  * (a signal interrupted the wait: pthread_cancel, a handler that longjmps
@@ -297,7 +298,7 @@ static void handle_msg(const struct uffd_msg *msg)
 		flags |= FAULT_FLAG_WRITE;
 	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)
 		flags |= FAULT_FLAG_WP | FAULT_FLAG_WRITE;
-	ret = do_page_fault(&upage.mm, msg->arg.pagefault.address, flags);
+	ret = do_page_fault(uffd_mm, msg->arg.pagefault.address, flags);
 	if (ret)
 		fault_failed(msg, ret);
 }
@@ -324,8 +325,9 @@ static void *fault_handler(void *arg)
 	return NULL;
 }
 
-static int uffd_init(void *pool, size_t pool_len)
+static int uffd_init(struct mm_struct *mm)
 {
+	struct zone *z = mm->zone;
 	struct uffdio_api api = {
 		.api = UFFD_API,
 		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_THREAD_ID |
@@ -340,9 +342,11 @@ static int uffd_init(void *pool, size_t pool_len)
 		ret = -errno;
 		goto fail;
 	}
-	ret = uffd_register((uintptr_t)pool, pool_len, UFFDIO_REGISTER_MODE_MISSING);
+	ret = uffd_register((uintptr_t)z->pool, z->nr_frames << PAGE_SHIFT,
+			    UFFDIO_REGISTER_MODE_MISSING);
 	if (ret)
 		goto fail;
+	uffd_mm = mm;
 	ret = sys_thread_start(&handler_thread, "upage-fault", fault_handler, NULL);
 	if (ret)
 		goto fail;
@@ -355,14 +359,14 @@ fail:
 
 /* The inherited descriptor is the parent's: reading it would steal the
  * parent's faults.  The child gets one of its own. */
-static int uffd_fork_child(void *pool, size_t pool_len)
+static int uffd_fork_child(struct mm_struct *mm)
 {
 	close(uffd);
 	uffd = -1;
 	if (pagemap_fd >= 0)
 		close(pagemap_fd);	/* the parent's pages */
 	pagemap_fd = -1;
-	return uffd_init(pool, pool_len);
+	return uffd_init(mm);
 }
 
 static int uffd_fork_child_range(uintptr_t start, size_t len)

@@ -48,6 +48,8 @@
  */
 #include "autoconfig.h"
 
+#include "fork.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -206,7 +208,7 @@ static int fork_child(void)
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, dirty_mapped,
 			NULL);
 	if (upage.mm.engine->fork_child) {
-		ret = upage.mm.engine->fork_child(z->pool, z->nr_frames << PAGE_SHIFT);
+		ret = upage.mm.engine->fork_child(mm);
 		if (ret)
 			return ret;
 		ret = vma_for_each(mm, register_region, NULL);

@@ -83,19 +83,6 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
 	*ptep = mk_pte(page->index, pte_prot(dirty));
 }
 
-void free_frame(struct mm_struct *mm, struct page *page)
-{
-	struct zone *z = mm->zone;
-
-	if (PageSwapCache(page))
-		delete_from_swap_cache(page);
-	if (!PageMapped(page) && PageFlag(page, PG_uptodate))
-		mm->engine->free_slot(page_address(z, page));
-	del_page_from_lru(z, page);
-	__free_page(z, page);
-	stats_resident_add(-1);
-}
-
 static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
 		      pte_t *ptep, bool write)
 {
@@ -108,7 +95,7 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 		return -ENOMEM;
 	/* __alloc_pages may have dropped the lock: has someone mapped it? */
 	if (!pte_none(*ptep)) {
-		free_frame(mm, page);
+		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
 	}
 	if (vma->vm_ops && vma->vm_ops != &anon_vm_ops && vma->vm_ops->nopage) {
@@ -131,7 +118,7 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 	count_event(faults_no_page, 1);
 	return 0;
 fail:
-	free_frame(mm, page);
+	free_page_and_swap_cache(mm, page);
 	return ret;
 }
 
@@ -173,7 +160,7 @@ static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig
 	if (!page)
 		return -ENOMEM;
 	if (*ptep != orig || lookup_swap_cache(entry)) {
-		free_frame(mm, page);
+		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
 	}
 	add_to_swap_cache(page, entry);
@@ -191,7 +178,7 @@ static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig
 	}
 	if (ret) {
 		unlock_page(page, &mm->page_wait);
-		free_frame(mm, page);
+		free_page_and_swap_cache(mm, page);
 		return ret;
 	}
 	page_mapped(page, addr, ptep, write);
@@ -313,7 +300,7 @@ static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 		swp_entry_t entry = page->swap;
 		bool cached = PageSwapCache(page);
 
-		free_frame(mm, page);
+		free_page_and_swap_cache(mm, page);
 		if (cached)
 			swap_free(entry);
 	} else {
@@ -323,7 +310,7 @@ static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 		while ((page = lookup_swap_cache(entry)) && PageLocked(page))
 			wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
 		if (page)
-			free_frame(mm, page);
+			free_page_and_swap_cache(mm, page);
 		swap_free(entry);
 	}
 	*ptep = 0;

@@ -30,8 +30,4 @@ int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags);
  */
 void zap_page_range(struct mm_struct *mm, uintptr_t start, size_t len);
 
-/* Give @page's frame back: off its list, out of the swap cache (its slot
- * is not freed), its frame slot emptied.  Caller holds page_table_lock. */
-void free_frame(struct mm_struct *mm, struct page *page);
-
 #endif /* UPAGE_MEMORY_H */

@@ -16,6 +16,8 @@
  */
 #include "autoconfig.h"
 
+#include "mmap.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>

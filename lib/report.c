@@ -12,6 +12,8 @@
  */
 #include "autoconfig.h"
 
+#include "report.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

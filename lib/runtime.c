@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * runtime.c - start-up: read the options, build the mm (arena, page table,
- * regions), the zone of frames with its pool, the swap area and swap
- * cache, the counters, the engine and kswapd; then turn interposition on
- * and point jemalloc at the arena.
+ * runtime.c - the running library's state (upage) and its making: read
+ * the options, build the mm (arena, page table, regions), the zone of
+ * frames with its pool, the swap area and swap cache, the counters, the
+ * engine and kswapd.  init.c runs it, then turns interposition on.
  *
  * Any failure before `active` turns true leaves the program running
  * exactly as without upage, after one message saying why.
@@ -30,9 +30,6 @@
 #include "vmscan.h"
 
 struct upage_state upage;
-
-int extent_hooks_install(void);
-int fork_handlers_install(void);
 
 static const char *env(const char *name)
 {
@@ -100,9 +97,9 @@ static bool uffd_serves_kernel_faults(void)
 	return true;
 }
 
-static int start_sigsegv(void *pool, size_t pool_len)
+static int start_sigsegv(void)
 {
-	int ret = sigsegv_engine.init(pool, pool_len);
+	int ret = sigsegv_engine.init(&upage.mm);
 
 	if (ret) {
 		upage_msg("the SIGSEGV engine cannot start (%s)", strerrordesc_np(-ret));
@@ -114,16 +111,16 @@ static int start_sigsegv(void *pool, size_t pool_len)
 
 /* UPAGE_ENGINE: uffd, sigsegv, or auto (uffd when it can serve kernel-mode
  * faults and starts, else sigsegv). */
-static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool_len)
+static int choose_engine(const struct upage_config *cfg)
 {
 	int ret;
 
 	if (cfg->engine == ENGINE_SIGSEGV ||
 	    (cfg->engine == ENGINE_AUTO && !uffd_serves_kernel_faults()))
-		return start_sigsegv(pool, pool_len);
-	ret = uffd_engine.init(pool, pool_len);
+		return start_sigsegv();
+	ret = uffd_engine.init(&upage.mm);
 	if (ret && cfg->engine == ENGINE_AUTO)
-		return start_sigsegv(pool, pool_len);
+		return start_sigsegv();
 	if (ret) {
 		upage_msg("userfaultfd is not available (%s)", strerrordesc_np(-ret));
 		return ret;
@@ -133,21 +130,25 @@ static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool
 }
 /* --- end of engine selection --- */
 
-static int upage_setup(void)
+int upage_load_config(void)
+{
+	char err[512];
+
+	if (config_load(&upage.cfg, env, err, sizeof(err))) {
+		upage_msg("%s; running without upage", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int upage_setup(void)
 {
 	struct upage_config *cfg = &upage.cfg;
-	char err[512];
 	void *pool;
 	size_t pool_len;
 	const char *where;
 	int ret;
 
-	if (config_load(cfg, env, err, sizeof(err))) {
-		upage_msg("%s; running without upage", err);
-		return -EINVAL;
-	}
-	exec_setup(cfg);
-	report_setup();
 	ret = setup_mm(cfg);
 	if (ret) {
 		upage_msg("cannot reserve an arena of %llu bytes (UPAGE_ARENA_SIZE): %s",
@@ -170,7 +171,7 @@ static int upage_setup(void)
 					 : strerrordesc_np(-ret));
 		return ret;
 	}
-	ret = choose_engine(cfg, pool, pool_len);
+	ret = choose_engine(cfg);
 	if (ret)
 		return ret;
 	stats_init(upage.mm.engine->name, cfg->max_rss, upage.mm.arena.size);
@@ -184,23 +185,4 @@ static int upage_setup(void)
 			  upage.mm.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,
 			  (unsigned long)upage.mm.arena.base, where);
 	return 0;
-}
-
-__attribute__((constructor)) static void upage_init(void)
-{
-	int ret;
-
-	/* First, so that our fork child handler runs before jemalloc's. */
-	ret = fork_handlers_install();
-	if (ret) {
-		upage_msg("cannot install fork handlers: %s", strerrordesc_np(-ret));
-		return;
-	}
-	if (upage_setup())
-		return;
-	__atomic_store_n(&upage.active, true, __ATOMIC_RELEASE);
-	ret = extent_hooks_install();
-	if (ret)
-		upage_msg("jemalloc refused the arena's extent hooks (%s): malloc stays outside",
-			  strerrordesc_np(-ret));
 }

@@ -29,31 +29,17 @@ struct upage_state {
 
 extern struct upage_state upage;
 
-/* The arena's side of mmap and friends (mmap.c).  Addresses are arena
- * addresses; errors are negative errno values. */
-
-/* Map an anonymous region of @len bytes, at @fixed when it is not 0 (what
- * was there is unmapped first when @replace, else the call fails), else
- * anywhere aligned to @align (0: a page).  Returns the address, or 0 when
- * it does not fit: the caller then maps outside the arena. */
-uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bool replace);
-/* munmap: pages, swap slots, regions and address range go. */
-int upage_unmap(uintptr_t start, size_t len);
-/* Forget [start, start+len) without giving the addresses back (a foreign
- * MAP_FIXED mapping is about to be placed there). */
-int upage_forget(uintptr_t start, size_t len);
-int upage_mprotect(uintptr_t start, size_t len, int prot);
-/* MADV_DONTNEED and its kin: the pages read as zeros afterwards. */
-int upage_zap(uintptr_t start, size_t len);
-/* mremap of an arena mapping; MAP_FAILED with errno set on failure. */
-void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
-
 /* Where a private swap file goes when UPAGE_SWAP does not say: $TMPDIR,
  * else /tmp. */
 const char *swap_default_dir(void);
 
-/* What children get (exec.c, report.c): set up at start, from @cfg. */
-void exec_setup(const struct upage_config *cfg);
-void report_setup(void);
+/*
+ * Start-up (init.c calls them in this order): read the options into
+ * upage.cfg (-EINVAL after one message: run without upage), then build
+ * the mm, the zone, the swap area, the engine, the counters and kswapd
+ * (a negative errno after one message).  upage.active is init.c's to set.
+ */
+int upage_load_config(void);
+int upage_setup(void);
 
 #endif /* UPAGE_RUNTIME_H */

@@ -10,6 +10,8 @@
  */
 #include "autoconfig.h"
 
+#include "stats.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +27,6 @@
 
 #include <upage.h>
 
-#include "stats.h"
 #include "sys.h"
 
 #define STATS_MEMFD_NAME	"upage-stats"

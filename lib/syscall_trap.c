@@ -48,11 +48,11 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "mm.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "syscall_filter.h"
 #include "sys.h"
-#include "runtime.h"
 #include "signals.h"
 
 #define MAX_IOV		64
@@ -88,12 +88,7 @@ struct pinset {
 	int n;
 };
 
-static bool in_arena(uintptr_t addr)
-{
-	const struct arena *a = &upage.mm.arena;
-
-	return addr - a->base < a->size;
-}
+static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
 
 static void touch(uintptr_t addr, bool write)
 {
@@ -105,7 +100,7 @@ static void touch(uintptr_t addr, bool write)
 
 static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct mm_struct *mm = trap_mm;
 	struct vm_area_struct *vma;
 	bool ok;
 
@@ -124,7 +119,7 @@ static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 		touch(addr, write);
 		pthread_mutex_lock(&mm->page_table_lock);
 		pte = pte_get(&mm->pgd, addr);
-		page = pte_present(pte) ? pfn_to_page(&upage.zone, pte_frame(pte)) : NULL;
+		page = pte_present(pte) ? pfn_to_page(mm->zone, pte_frame(pte)) : NULL;
 		if (page && (!write || pte_write(pte)) && pin_page(page)) {
 			pthread_mutex_unlock(&mm->page_table_lock);
 			ps->p[ps->n].page = page;
@@ -149,7 +144,7 @@ static int pin_range(struct pinset *ps, uintptr_t start, size_t len, bool write)
 	if (end < start)
 		return -EFAULT;
 	for (uintptr_t a = start & PAGE_MASK; a < end; a += PAGE_SIZE) {
-		if (!in_arena(a))
+		if (!arena_contains(&trap_mm->arena, a))
 			continue;
 		ret = pin_user_page(ps, a, write);
 		if (ret)
@@ -169,7 +164,7 @@ static int pin_string(struct pinset *ps, uintptr_t s)
 	for (int pages = 0; pages < 2; pages++) {
 		uintptr_t end = (a & PAGE_MASK) + PAGE_SIZE;
 
-		if (in_arena(a)) {
+		if (arena_contains(&trap_mm->arena, a)) {
 			ret = pin_user_page(ps, a & PAGE_MASK, false);
 			if (ret)
 				return ret;
@@ -183,7 +178,7 @@ static int pin_string(struct pinset *ps, uintptr_t s)
 
 static void unpin_all(struct pinset *ps)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct mm_struct *mm = trap_mm;
 
 	if (!ps->n)
 		return;
@@ -393,7 +388,7 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 	size_t len;
 
 	memcpy(a, args, sizeof(a));
-	if (!d || !__atomic_load_n(&upage.active, __ATOMIC_ACQUIRE) || !pin_limit)
+	if (!d || !__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
 		return call(nr, a, &t);
 	if (d->a[0].kind == A_IOV) {
 		ret = run_iov(d, nr, a, &t, &ps);
@@ -515,10 +510,10 @@ static int swap_fds(int *fds, int max)
 	return n;
 }
 
-int syscall_trap_init(void)
+int syscall_trap_init(struct mm_struct *mm)
 {
-	struct zone *z = &upage.zone;
-	const struct arena *a = &upage.mm.arena;
+	struct zone *z = mm->zone;
+	const struct arena *a = &mm->arena;
 	unsigned long usable = z->nr_frames;
 	int fds[8], nfds = swap_fds(fds, 8);
 	int ret;
@@ -541,6 +536,8 @@ int syscall_trap_init(void)
 		upage_msg("cannot locate libc's text for the system call filter");
 	else if (ret)
 		upage_msg("cannot install the system call filter: %s", strerrordesc_np(-ret));
+	else
+		__atomic_store_n(&trap_mm, mm, __ATOMIC_RELEASE);
 	return ret;
 }
 

@@ -13,8 +13,11 @@
 #ifndef UPAGE_SYSCALL_TRAP_H
 #define UPAGE_SYSCALL_TRAP_H
 
-/* Install the seccomp filter and the SIGSYS handler.  Called once by the
- * SIGSEGV engine's init, after the arena and the zone are set up. */
-int syscall_trap_init(void);
+struct mm_struct;
+
+/* Install the seccomp filter and the SIGSYS handler for @mm's arena.
+ * Called once by an in-thread engine's init, after the arena and the
+ * zone are set up. */
+int syscall_trap_init(struct mm_struct *mm);
 
 #endif /* UPAGE_SYSCALL_TRAP_H */

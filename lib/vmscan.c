@@ -52,7 +52,7 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 	if (!PageDirty(page) && !PageSwapCache(page)) {
 		mm->engine->zap_range(page->vaddr, PAGE_SIZE);
 		pte_clear(&mm->pgd, page->vaddr);
-		free_frame(mm, page);
+		free_page_and_swap_cache(mm, page);
 		count_event(pages_reclaimed, 1);
 		return 0;
 	}
@@ -251,7 +251,7 @@ static bool reclaim_page(struct mm_struct *mm)
 		if (PageLocked(page))
 			continue;
 		workingset_eviction(page->swap);
-		free_frame(mm, page);
+		free_page_and_swap_cache(mm, page);
 		count_event(pages_reclaimed, 1);
 		return true;
 	}

@@ -37,10 +37,9 @@ static char *data(uintptr_t addr)
 	return fake.mem + (idx(addr) << PAGE_SHIFT);
 }
 
-static int fake_init(void *p, size_t len)
+static int fake_init(struct mm_struct *mm)
 {
-	(void)p;
-	(void)len;
+	(void)mm;
 	return 0;
 }
 
@@ -250,7 +249,7 @@ void fake_evict(uintptr_t addr)
 		n++;
 	}
 	while (n)
-		free_frame(mm, held[--n]);
+		free_page_and_swap_cache(mm, held[--n]);
 	pthread_mutex_unlock(&mm->page_table_lock);
 }
 

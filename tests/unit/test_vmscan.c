@@ -121,7 +121,7 @@ Test(vmscan, alloc_pages_reclaims_a_clean_page_when_none_is_free)
 	cr_assert_not_null(page, "expected a frame");
 	cr_assert_eq(upage_stats->direct_reclaims, 1, "expected a clean page reclaimed for it");
 	cr_assert_eq(test_zone.nr_inactive_clean_pages, 3, "expected one clean page gone");
-	free_frame(&test_mm, page);
+	free_page_and_swap_cache(&test_mm, page);
 	unlock();
 }
 
