@@ -27,6 +27,11 @@ struct mm_struct;
 
 struct fault_engine {
 	const char *name;
+	/* Optional: the most frames the engine can keep mapped at once in
+	 * this process as it stands, when @want are asked for (0: it cannot
+	 * page here at all); @why (@len bytes) gets what bounds it, for a
+	 * message.  Without it, the cap is never cut. */
+	unsigned long (*max_frames)(unsigned long want, char *why, size_t len);
 	/* Serve @mm's faults from now on (its zone's frame pool included);
 	 * start the engine's thread(s). */
 	int (*init)(struct mm_struct *mm);

@@ -43,13 +43,14 @@
  * the same protection merge back (same file, consecutive offsets), so the
  * VMAs upage creates are at most two per resident page: with F frames,
  * at most 2F + the regions.  The granularity is therefore the page, and
- * the bound is enforced once, at init: the budget is vm.max_map_count
+ * the bound is enforced once, at start-up: the budget is vm.max_map_count
  * minus the mappings the process has minus a reserve for the program's
- * own growth; when 2F exceeds it, frames are taken out of service (marked
- * PG_reserved, off every list) so that at most budget/2 are ever used,
- * with ONE message saying so when the user set UPAGE_MAX_RSS (the default
- * cap, half the RAM, is cut quietly; UPAGE_VERBOSE shows it).  The program then runs under a smaller
- * resident set, slower but correct, never out of mappings.  Should an
+ * own growth, and the cap is cut to budget/2 frames (segv_max_frames;
+ * runtime.c gives ONE message saying so when the user set UPAGE_MAX_RSS:
+ * the default cap, half the RAM, is cut quietly, UPAGE_VERBOSE shows it).
+ * The program then runs under a smaller resident set, slower but correct,
+ * never out of mappings, and the report's max_rss_bytes is the cap in
+ * force.  Should an
  * mprotect still fail with ENOMEM (the program's own mappings grew past
  * the reserve), the fault is retried while kswapd frees pages (which
  * merges VMAs back), with one message, before SIGBUS.
@@ -72,6 +73,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sigsegv.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,43 +576,22 @@ static long max_map_count(void)
 }
 
 /*
- * At most two VMAs per resident page: take frames out of service when the
- * cap would need more mappings than vm.max_map_count leaves us.
+ * At most two VMAs per resident page: the cap is cut to the frames
+ * vm.max_map_count leaves room for (runtime.c says so when it cuts).
  */
-static int fit_mapping_budget(void)
+static unsigned long segv_max_frames(unsigned long want, char *why, size_t len)
 {
-	struct zone *z = &upage.zone;
 	long limit = max_map_count(), budget = limit - count_mappings() - MAP_RESERVE;
-	unsigned long usable, taken = 0;
 
 	if (budget < 2 * MIN_FRAMES) {
-		upage_msg("sigsegv engine: vm.max_map_count=%ld leaves no room for paging", limit);
-		return -ENOMEM;
-	}
-	if (2 * z->nr_frames <= (unsigned long)budget)
+		snprintf(why, len, "vm.max_map_count=%ld leaves no room for paging", limit);
 		return 0;
-	usable = (unsigned long)budget / 2;
-	while (z->nr_frames - taken > usable) {
-		struct page *page = rmqueue(z);
-
-		if (!page)
-			break;
-		SetPageFlag(page, PG_reserved);
-		taken++;
 	}
-	/* The watermarks as zone_init sets them, for the frames in use. */
-	z->pages_min = usable / 64 > 4 ? usable / 64 : 4;
-	z->pages_low = 2 * z->pages_min;
-	z->pages_high = 3 * z->pages_min;
-	/* The default cap (half the RAM) is a ceiling, not a request: cut
-	 * quietly.  A cap the user asked for is cut with one message. */
-	if (upage.cfg.max_rss_set || upage.cfg.verbose)
-		upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM %sneeds up to %lu mappings "
-			  "(two per resident page), vm.max_map_count=%ld allows about %ld: "
-			  "at most %luM stay resident",
-			  upage.cfg.max_rss >> 20, upage.cfg.max_rss_set ? "" : "(the default) ",
-			  2 * z->nr_frames, limit, budget, (usable << PAGE_SHIFT) >> 20);
-	return 0;
+	snprintf(why, len,
+		 "needs up to %lu mappings (two per resident page), vm.max_map_count=%ld allows "
+		 "about %ld",
+		 2 * want, limit, budget);
+	return (unsigned long)budget / 2;
 }
 
 static int segv_init(struct mm_struct *mm)
@@ -621,9 +602,6 @@ static int segv_init(struct mm_struct *mm)
 
 	arena_base = a->base;
 	arena_size = a->size;
-	ret = fit_mapping_budget();
-	if (ret)
-		return ret;
 	pstate = sys_alloc_pages(PAGE_ALIGN(arena_size >> PAGE_SHIFT));
 	if (!pstate)
 		return -ENOMEM;
@@ -673,6 +651,7 @@ fail:
 
 const struct fault_engine sigsegv_engine = {
 	.name = "sigsegv",
+	.max_frames = segv_max_frames,
 	.init = segv_init,
 	.map_range = segv_map_range,
 	.protect_range = segv_protect_range,

@@ -198,7 +198,7 @@ static int fork_child(void)
 	/* The threads that held pins are the parent's. */
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		z->mem_map[i].pins = 0;
-	stats_init(upage.mm.engine->name, upage.cfg.max_rss, mm->arena.size);
+	stats_init(upage.mm.engine->name, upage.max_rss, mm->arena.size);
 	swap_freeze_all();
 	ret = swapon(child_swap_location(), 1, 0);
 	if (ret < 0)

@@ -65,21 +65,95 @@ static int setup_mm(const struct upage_config *cfg)
 	return 0;
 }
 
-static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_len)
+/* The zone of @max_rss bytes of frames, its pool and the swap cache. */
+static int setup_zone(unsigned long long max_rss)
 {
-	unsigned long nr = cfg->max_rss >> PAGE_SHIFT;
+	struct zone *z = &upage.zone;
+	unsigned long nr = max_rss >> PAGE_SHIFT;
+	size_t len = nr << PAGE_SHIFT;
+	void *pool;
 	int ret;
 
-	*pool_len = nr << PAGE_SHIFT;
-	*pool = sys_mmap(NULL, *pool_len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (*pool == MAP_FAILED)
+	pool = sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (pool == MAP_FAILED)
 		return -ENOMEM;
-	sys_madvise(*pool, *pool_len, MADV_NOHUGEPAGE);
-	ret = zone_init(&upage.zone, nr, *pool);
-	if (ret)
+	sys_madvise(pool, len, MADV_NOHUGEPAGE);
+	ret = zone_init(z, nr, pool);
+	if (ret == 0)
+		ret = swap_cache_init(nr);
+	if (ret) {
+		zone_destroy(z);
+		sys_munmap(pool, len);
+	}
+	return ret;
+}
+
+/* Undo setup_zone (an engine that did not start). */
+static void teardown_zone(void)
+{
+	struct zone *z = &upage.zone;
+	void *pool = z->pool;
+	size_t len = z->nr_frames << PAGE_SHIFT;
+
+	swap_cache_destroy();
+	zone_destroy(z);
+	sys_munmap(pool, len);
+}
+
+/*
+ * The cap in force under engine @e: the user's (or the default), cut to
+ * what the engine can keep mapped.  The default cap (half the RAM) is a
+ * ceiling, not a request, and is cut quietly; a cap the user asked for is
+ * cut with one message saying why.  0: the engine cannot page here.
+ */
+static unsigned long long cap_in_force(const struct fault_engine *e,
+				       const struct upage_config *cfg)
+{
+	unsigned long want = cfg->max_rss >> PAGE_SHIFT, max;
+	char why[256] = "";
+
+	if (!e->max_frames)
+		return cfg->max_rss;
+	max = e->max_frames(want, why, sizeof(why));
+	if (max == 0) {
+		upage_msg("%s engine: %s", e->name, why);
+		return 0;
+	}
+	if (want <= max)
+		return cfg->max_rss;
+	if (cfg->max_rss_set || cfg->verbose)
+		upage_msg("%s engine: UPAGE_MAX_RSS=%lluM %s%s: at most %luM stay resident", e->name,
+			  cfg->max_rss >> 20, cfg->max_rss_set ? "" : "(the default) ", why,
+			  (max << PAGE_SHIFT) >> 20);
+	return (unsigned long long)max << PAGE_SHIFT;
+}
+
+/* Start engine @e: its cap, the zone of that many frames, the engine.
+ * @quiet: a failure is the caller's to report (auto tries another). */
+static int start_engine(const struct fault_engine *e, const struct upage_config *cfg, bool quiet)
+{
+	unsigned long long cap = cap_in_force(e, cfg);
+	int ret;
+
+	if (!cap)
+		return -ENOMEM;
+	ret = setup_zone(cap);
+	if (ret) {
+		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cap,
+			  strerrordesc_np(-ret));
 		return ret;
-	return swap_cache_init(nr);
+	}
+	ret = e->init(&upage.mm);
+	if (ret) {
+		if (!quiet)
+			upage_msg("the %s engine cannot start (%s)", e->name, strerrordesc_np(-ret));
+		teardown_zone();
+		return ret;
+	}
+	upage.mm.engine = e;
+	upage.max_rss = cap;
+	return 0;
 }
 
 /* --- engine selection: userfaultfd where it serves faults taken inside
@@ -97,36 +171,17 @@ static bool uffd_serves_kernel_faults(void)
 	return true;
 }
 
-static int start_sigsegv(void)
-{
-	int ret = sigsegv_engine.init(&upage.mm);
-
-	if (ret) {
-		upage_msg("the SIGSEGV engine cannot start (%s)", strerrordesc_np(-ret));
-		return ret;
-	}
-	upage.mm.engine = &sigsegv_engine;
-	return 0;
-}
-
 /* UPAGE_ENGINE: uffd, sigsegv, or auto (uffd when it can serve kernel-mode
  * faults and starts, else sigsegv). */
 static int choose_engine(const struct upage_config *cfg)
 {
-	int ret;
-
-	if (cfg->engine == ENGINE_SIGSEGV ||
-	    (cfg->engine == ENGINE_AUTO && !uffd_serves_kernel_faults()))
-		return start_sigsegv();
-	ret = uffd_engine.init(&upage.mm);
-	if (ret && cfg->engine == ENGINE_AUTO)
-		return start_sigsegv();
-	if (ret) {
-		upage_msg("userfaultfd is not available (%s)", strerrordesc_np(-ret));
-		return ret;
-	}
-	upage.mm.engine = &uffd_engine;
-	return 0;
+	if (cfg->engine == ENGINE_SIGSEGV)
+		return start_engine(&sigsegv_engine, cfg, false);
+	if (cfg->engine == ENGINE_UFFD)
+		return start_engine(&uffd_engine, cfg, false);
+	if (uffd_serves_kernel_faults() && start_engine(&uffd_engine, cfg, true) == 0)
+		return 0;
+	return start_engine(&sigsegv_engine, cfg, false);
 }
 /* --- end of engine selection --- */
 
@@ -144,8 +199,6 @@ int upage_load_config(void)
 int upage_setup(void)
 {
 	struct upage_config *cfg = &upage.cfg;
-	void *pool;
-	size_t pool_len;
 	const char *where;
 	int ret;
 
@@ -153,12 +206,6 @@ int upage_setup(void)
 	if (ret) {
 		upage_msg("cannot reserve an arena of %llu bytes (UPAGE_ARENA_SIZE): %s",
 			  cfg->arena_size, strerrordesc_np(-ret));
-		return ret;
-	}
-	ret = setup_zone(cfg, &pool, &pool_len);
-	if (ret) {
-		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cfg->max_rss,
-			  strerrordesc_np(-ret));
 		return ret;
 	}
 	where = swap_location(cfg);
@@ -174,7 +221,7 @@ int upage_setup(void)
 	ret = choose_engine(cfg);
 	if (ret)
 		return ret;
-	stats_init(upage.mm.engine->name, cfg->max_rss, upage.mm.arena.size);
+	stats_init(upage.mm.engine->name, upage.max_rss, upage.mm.arena.size);
 	ret = kswapd_start(&upage.mm);
 	if (ret) {
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
@@ -182,7 +229,7 @@ int upage_setup(void)
 	}
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
-			  upage.mm.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,
+			  upage.mm.engine->name, upage.max_rss, (unsigned long long)upage.mm.arena.size,
 			  (unsigned long)upage.mm.arena.base, where);
 	return 0;
 }

@@ -24,6 +24,8 @@ struct upage_state {
 	struct upage_config cfg;
 	struct mm_struct mm;
 	struct zone zone;		/* mm's frames: protected by mm.page_table_lock */
+	unsigned long long max_rss;	/* the cap in force: cfg.max_rss, or less when the
+					 * engine cannot keep that many pages mapped */
 	char swap_path[4096];		/* the swap area, for messages */
 };
 

@@ -512,19 +512,14 @@ static int swap_fds(int *fds, int max)
 
 int syscall_trap_init(struct mm_struct *mm)
 {
-	struct zone *z = mm->zone;
 	const struct arena *a = &mm->arena;
-	unsigned long usable = z->nr_frames;
 	int fds[8], nfds = swap_fds(fds, 8);
 	int ret;
 
 	ret = map_trampoline();
 	if (ret)
 		return ret;
-	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (PageFlag(&z->mem_map[i], PG_reserved))
-			usable--;
-	pin_limit = usable / 8;
+	pin_limit = mm->zone->nr_frames / 8;
 	if (pin_limit > 256)
 		pin_limit = 256;
 	if (pin_limit < 4)
