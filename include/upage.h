@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	1
+#define UPAGE_STATS_VERSION	2
 
 /*
  * Counters are updated with relaxed atomic adds by the threads that
@@ -30,7 +30,7 @@ struct upage_stats {
 	uint32_t magic;			/* UPAGE_STATS_MAGIC */
 	uint32_t version;		/* UPAGE_STATS_VERSION */
 	int32_t pid;
-	char engine[12];		/* "uffd" or "sigsegv" */
+	char engine[12];		/* "uffd", "uffd-sigbus" or "sigsegv" */
 	uint64_t max_rss_bytes;		/* the cap */
 	uint64_t arena_bytes;		/* the arena's size */
 	uint64_t resident_pages;	/* frames in use now */
@@ -54,6 +54,10 @@ struct upage_stats {
 	uint64_t kswapd_wakeups;
 	uint64_t pages_dropped;		/* freed by munmap / purge / MADV_DONTNEED */
 	uint64_t io_errors;
+
+	/* concurrency: the most at once, since the process started */
+	uint64_t max_faults_in_flight;	/* faults being served (holding the region lock) */
+	uint64_t max_reads_in_flight;	/* swap reads under way */
 };
 
 /*

@@ -4,10 +4,10 @@
  *
  * Every region of the arena is registered for MISSING faults (a page
  * upage has not mapped) and WP faults (a write to a page mapped
- * write-protected because it is clean).  One handler thread reads the
- * faults and runs do_page_fault; faults the kernel takes inside system
- * calls (read(2) into a paged-out buffer) arrive here like any other, so
- * they just work.
+ * write-protected because it is clean).  Handler threads read the faults
+ * and run do_page_fault, several at once; faults the kernel takes inside
+ * system calls (read(2) into a paged-out buffer) arrive here like any
+ * other, so they just work.
  *
  * Pages move between the arena and their frame slots with UFFDIO_MOVE,
  * which remaps the page without copying and is atomic against the
@@ -20,7 +20,8 @@
  * raised there.
  *
  * Locking: the primitives are called under page_table_lock; the uffd
- * descriptor is set once at init.
+ * descriptor and the handlers' epoll descriptors are set once at init
+ * (again in a forked child).
  */
 #include "autoconfig.h"
 
@@ -29,7 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -59,9 +60,20 @@ struct uffdio_move {
 #define UFFDIO_MOVE		_IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
 #endif
 
+/*
+ * Handler threads: several, so that faults of different threads are
+ * served at once (one waits on a swap read while another maps a page).
+ * Each waits in an epoll instance of its own holding the uffd with
+ * EPOLLEXCLUSIVE, so a fault wakes one idle handler, not all of them,
+ * and reads one message at a time, so no handler sits on faults another
+ * could serve.
+ */
+#define NR_HANDLERS	4
+
 static int uffd = -1;			/* the userfaultfd */
 static struct mm_struct *uffd_mm;	/* whose faults it serves */
-static pthread_t handler_thread;
+static pthread_t handler_thread[NR_HANDLERS];
+static int handler_epfd[NR_HANDLERS] = { -1, -1, -1, -1 };	/* each handler's epoll */
 
 static int uffd_ioctl(unsigned long req, void *arg)
 {
@@ -253,17 +265,22 @@ static int uffd_unprotect(uintptr_t addr)
  * address faults again, and the kernel itself delivers SIGSEGV when the
  * range is unmapped (upage leaves PROT_NONE there).  The same thread at
  * the same address again (a registered range we know no region for) is
- * sent SIGSEGV.  Handler thread only.
+ * sent SIGSEGV.  efault_lock protects the last one seen, which any
+ * handler thread may see again.
  */
+static pthread_mutex_t efault_lock = PTHREAD_MUTEX_INITIALIZER;
 static pid_t efault_tid;
 static uintptr_t efault_addr;
 
 static bool efault_repeated(pid_t tid, uintptr_t addr)
 {
-	bool again = tid == efault_tid && addr == efault_addr;
+	bool again;
 
+	pthread_mutex_lock(&efault_lock);
+	again = tid == efault_tid && addr == efault_addr;
 	efault_tid = again ? 0 : tid;
 	efault_addr = again ? 0 : addr;
+	pthread_mutex_unlock(&efault_lock);
 	return again;
 }
 
@@ -305,24 +322,52 @@ static void handle_msg(const struct uffd_msg *msg)
 
 static void *fault_handler(void *arg)
 {
-	struct uffd_msg msgs[16];
-	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+	int epfd = *(int *)arg;
+	struct uffd_msg msg;
+	struct epoll_event ev;
 
 	for (;;) {
-		ssize_t n = read(uffd, msgs, sizeof(msgs));
+		ssize_t n = read(uffd, &msg, sizeof(msg));
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR) {
-				poll(&pfd, 1, -1);
+				epoll_wait(epfd, &ev, 1, -1);
 				continue;
 			}
 			upage_msg("userfaultfd read failed: %s", strerrordesc_np(errno));
 			return NULL;
 		}
-		for (size_t i = 0; i < n / sizeof(msgs[0]); i++)
-			handle_msg(&msgs[i]);
+		if (n == sizeof(msg))
+			handle_msg(&msg);
 	}
 	return NULL;
+}
+
+/* The handler threads, each with its epoll instance on the uffd. */
+static int start_handlers(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+	int ret;
+
+	for (int i = 0; i < NR_HANDLERS; i++) {
+		handler_epfd[i] = epoll_create1(EPOLL_CLOEXEC);
+		if (handler_epfd[i] < 0 || epoll_ctl(handler_epfd[i], EPOLL_CTL_ADD, uffd, &ev))
+			return -errno;
+		ret = sys_thread_start(&handler_thread[i], "upage-fault", fault_handler,
+				       &handler_epfd[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void close_handler_fds(void)
+{
+	for (int i = 0; i < NR_HANDLERS; i++) {
+		if (handler_epfd[i] >= 0)
+			close(handler_epfd[i]);
+		handler_epfd[i] = -1;
+	}
 }
 
 static int uffd_init(struct mm_struct *mm)
@@ -347,11 +392,12 @@ static int uffd_init(struct mm_struct *mm)
 	if (ret)
 		goto fail;
 	uffd_mm = mm;
-	ret = sys_thread_start(&handler_thread, "upage-fault", fault_handler, NULL);
+	ret = start_handlers();
 	if (ret)
 		goto fail;
 	return 0;
 fail:
+	close_handler_fds();
 	close(uffd);
 	uffd = -1;
 	return ret;
@@ -361,6 +407,7 @@ fail:
  * parent's faults.  The child gets one of its own. */
 static int uffd_fork_child(struct mm_struct *mm)
 {
+	close_handler_fds();	/* their threads are the parent's */
 	close(uffd);
 	uffd = -1;
 	if (pagemap_fd >= 0)

@@ -131,7 +131,7 @@ static void upage_fork_prepare(void)
 	alloc_handler(&alloc_prepare);	/* jemalloc's locks, while the arena is open */
 	if (!upage.active)
 		return;
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	pthread_mutex_lock(&mm->page_table_lock);
 	while (any_page_locked())
 		pthread_cond_wait(&mm->page_wait, &mm->page_table_lock);
@@ -148,7 +148,7 @@ static void upage_fork_parent(void)
 		if (upage.mm.engine->fork_parent)
 			upage.mm.engine->fork_parent();
 		pthread_mutex_unlock(&mm->page_table_lock);
-		pthread_mutex_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 	}
 	alloc_handler(&alloc_parent);
 }
@@ -224,9 +224,14 @@ static void upage_fork_child(void)
 	int ret;
 
 	if (upage.active) {
+		/* prepare took mmap_lock for writing in the parent's thread,
+		 * which glibc's rwlock knows by its tid, not this thread's: it
+		 * is made anew here, and held again for what follows. */
+		mm_reinit_mmap_lock(mm);
+		mmap_write_lock(mm);
 		ret = fork_child();
 		pthread_mutex_unlock(&mm->page_table_lock);
-		pthread_mutex_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 		if (ret) {
 			/* Its memory cannot be served: better an honest death
 			 * than zeros where data was. */

@@ -265,21 +265,26 @@ static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uin
 	return ret;
 }
 
+/* Faults holding mmap_lock now, for max_faults_in_flight. */
+static uint64_t faults_in_flight;
+
 int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags)
 {
 	uintptr_t addr = address & PAGE_MASK;
 	struct vm_area_struct *vma;
 	int ret;
 
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_read_lock(mm);
+	count_in_flight(&faults_in_flight, max_faults_in_flight, 1);
 	vma = find_vma_containing(mm, addr);
 	if (!vma) {
-		pthread_mutex_unlock(&mm->mmap_lock);
 		count_event(faults_bad, 1);
-		return -EFAULT;
+		ret = -EFAULT;
+	} else {
+		ret = handle_mm_fault(mm, vma, addr, flags);
 	}
-	ret = handle_mm_fault(mm, vma, addr, flags);
-	pthread_mutex_unlock(&mm->mmap_lock);
+	count_in_flight(&faults_in_flight, max_faults_in_flight, -1);
+	mmap_read_unlock(mm);
 	return ret;
 }
 

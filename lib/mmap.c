@@ -90,7 +90,7 @@ uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bo
 	int ret;
 
 	len = PAGE_ALIGN(len);
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	if (fixed) {
 		if (replace)
 			unmap_locked(fixed, fixed + len, true);
@@ -109,7 +109,7 @@ uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bo
 	if (ret)
 		arena_free(&mm->arena, start, len);
 out:
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret ? 0 : start;
 }
 
@@ -120,9 +120,9 @@ int upage_unmap(uintptr_t start, size_t len)
 
 	if (!range_ok(start, len))
 		return -EINVAL;
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = unmap_locked(start, start + PAGE_ALIGN(len), true);
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -133,13 +133,13 @@ int upage_forget(uintptr_t start, size_t len)
 
 	if (!range_ok(start, len))
 		return -EINVAL;
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = unmap_locked(start, start + PAGE_ALIGN(len), false);
 	if (ret == 0) {
 		/* The addresses stay taken: a foreign mapping lives there. */
 		arena_alloc_fixed(&mm->arena, start, PAGE_ALIGN(len));
 	}
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -151,7 +151,7 @@ int upage_mprotect(uintptr_t start, size_t len, int prot)
 	if (!range_ok(start, len))
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = mprotect_fixup(mm, start, start + len, prot_to_vm_flags(prot));
 	if (ret == 0) {
 		/* The engine decides what the kernel maps: under the sigsegv
@@ -160,7 +160,7 @@ int upage_mprotect(uintptr_t start, size_t len, int prot)
 		ret = upage.mm.engine->protect_range(start, len, prot);
 		pthread_mutex_unlock(&mm->page_table_lock);
 	}
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -172,7 +172,7 @@ int upage_zap(uintptr_t start, size_t len)
 	if (!range_ok(start, len))
 		return -EINVAL;
 	end = start + PAGE_ALIGN(len);
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	for (cur = start; cur < end;) {
 		struct vm_area_struct *vma = find_vma(mm, cur);
 		uintptr_t s, e;
@@ -184,7 +184,7 @@ int upage_zap(uintptr_t start, size_t len)
 		zap_locked(s, e - s);
 		cur = e;
 	}
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return 0;
 }
 
@@ -230,17 +230,17 @@ void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uin
 			upage_unmap(old + new_len, old_len - new_len);
 		return (void *)old;
 	}
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	vma = find_vma_containing(mm, old);
 	if (!vma || vma->vm_end < old + old_len) {
-		pthread_mutex_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 		errno = EFAULT;
 		return MAP_FAILED;
 	}
 	prot = vm_flags_to_prot(vma->vm_flags);
 	ret = arena_contains_range(&mm->arena, old, new_len) ?
 		      grow_in_place(vma, old, old_len, new_len) : -ENOMEM;
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	if (ret == 0)
 		return (void *)old;
 	if (!(flags & MREMAP_MAYMOVE)) {

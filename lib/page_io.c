@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "stats.h"
 #include "swapfile.h"
 #include "sys.h"
 
@@ -154,11 +155,18 @@ static int sync_io(bool write, swp_entry_t entry, const struct iovec *iov, int n
 	return ret ? ret : wait_on_io(&w);
 }
 
+/* Reads under way now, for max_reads_in_flight. */
+static uint64_t reads_in_flight;
+
 int swap_readpage(swp_entry_t entry, void *buf)
 {
 	struct iovec v = { .iov_base = buf, .iov_len = PAGE_SIZE };
+	int ret;
 
-	return sync_io(false, entry, &v, 1);
+	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
+	ret = sync_io(false, entry, &v, 1);
+	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);
+	return ret;
 }
 
 int swap_writepage(swp_entry_t entry, const void *buf)

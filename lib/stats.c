@@ -123,20 +123,23 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 	return ret;
 }
 
+void stats_gauge_add(uint64_t *now, uint64_t *peak, long delta)
+{
+	uint64_t n = __atomic_add_fetch(now, (uint64_t)delta, __ATOMIC_RELAXED);
+	uint64_t p = __atomic_load_n(peak, __ATOMIC_RELAXED);
+
+	/* A failed exchange reloads p: retry only while n is still above it. */
+	while (n > p &&
+	       !__atomic_compare_exchange_n(peak, &p, n, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 void stats_resident_add(long delta)
 {
 	struct upage_stats *st = upage_stats;
-	uint64_t now, peak;
 
-	if (!st)
-		return;
-	now = __atomic_add_fetch(&st->resident_pages, (uint64_t)delta, __ATOMIC_RELAXED);
-	peak = __atomic_load_n(&st->peak_resident_pages, __ATOMIC_RELAXED);
-	/* A failed exchange reloads peak: retry only while now is still above it. */
-	while (now > peak && !__atomic_compare_exchange_n(&st->peak_resident_pages, &peak, now,
-							  true, __ATOMIC_RELAXED,
-							  __ATOMIC_RELAXED))
-		;
+	if (st)
+		stats_gauge_add(&st->resident_pages, &st->peak_resident_pages, delta);
 }
 
 static bool json_name_char(char c)
@@ -168,7 +171,9 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 			"\"pages_deactivated\": %" PRIu64 ", \"pages_activated\": %" PRIu64
 			", \"pages_reclaimed\": %" PRIu64 ", "
 			"\"direct_reclaims\": %" PRIu64 ", \"kswapd_wakeups\": %" PRIu64
-			", \"pages_dropped\": %" PRIu64 ", \"io_errors\": %" PRIu64 "}",
+			", \"pages_dropped\": %" PRIu64 ", \"io_errors\": %" PRIu64 ", "
+			"\"max_faults_in_flight\": %" PRIu64 ", \"max_reads_in_flight\": %" PRIu64
+			"}",
 			st->pid, engine, LOAD(max_rss_bytes), LOAD(arena_bytes),
 			LOAD(peak_resident_pages) * STATS_PAGE_BYTES,
 			LOAD(resident_pages) * STATS_PAGE_BYTES, LOAD(faults_no_page),
@@ -176,7 +181,7 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 			LOAD(faults_bad), LOAD(swap_ins), LOAD(swap_outs), LOAD(swap_out_clusters),
 			LOAD(pages_deactivated), LOAD(pages_activated), LOAD(pages_reclaimed),
 			LOAD(direct_reclaims), LOAD(kswapd_wakeups), LOAD(pages_dropped),
-			LOAD(io_errors));
+			LOAD(io_errors), LOAD(max_faults_in_flight), LOAD(max_reads_in_flight));
 }
 
 /* Read the counters behind /proc/PID/fd/@nr if it is upage's memfd. */

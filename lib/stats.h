@@ -11,6 +11,7 @@
 #define UPAGE_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <upage.h>
 
@@ -25,6 +26,20 @@ int stats_init(const char *engine, unsigned long long max_rss,
 
 /* resident_pages += delta, raising peak_resident_pages as needed. */
 void stats_resident_add(long delta);
+
+/*
+ * A gauge: *@now += @delta (a relaxed atomic; @now is the caller's),
+ * raising the counter @peak to the new value as needed.  For what is in
+ * flight: +1 when it starts, -1 when it ends (count_in_flight: the peak
+ * is upage_stats->field, when the counters are set up).
+ */
+void stats_gauge_add(uint64_t *now, uint64_t *peak, long delta);
+#define count_in_flight(now, field, delta)                                            \
+	do {                                                                          \
+		struct upage_stats *st_ = upage_stats;                                \
+		uint64_t nowhere_ = 0;                                                \
+		stats_gauge_add((now), st_ ? &st_->field : &nowhere_, (delta));       \
+	} while (0)
 
 /*
  * Write the JSON report of @st into @buf (at most @len bytes, NUL

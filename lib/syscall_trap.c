@@ -106,10 +106,10 @@ static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 
 	if (ps->n == MAX_PINS)
 		return -E2BIG;
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = find_vma_containing(mm, addr);
 	ok = vma && (vma->vm_flags & VM_READ) && (!write || (vma->vm_flags & VM_WRITE));
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	if (!ok)
 		return -EFAULT;	/* as the kernel would say */
 	for (int tries = 0; tries < 1000; tries++) {
