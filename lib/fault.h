@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* do_page_fault flags */
+/* do_page_fault flags: what the access was.  (A write to a page mapped
+ * write-protected needs no flag of its own: the PTE tells.) */
 #define FAULT_FLAG_WRITE	0x1	/* a write access */
-#define FAULT_FLAG_WP		0x2	/* a write to a write-protected page */
 
 struct mm_struct;
 

@@ -11,7 +11,7 @@
  * offset of its arena address; a second mapping of the whole memfd (the
  * alias, read-write, never seen by the program) is where upage reads and
  * writes the data.  A page not resident is PROT_NONE (its access faults),
- * a clean page PROT_READ (its first write faults: FAULT_FLAG_WP), a dirty
+ * a clean page PROT_READ (its first write faults: do_wp_page), a dirty
  * one PROT_READ|PROT_WRITE.  install_copy / install_move fill the page
  * through the alias while the program's view is still PROT_NONE and only
  * then open it: no thread ever sees half a page.  unmap_page protects the
@@ -34,9 +34,10 @@
  * fault error code (REG_ERR in the ucontext) does.  libsigsegv's handler
  * hands us only the address, so the kernel's handler is segv_entry, which
  * keeps the ucontext in a thread-local for the callback and then runs
- * libsigsegv's handler.  A fault libsigsegv's callback declines (not an
- * arena region, or an access the region's protection forbids) goes to the
- * program's own handler, if it has one, as the kernel would deliver it.
+ * libsigsegv's handler.  A fault the fault path declines (not an arena
+ * region, or an access the region's protection forbids) goes to the
+ * program's own handler, if it has one, as the kernel would deliver it;
+ * one it could not serve gets the SIGBUS it asks for (signals.c).
  *
  * Mappings.  mprotect on single pages splits the kernel's VMAs, and
  * vm.max_map_count (65530) bounds them.  Adjacent pages of the memfd with
@@ -53,7 +54,7 @@
  * force.  Should an
  * mprotect still fail with ENOMEM (the program's own mappings grew past
  * the reserve), the fault is retried while kswapd frees pages (which
- * merges VMAs back), with one message, before SIGBUS.
+ * merges VMAs back: do_page_fault's retries), before SIGBUS.
  *
  * Kernel-mode accesses (read(2) into a PROT_NONE page fails with EFAULT)
  * are syscall_trap.c's.  fork: the child gets a copy of the memfd of its
@@ -89,7 +90,6 @@
 #include "swap_state.h"
 #include "syscall_trap.h"
 #include "sys.h"
-#include "runtime.h"
 #include "signals.h"
 #include "vmscan.h"
 
@@ -443,100 +443,70 @@ static int segv_fork_child_range(uintptr_t start, size_t len)
 /* ------------------------------------------------------------------ */
 /* The fault handler. */
 
-/* What the kernel's handler keeps for libsigsegv's callback. */
+/* What the kernel's handler keeps for libsigsegv's callback, and what the
+ * callback found: 0 (served), SIGSEGV (not ours: declined) or SIGBUS (ours,
+ * but it could not be served), at cur_addr. */
 static TLS ucontext_t *cur_uc;
-static TLS bool cur_declined;
+static TLS int cur_sig;
+static TLS uintptr_t cur_addr;
 
 static struct sigaction lib_action[NSIG];	/* libsigsegv's handlers */
 
-static void nap(long ms)
-{
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Tell the program a fault could not be served: as the kernel would. */
-static void fault_failed(uintptr_t addr, int err)
-{
-	if (err == -ENOMEM)
-		upage_msg("out of swap space on %s or out of mappings: cannot serve %#lx",
-			  upage.swap_path, (unsigned long)addr);
-	else
-		upage_msg("cannot serve the fault at %#lx: %s", (unsigned long)addr,
-			  strerrordesc_np(-err));
-	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), SIGBUS);
-}
-
-/* libsigsegv's callback: 1 when the fault was ours and is served. */
+/* libsigsegv's callback: 1 when the fault was ours (served or not). */
 static int segv_callback(void *fault_address, int serious)
 {
-	static bool told_enomem;
 	uintptr_t addr = (uintptr_t)fault_address;
 	unsigned int flags = 0;
-	uint8_t s;
-	int ret, tries = 0;
 
 	(void)serious;
-	if (!segv_mm || !arena_contains(&segv_mm->arena, addr))
-		goto decline;
-	s = __atomic_load_n(page_state(addr), __ATOMIC_ACQUIRE);
+	if (!segv_mm || !arena_contains(&segv_mm->arena, addr)) {
+		cur_sig = SIGSEGV;
+		return 0;
+	}
 	if (cur_uc && (cur_uc->uc_mcontext.gregs[REG_ERR] & 2))
 		flags |= FAULT_FLAG_WRITE;
-	if (!(s & PS_REGION_R) || ((flags & FAULT_FLAG_WRITE) && !(s & PS_REGION_W)))
-		goto decline;	/* the region forbids it: the program's SIGSEGV */
-	if ((flags & FAULT_FLAG_WRITE) && (s & PS_PROT_R))
-		flags |= FAULT_FLAG_WP;
-	for (;;) {
-		ret = do_page_fault(segv_mm, addr, flags);
-		if (ret == 0)
-			return 1;
-		if (ret == -EFAULT)
-			goto decline;
-		/* Out of mappings: kswapd's evictions merge VMAs back. */
-		if (ret == -ENOMEM && tries++ < 100) {
-			if (!told_enomem) {
-				told_enomem = true;
-				upage_msg("sigsegv engine: a fault found no frame or no mapping "
-					  "(vm.max_map_count); retrying while pages are freed");
-			}
-			nap(10);
-			continue;
-		}
-		fault_failed(addr, ret);
-		return 1;
-	}
-decline:
-	cur_declined = true;
-	return 0;
+	cur_addr = addr;
+	cur_sig = do_page_fault(segv_mm, addr, flags);
+	return cur_sig != SIGSEGV;
 }
 
-/* The kernel's SIGSEGV (and SIGBUS) handler: libsigsegv's, with the
- * ucontext kept for the callback, then the program's when declined. */
+/*
+ * The kernel's SIGSEGV (and SIGBUS) handler: libsigsegv's, with the
+ * ucontext kept for the callback; then, for a fault upage declined (not
+ * in the arena, or an access its region forbids), the program's own
+ * handler, and for one upage could not serve, the SIGBUS the fault path
+ * asked for.
+ */
 static void segv_entry(int sig, siginfo_t *si, void *uc)
 {
 	ucontext_t *saved_uc = cur_uc;
-	bool saved_declined = cur_declined, saved_in, declined;
+	int saved_sig = cur_sig, found;
+	uintptr_t saved_addr = cur_addr, addr;
 	struct cancel_hold ch;
+	bool saved_in;
 
 	/* Before any lock (SIGCANCEL is blocked here): see cancel_hold. */
 	cancel_hold(&ch);
 	cur_uc = uc;
-	cur_declined = false;
+	cur_sig = 0;
 	saved_in = signals_enter();
 	if (lib_action[sig].sa_flags & SA_SIGINFO)
 		lib_action[sig].sa_sigaction(sig, si, uc);
 	else
 		lib_action[sig].sa_handler(sig);
-	declined = cur_declined;
+	found = cur_sig;
+	addr = cur_addr;
 	cur_uc = saved_uc;
-	cur_declined = saved_declined;
+	cur_sig = saved_sig;
+	cur_addr = saved_addr;
 	signals_leave(saved_in);
 	/* Every lock released: a cancellation that came meanwhile acts here,
 	 * as it would have at the faulting instruction. */
 	cancel_resume(&ch);
-	if (declined)
+	if (found == SIGSEGV)
 		upage_chain_signal(sig, si, uc);
+	else if (found)
+		upage_deliver_fault(found, BUS_ADRERR, (void *)addr, si, uc);
 }
 
 /* ------------------------------------------------------------------ */

@@ -44,7 +44,6 @@
 #include "stats.h"
 #include "swapfile.h"
 #include "sys.h"
-#include "runtime.h"
 
 /* Newer than the Debian 12 headers (Linux 6.8). */
 #ifndef UFFD_FEATURE_MOVE
@@ -284,40 +283,32 @@ static bool efault_repeated(pid_t tid, uintptr_t addr)
 	return again;
 }
 
-/* Tell the program a fault could not be served: as the kernel would. */
-static void fault_failed(const struct uffd_msg *msg, int err)
+/* Give the faulting thread the signal do_page_fault asked for, as the
+ * kernel would (the message, if any, is the fault path's). */
+static void deliver(const struct uffd_msg *msg, int sig)
 {
 	pid_t tid = msg->arg.pagefault.feat.ptid;
 	uintptr_t addr = msg->arg.pagefault.address & PAGE_MASK;
-	int sig = err == -EFAULT ? SIGSEGV : SIGBUS;
 
-	if (err == -EFAULT && !efault_repeated(tid, addr)) {
+	if (sig == SIGSEGV && !efault_repeated(tid, addr)) {
 		uffd_wake(addr);
 		return;
 	}
-	if (err == -ENOMEM)
-		upage_msg("out of swap space on %s: cannot free a frame for %#llx",
-			  upage.swap_path, (unsigned long long)msg->arg.pagefault.address);
-	else if (err != -EFAULT && err != -EIO)	/* swap errors are named where seen */
-		upage_msg("cannot serve the fault at %#llx: %s",
-			  (unsigned long long)msg->arg.pagefault.address, strerrordesc_np(-err));
 	syscall(SYS_tgkill, getpid(), tid, sig);
 }
 
 static void handle_msg(const struct uffd_msg *msg)
 {
 	unsigned int flags = 0;
-	int ret;
+	int sig;
 
 	if (msg->event != UFFD_EVENT_PAGEFAULT)
 		return;
-	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WRITE)
+	if (msg->arg.pagefault.flags & (UFFD_PAGEFAULT_FLAG_WRITE | UFFD_PAGEFAULT_FLAG_WP))
 		flags |= FAULT_FLAG_WRITE;
-	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)
-		flags |= FAULT_FLAG_WP | FAULT_FLAG_WRITE;
-	ret = do_page_fault(uffd_mm, msg->arg.pagefault.address, flags);
-	if (ret)
-		fault_failed(msg, ret);
+	sig = do_page_fault(uffd_mm, msg->arg.pagefault.address, flags);
+	if (sig)
+		deliver(msg, sig);
 }
 
 static void *fault_handler(void *arg)

@@ -30,8 +30,10 @@
 #include "memory.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "page_io.h"
 #include "stats.h"
@@ -92,7 +94,7 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 
 	page = __alloc_pages(mm);
 	if (!page)
-		return -ENOMEM;
+		return -ENOSPC;
 	/* __alloc_pages may have dropped the lock: has someone mapped it? */
 	if (!pte_none(*ptep)) {
 		free_page_and_swap_cache(mm, page);
@@ -158,7 +160,7 @@ static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig
 		return -ENOMEM;
 	page = __alloc_pages(mm);
 	if (!page)
-		return -ENOMEM;
+		return -ENOSPC;
 	if (*ptep != orig || lookup_swap_cache(entry)) {
 		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
@@ -231,12 +233,14 @@ static int handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma, ui
 	pte_t entry = *ptep;
 
 	if (pte_present(entry)) {
-		if ((flags & FAULT_FLAG_WP) && !pte_write(entry))
+		/* A write to a page mapped write-protected (it was clean): the
+		 * engine need not tell, the PTE does. */
+		if (write && !pte_write(entry))
 			return do_wp_page(mm, addr, ptep, entry);
 		/* Served already (two threads faulted on one page), unless the
 		 * kernel lost a page we mapped: a bug, never to be papered over
 		 * with a zero page. */
-		if (!(flags & FAULT_FLAG_WP) && !page_resident(addr))
+		if (!page_resident(addr))
 			return -EUCLEAN;
 		mm->engine->wake(addr);
 		return 0;
@@ -268,16 +272,18 @@ static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uin
 /* Faults holding mmap_lock now, for max_faults_in_flight. */
 static uint64_t faults_in_flight;
 
-int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags)
+/* 0, or -EFAULT when no region allows the access, or why it failed. */
+static int __do_page_fault(struct mm_struct *mm, uintptr_t addr, unsigned int flags)
 {
-	uintptr_t addr = address & PAGE_MASK;
 	struct vm_area_struct *vma;
 	int ret;
 
 	mmap_read_lock(mm);
 	count_in_flight(&faults_in_flight, max_faults_in_flight, 1);
 	vma = find_vma_containing(mm, addr);
-	if (!vma) {
+	/* 2.4's good_area: the region must allow the access. */
+	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS) ||
+	    ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_WRITE))) {
 		count_event(faults_bad, 1);
 		ret = -EFAULT;
 	} else {
@@ -286,6 +292,61 @@ int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags)
 	count_in_flight(&faults_in_flight, max_faults_in_flight, -1);
 	mmap_read_unlock(mm);
 	return ret;
+}
+
+/*
+ * One failure policy, whatever the engine: a fault that cannot be served
+ * gets one message saying why, and the signal the kernel would send,
+ * SIGBUS (as for a page of a file mapping that cannot be read).  An I/O
+ * error's message is the swap area's (swap_report_error names it, once
+ * per area, where the read failed); the others' are here.
+ */
+static int fault_failed(uintptr_t address, int err)
+{
+	if (err == -ENOSPC)
+		upage_msg("out of swap space on %s: cannot free a frame for %#lx",
+			  swap_area_name(), (unsigned long)address);
+	else if (err == -EUCLEAN)
+		upage_msg("cannot serve the fault at %#lx: the kernel lost a page upage had "
+			  "mapped (a bug in upage)",
+			  (unsigned long)address);
+	else if (err == -ENOMEM)
+		upage_msg("cannot serve the fault at %#lx: out of memory, or of kernel mappings "
+			  "(vm.max_map_count), for a second",
+			  (unsigned long)address);
+	else if (err != -EIO)
+		upage_msg("cannot serve the fault at %#lx: %s", (unsigned long)address,
+			  strerrordesc_np(-err));
+	return SIGBUS;
+}
+
+/* Engine out of memory or of kernel mappings: tries, 10 ms apart. */
+#define NOMEM_TRIES	100
+
+int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags)
+{
+	uintptr_t addr = address & PAGE_MASK;
+	int ret;
+
+	for (int tries = 1;; tries++) {
+		struct timespec nap = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+
+		ret = __do_page_fault(mm, addr, flags);
+		if (ret != -ENOMEM || tries == NOMEM_TRIES)
+			break;
+		/* kswapd's evictions give memory (and, under the SIGSEGV
+		 * engine, merged mappings) back: wait for some, locks
+		 * dropped. */
+		pthread_mutex_lock(&mm->page_table_lock);
+		wakeup_kswapd(mm->zone);
+		pthread_mutex_unlock(&mm->page_table_lock);
+		nanosleep(&nap, NULL);
+	}
+	if (ret == 0)
+		return 0;
+	if (ret == -EFAULT)
+		return SIGSEGV;	/* the program's own fault: the kernel says nothing */
+	return fault_failed(address, ret);
 }
 
 struct zap_details {

@@ -13,13 +13,13 @@
 #include "page_alloc.h"
 
 /*
- * Serve a fault at @address of @mm (FAULT_FLAG_* in fault.h).  Returns 0 when the
- * page is mapped and the faulting thread woken; -EFAULT when no region
- * covers the address (the program's own SIGSEGV); -EIO when the page could
- * not be read from swap; -ENOMEM when no frame could be freed (swap full);
- * -EUCLEAN when the kernel lost a page upage had mapped (a bug).
- * On a negative return the thread has not been woken: the engine must
- * tell the program (a signal).
+ * Serve a fault at @address of @mm (FAULT_FLAG_* in fault.h).  Returns 0
+ * when the page is mapped and the faulting thread woken; else the signal
+ * the kernel would send, which the engine delivers to the thread:
+ * SIGSEGV when no region allows the access (the program's own fault,
+ * silently), SIGBUS when the page cannot be served (swap unreadable or
+ * full, an engine out of memory after a second of retries), after one
+ * message saying why.
  */
 int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags);
 

@@ -251,6 +251,34 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 	real_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+void upage_deliver_fault(int sig, int code, void *addr, siginfo_t *si, void *uc)
+{
+	siginfo_t info;
+	sigset_t one;
+	void (*h)(int);
+
+	if (si->si_signo == sig) {
+		upage_chain_signal(sig, si, uc);
+		return;
+	}
+	h = prog_action[sig].sa_handler;
+	if (claimed[sig] && h != SIG_DFL && h != SIG_IGN && sigismember(&prog_blocked, sig) != 1) {
+		memset(&info, 0, sizeof(info));
+		info.si_signo = sig;
+		info.si_code = code;
+		info.si_addr = addr;
+		upage_chain_signal(sig, &info, uc);
+		return;
+	}
+	/* No handler to run: the access would only fault again (and raise
+	 * the other signal), so @sig is sent now, unblocked, by default. */
+	set_default(sig);
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	real_sigmask(SIG_UNBLOCK, &one, NULL);
+	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+}
+
 EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	if (sig > 0 && sig < NSIG && __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE)) {

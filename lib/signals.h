@@ -29,6 +29,15 @@ int upage_claim_signal(int sig, void (*entry)(int, siginfo_t *, void *), const s
 		       int flags);
 /* Deliver @sig to the program's own action, as the kernel would have. */
 void upage_chain_signal(int sig, siginfo_t *si, void *uc);
+/*
+ * Deliver a fault's signal @sig (SIGSEGV or SIGBUS, si_code @code, at
+ * @addr) where the kernel raised another (@si, in context @uc): the
+ * program's handler gets a siginfo of its own, and without one the thread
+ * dies of @sig, as the kernel would have killed it.  When @sig is the
+ * signal raised, it is upage_chain_signal.
+ */
+void upage_deliver_fault(int sig, int code, void *addr, siginfo_t *si, void *uc);
+
 /* The real sigaction (libc's, not the interposed one). */
 int upage_real_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
 

@@ -707,6 +707,21 @@ void swap_freeze_all(void)
 	pthread_mutex_unlock(&swap_lock);
 }
 
+const char *swap_area_name(void)
+{
+	const char *name = "?";
+
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = nr_swap_list - 1; pos >= 0; pos--) {
+		const struct swap_info_struct *si = &swap_areas[swap_list[pos]].si;
+
+		if ((si->flags & SWP_WRITEOK) || name[0] == '?')
+			name = si->path;
+	}
+	pthread_mutex_unlock(&swap_lock);
+	return name;
+}
+
 /* ---- for I/O --------------------------------------------------------- */
 
 struct swap_info_struct *swap_info_get(swp_entry_t first, unsigned long nr)

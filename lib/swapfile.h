@@ -107,6 +107,10 @@ void swap_mark_bad(swp_entry_t entry);
 /* Free slots that are allocatable now, over all areas (growth excluded). */
 unsigned long nr_free_swap_pages(void);
 
+/* For messages: the name of the area new slots come from first (the
+ * writable one of highest priority), or of any area; "?" without one. */
+const char *swap_area_name(void);
+
 /* For I/O: the area of the @nr consecutive slots from @first, or NULL
  * when they do not all exist.  The area stays until swapoff_all. */
 struct swap_info_struct *swap_info_get(swp_entry_t first, unsigned long nr);

@@ -8,6 +8,8 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,7 +36,16 @@ static size_t idx(uintptr_t addr)
 
 static char *data(uintptr_t addr)
 {
-	return fake.mem + (idx(addr) << PAGE_SHIFT);
+	return (char *)(addr & PAGE_MASK);
+}
+
+/* A fresh page at @addr, or none (PROT_NONE, as the arena's reservation). */
+static void kernel_map(uintptr_t addr, bool present)
+{
+	void *p = sys_mmap(data(addr), PAGE_SIZE, present ? PROT_READ | PROT_WRITE : PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	cr_assert_neq(p, MAP_FAILED, "expected the fake to map %#lx", (unsigned long)addr);
 }
 
 static int fake_init(struct mm_struct *mm)
@@ -61,8 +72,9 @@ static int fake_protect_range(uintptr_t start, size_t len, int prot)
 static int fake_zap_range(uintptr_t start, size_t len)
 {
 	for (uintptr_t a = start; a < start + len; a += PAGE_SIZE) {
+		if (fake.state[idx(a)] & FAKE_MAPPED)
+			kernel_map(a, false);
 		fake.state[idx(a)] = 0;
-		memset(data(a), 0, PAGE_SIZE);
 	}
 	fake.zaps++;
 	return 0;
@@ -70,10 +82,16 @@ static int fake_zap_range(uintptr_t start, size_t len)
 
 static int fake_install(uintptr_t addr, const void *src, bool wp)
 {
-	if (fake.fail_install)
-		return fake.fail_install;
+	if (fake.fail_install) {
+		int err = fake.fail_install;
+
+		if (fake.fail_times && --fake.fail_times == 0)
+			fake.fail_install = 0;
+		return err;
+	}
 	if (fake.state[idx(addr)] & FAKE_MAPPED)
 		return -EEXIST;		/* as UFFDIO_COPY */
+	kernel_map(addr, true);
 	memcpy(data(addr), src, PAGE_SIZE);
 	fake.state[idx(addr)] = FAKE_MAPPED | (wp ? FAKE_WP : 0);
 	return 0;
@@ -104,7 +122,7 @@ static int fake_unmap_page(uintptr_t addr, void *slot)
 	if (!(fake.state[idx(addr)] & FAKE_MAPPED))
 		return -EINVAL;
 	memcpy(slot, data(addr), PAGE_SIZE);
-	memset(data(addr), 0xee, PAGE_SIZE);	/* gone from the program's view */
+	kernel_map(addr, false);	/* gone from the program's view */
 	fake.state[idx(addr)] = 0;
 	fake.unmaps++;
 	return 0;
@@ -173,9 +191,8 @@ void fake_mm_setup(unsigned long arena_pages, unsigned long frames, unsigned lon
 
 	fake.base = mm->arena.base;
 	fake.size = size;
-	fake.mem = sys_alloc_pages(size);
 	fake.state = sys_alloc_pages(PAGE_ALIGN(size >> PAGE_SHIFT));
-	cr_assert(fake.mem && fake.state, "expected the fake's memory");
+	cr_assert_not_null(fake.state, "expected the fake's page states");
 	cr_assert_eq(arena_alloc_fixed(&mm->arena, mm->arena.base, arena_pages << PAGE_SHIFT), 0,
 		     "expected the arena's range");
 	cr_assert_eq(do_mmap(mm, mm->arena.base, mm->arena.base + (arena_pages << PAGE_SHIFT),
@@ -204,14 +221,12 @@ int fake_access(uintptr_t addr, bool write)
 
 		if ((s & FAKE_MAPPED) && (!write || !(s & FAKE_WP)))
 			return 0;
-		if (write && (s & FAKE_MAPPED))
-			flags |= FAULT_FLAG_WP;
 		ret = do_page_fault(&test_mm, addr, flags);
 		if (ret)
 			return ret;
 	}
 	cr_assert_fail("expected the page at %#lx mapped after 8 faults", (unsigned long)addr);
-	return -EFAULT;
+	return SIGSEGV;
 }
 
 unsigned char fake_read(uintptr_t addr)

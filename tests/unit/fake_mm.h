@@ -4,10 +4,11 @@
  * arena reservation, page table, regions, zone, swap cache and swap area,
  * and a fake engine (fake_mm.c) standing in for the kernel's MMU.
  *
- * The fake keeps each arena page's data in memory of its own and knows
- * what it has "mapped" and write-protected, as the kernel would;
- * fake_read and fake_write are a program's accesses: they fault to
- * do_page_fault whenever the kernel would.
+ * The fake maps a page of anonymous memory at an arena address when the
+ * fault path installs one (so mincore sees it, as for a real engine) and
+ * knows what it has write-protected; fake_read and fake_write are a
+ * program's accesses: they call do_page_fault whenever the kernel would
+ * fault, instead of taking a signal.
  */
 #ifndef UPAGE_TEST_FAKE_MM_H
 #define UPAGE_TEST_FAKE_MM_H
@@ -22,9 +23,9 @@
 struct fake_mmu {
 	uintptr_t base;
 	size_t size;
-	char *mem;		/* each page's data, as the program sees it */
 	uint8_t *state;		/* FAKE_MAPPED, FAKE_WP per page */
-	int fail_install;	/* install_copy / install_move fail with this */
+	int fail_install;	/* install_copy / install_move fail with this ... */
+	int fail_times;		/* ... this many times (0: every time) */
 	unsigned long installs, moves, unmaps, unprotects, wakes, zaps;
 };
 
@@ -46,7 +47,7 @@ void fake_mm_destroy(void);
 uintptr_t page_addr(unsigned long i);
 
 /* A program's access: faults (do_page_fault) until the fake maps the page
- * as the access needs; returns do_page_fault's error, or 0. */
+ * as the access needs; returns the signal do_page_fault asked for, or 0. */
 int fake_access(uintptr_t addr, bool write);
 /* Read or write one byte, faulting as needed; the test fails on an error. */
 unsigned char fake_read(uintptr_t addr);
