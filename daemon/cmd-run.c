@@ -35,8 +35,9 @@ static int cmd_run_exec(int argc, char **argv);
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[--max-rss SIZE] [--swap PATH] [--engine auto|uffd|sigsegv] [--report FILE]\n"
-		 "                 [--arena-size SIZE] [--verbose] [--no-inherit] [--] PROG [ARGS]",
+	.usage = "[--max-rss SIZE] [--swap PATH] [--engine auto|uffd|uffd-sigbus|sigsegv]\n"
+		 "                 [--report FILE] [--arena-size SIZE] [--verbose] [--no-inherit]\n"
+		 "                 [--] PROG [ARGS]",
 	.exec = cmd_run_exec,
 };
 
@@ -54,7 +55,8 @@ static const struct run_flag run_flags[] = {
 	  "resident cap, K/M/G/T suffixes (default: half the RAM, at most 4G)", NULL },
 	{ "swap", "UPAGE_SWAP", "PATH", true,
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp)", NULL },
-	{ "engine", "UPAGE_ENGINE", "ENGINE", false, "auto, uffd or sigsegv (default: auto)", NULL },
+	{ "engine", "UPAGE_ENGINE", "ENGINE", false,
+	  "auto, uffd, uffd-sigbus or sigsegv (default: auto)", NULL },
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,
 	  "address space reserved for the heap (default: 4G)", NULL },

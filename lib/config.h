@@ -20,8 +20,9 @@
 
 enum upage_engine {
 	ENGINE_AUTO,
-	ENGINE_UFFD,
-	ENGINE_SIGSEGV,
+	ENGINE_UFFD,		/* userfaultfd, handler threads */
+	ENGINE_SIGSEGV,		/* mprotect and SIGSEGV */
+	ENGINE_UFFD_SIGBUS,	/* userfaultfd in SIGBUS mode, in the faulting thread */
 };
 
 /* Bounds of the sizes (bytes). */
@@ -34,7 +35,7 @@ struct upage_config {
 	unsigned long long max_rss;	/* UPAGE_MAX_RSS: resident cap, page multiple */
 	bool max_rss_set;		/* ... given by the user, not the default */
 	unsigned long long arena_size;	/* UPAGE_ARENA_SIZE: reservation, 4 MiB multiple */
-	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
+	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | uffd-sigbus | sigsegv */
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
 	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */
 	bool verbose;			/* UPAGE_VERBOSE: print the values in force */

@@ -6,7 +6,9 @@
  * do_page_fault in memory.c and gives it the primitives that change what
  * the kernel maps at an arena address.  The policy (do_no_page,
  * do_swap_page, do_wp_page, kswapd) is the same whatever the engine:
- * userfaultfd (fault_uffd.c) or SIGSEGV with mprotect (fault_sigsegv.c).
+ * userfaultfd with handler threads (fault_uffd.c), userfaultfd in SIGBUS
+ * mode served in the faulting thread (fault_sigbus.c), or SIGSEGV with
+ * mprotect (fault_sigsegv.c).
  *
  * Every primitive is called with mm->page_table_lock held, is a handful of
  * system calls at most, and returns 0 or a negative errno.  "wake" means
@@ -27,6 +29,11 @@ struct mm_struct;
 
 struct fault_engine {
 	const char *name;
+	/* Kernel-mode accesses to a page not mapped fail with EFAULT instead
+	 * of faulting to the engine: system calls on the arena go through the
+	 * trap (syscall_trap.c), an alternate signal stack there is
+	 * substituted (altstack.c). */
+	bool user_faults_only;
 	/* Optional: the most frames the engine can keep mapped at once in
 	 * this process as it stands, when @want are asked for (0: it cannot
 	 * page here at all); @why (@len bytes) gets what bounds it, for a

@@ -621,6 +621,7 @@ fail:
 
 const struct fault_engine sigsegv_engine = {
 	.name = "sigsegv",
+	.user_faults_only = true,
 	.max_frames = segv_max_frames,
 	.init = segv_init,
 	.map_range = segv_map_range,

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fault_sigbus.h"
 #include "fault_sigsegv.h"
 #include "fault_uffd.h"
 #include "stats.h"
@@ -156,8 +157,18 @@ static int start_engine(const struct fault_engine *e, const struct upage_config 
 	return 0;
 }
 
-/* --- engine selection: userfaultfd where it serves faults taken inside
- * system calls, else the SIGSEGV engine --- */
+/*
+ * Engine selection.  UPAGE_ENGINE names one, or auto picks, for this
+ * machine and user, the fastest engine that serves every fault:
+ *  - uffd, where a userfaultfd serves kernel-mode faults (root, or
+ *    vm.unprivileged_userfaultfd=1): the only engine that needs no system
+ *    call trap, so raw system calls and io_uring on paged-out memory work;
+ *  - else uffd-sigbus, where a user-mode-only userfaultfd opens (any user
+ *    of a kernel since 5.11): served in the faulting thread, and with no
+ *    cap cut;
+ *  - else sigsegv (userfaultfd denied altogether: a seccomp profile).
+ * One that does not start gives way to the next, quietly.
+ */
 
 /* Can userfaultfd serve faults the kernel takes inside system calls?  Only
  * a descriptor opened without UFFD_USER_MODE_ONLY can. */
@@ -171,19 +182,25 @@ static bool uffd_serves_kernel_faults(void)
 	return true;
 }
 
-/* UPAGE_ENGINE: uffd, sigsegv, or auto (uffd when it can serve kernel-mode
- * faults and starts, else sigsegv). */
 static int choose_engine(const struct upage_config *cfg)
 {
-	if (cfg->engine == ENGINE_SIGSEGV)
-		return start_engine(&sigsegv_engine, cfg, false);
-	if (cfg->engine == ENGINE_UFFD)
+	switch (cfg->engine) {
+	case ENGINE_UFFD:
 		return start_engine(&uffd_engine, cfg, false);
+	case ENGINE_UFFD_SIGBUS:
+		return start_engine(&sigbus_engine, cfg, false);
+	case ENGINE_SIGSEGV:
+		return start_engine(&sigsegv_engine, cfg, false);
+	case ENGINE_AUTO:
+		break;
+	}
 	if (uffd_serves_kernel_faults() && start_engine(&uffd_engine, cfg, true) == 0)
+		return 0;
+	if (sigbus_engine_available() && start_engine(&sigbus_engine, cfg, true) == 0)
 		return 0;
 	return start_engine(&sigsegv_engine, cfg, false);
 }
-/* --- end of engine selection --- */
+
 
 int upage_load_config(void)
 {
