@@ -92,9 +92,9 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 	struct page *page;
 	int ret;
 
-	page = __alloc_pages(mm);
+	page = __alloc_pages(mm, &ret);
 	if (!page)
-		return -ENOSPC;
+		return ret;
 	/* __alloc_pages may have dropped the lock: has someone mapped it? */
 	if (!pte_none(*ptep)) {
 		free_page_and_swap_cache(mm, page);
@@ -158,9 +158,9 @@ static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig
 
 	if (!buf)
 		return -ENOMEM;
-	page = __alloc_pages(mm);
+	page = __alloc_pages(mm, &ret);
 	if (!page)
-		return -ENOSPC;
+		return ret;
 	if (*ptep != orig || lookup_swap_cache(entry)) {
 		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;

@@ -266,27 +266,40 @@ static unsigned long inactive_target(const struct zone *z)
 }
 
 /* One round of freeing, done by kswapd or by a fault that found no frame.
- * Returns whether anything moved. */
-static bool try_to_free_pages(struct mm_struct *mm)
+ * Returns how many pages moved, or -ENOSPC when none did and swap is full
+ * (or its writes fail). */
+static int try_to_free_pages(struct mm_struct *mm)
 {
 	struct zone *z = mm->zone;
-	int moved = 0, ret;
+	int moved = 0, ret, full = 0;
 
 	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_target(z)) {
 		ret = refill_inactive_scan(mm, SWAP_CLUSTER_MAX);
 		if (ret > 0)
 			moved += ret;
+		else if (ret == -ENOSPC || ret == -EIO)
+			full = -ENOSPC;
 	}
 	if (z->nr_inactive_dirty_pages)
 		moved += page_launder(mm, SWAP_CLUSTER_MAX);
-	return moved > 0;
+	return moved ? moved : full;
 }
 
-struct page *__alloc_pages(struct mm_struct *mm)
+/*
+ * How long a fault waits for a frame while nothing can be freed: the
+ * pages in the way are under I/O (they come back clean).  With swap full,
+ * a second (100 tries 10 ms apart), then -ENOSPC.  Otherwise for as long
+ * as it takes, as the kernel's page allocator: with many faults in flight
+ * the frames kswapd frees may go to other faults before this one gets a
+ * turn, which is slow but no reason to fail.
+ */
+#define IDLE_TRIES_FULL		100
+
+struct page *__alloc_pages(struct mm_struct *mm, int *err)
 {
 	struct zone *z = mm->zone;
 	struct page *page;
-	int idle = 0;
+	int full = 0, ret;
 
 	for (;;) {
 		page = rmqueue(z);
@@ -301,12 +314,15 @@ struct page *__alloc_pages(struct mm_struct *mm)
 			return page;
 		}
 		wakeup_kswapd(z);
-		if (try_to_free_pages(mm)) {
-			idle = 0;
+		ret = try_to_free_pages(mm);
+		if (ret > 0) {
+			full = 0;
 			continue;
 		}
+		if (ret == -ENOSPC)
+			full++;
 		/* Pages under I/O by kswapd will come back clean: wait. */
-		if (idle++ < 100) {
+		if (full < IDLE_TRIES_FULL) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_REALTIME, &ts);
@@ -318,6 +334,8 @@ struct page *__alloc_pages(struct mm_struct *mm)
 			pthread_cond_timedwait(&mm->page_wait, &mm->page_table_lock, &ts);
 			continue;
 		}
+		if (err)
+			*err = -ENOSPC;
 		return NULL;
 	}
 }
@@ -343,7 +361,7 @@ static void kswapd_balance(struct mm_struct *mm)
 	while (!zone_balanced(z)) {
 		if (z->nr_free_pages < z->pages_low && reclaim_page(mm))
 			continue;
-		if (!try_to_free_pages(mm))
+		if (try_to_free_pages(mm) <= 0)
 			break;
 	}
 }

@@ -18,9 +18,10 @@
  * A frame for a fault, counted as resident: from the free list, else by
  * reclaiming a clean inactive page at once, else by laundering dirty
  * pages (waiting on I/O).  Caller holds page_table_lock, which may be
- * dropped and retaken.  NULL when nothing can be freed (swap is full).
+ * dropped and retaken.  NULL when nothing can be freed because swap is
+ * full, with *@err (when @err is not NULL) -ENOSPC.
  */
-struct page *__alloc_pages(struct mm_struct *mm);
+struct page *__alloc_pages(struct mm_struct *mm, int *err);
 
 /* Age the active list; unmap up to @nr old pages into the swap cache.
  * Returns how many were deactivated, or -ENOSPC when swap is full. */

@@ -259,7 +259,7 @@ void fake_evict(uintptr_t addr)
 		if (!pte_present(pte) && !lookup_swap_cache(pte_to_swp_entry(pte)))
 			break;
 		cr_assert_lt(n, 64, "expected %#lx out within 64 frames", (unsigned long)addr);
-		held[n] = __alloc_pages(mm);
+		held[n] = __alloc_pages(mm, NULL);
 		cr_assert_not_null(held[n], "expected a frame");
 		n++;
 	}

@@ -117,7 +117,7 @@ Test(vmscan, alloc_pages_reclaims_a_clean_page_when_none_is_free)
 	lock();
 	refill_inactive_scan(&test_mm, 4);
 	page_launder(&test_mm, 4);
-	page = __alloc_pages(&test_mm);
+	page = __alloc_pages(&test_mm, NULL);
 	cr_assert_not_null(page, "expected a frame");
 	cr_assert_eq(upage_stats->direct_reclaims, 1, "expected a clean page reclaimed for it");
 	cr_assert_eq(test_zone.nr_inactive_clean_pages, 3, "expected one clean page gone");
