@@ -45,12 +45,6 @@ struct mm_struct {
 	pthread_cond_t page_wait;	/* PG_locked cleared (with page_table_lock) */
 };
 
-/* Initialise the region tree and locks of an mm whose arena and page
- * table are set up by the caller. */
-void mm_init_regions(struct mm_struct *mm);
-/* mmap_lock as it was just initialised (a forked child: the parent's
- * writer is another thread in glibc's eyes, so it cannot be unlocked). */
-void mm_reinit_mmap_lock(struct mm_struct *mm);
 
 static inline void mmap_read_lock(struct mm_struct *mm)
 {

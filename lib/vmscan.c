@@ -29,7 +29,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "memory.h"
+#include "fault.h"
 #include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
