@@ -103,8 +103,13 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 	if (vma->vm_ops && vma->vm_ops != &anon_vm_ops && vma->vm_ops->nopage) {
 		char *buf = bounce_page();
 
+		/* nopage may do I/O: not under the lock other faults need. */
+		pthread_mutex_unlock(&mm->page_table_lock);
 		ret = buf ? vma->vm_ops->nopage(vma, addr, buf) : -ENOMEM;
+		pthread_mutex_lock(&mm->page_table_lock);
 		src = buf;
+		if (!ret && !pte_none(*ptep))
+			ret = -EAGAIN;	/* mapped meanwhile */
 		if (ret)
 			goto fail;
 	}

@@ -224,3 +224,29 @@ Test(memory, no_swap_left_is_sigbus)
 	cr_assert_eq(sig, SIGBUS, "expected SIGBUS once swap was full");
 	cr_assert_leq(upage_stats->peak_resident_pages, 16, "expected the cap to hold");
 }
+
+static int pattern_nopage(struct vm_area_struct *vma, uintptr_t addr, void *page_buf)
+{
+	(void)vma;
+	memset(page_buf, (int)((addr >> PAGE_SHIFT) & 0xff), PAGE_SIZE);
+	return 0;
+}
+
+static const struct vm_operations_struct pattern_ops = {
+	.name = "pattern",
+	.nopage = pattern_nopage,
+};
+
+Test(memory, a_region_s_nopage_fills_its_first_touch)
+{
+	struct mm_struct *mm = &test_mm;
+	uintptr_t a = page_addr(12);
+
+	cr_assert_eq(do_munmap(mm, page_addr(12), page_addr(14)), 0);
+	cr_assert_eq(do_mmap(mm, page_addr(12), page_addr(14), VM_READ | VM_WRITE, &pattern_ops), 0);
+	cr_assert_eq(fake_read(a + 100), (a >> PAGE_SHIFT) & 0xff,
+		     "expected the page filled by the region's nopage");
+	cr_assert_eq(fake_read(a + PAGE_SIZE), ((a >> PAGE_SHIFT) + 1) & 0xff,
+		     "expected the next page filled by it too");
+	cr_assert_eq(upage_stats->faults_no_page, 2, "expected two do_no_page");
+}
