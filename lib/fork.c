@@ -7,7 +7,8 @@
  * threads, and the kernel has dropped the child's userfaultfd
  * registrations: left alone, its paged-out pages would read as zeros.  So:
  *
- *  prepare  (parent)  take mmap_lock and page_table_lock in rank order,
+ *  prepare  (parent)  hold off the program's asynchronous signals, take
+ *           mmap_lock and page_table_lock in rank order,
  *           wait until no page is under I/O, and take one more reference
  *           on every swap slot the parent uses: the child may read any of
  *           them, and the parent must never hand them out again.  (Those
@@ -59,6 +60,7 @@
 
 #include "memory.h"
 #include "runtime.h"
+#include "signals.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -124,13 +126,21 @@ static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
 	return 0;
 }
 
+/* The forking thread's signal mask, kept from prepare to parent or child:
+ * no handler of the program's may run while upage's locks are held (see
+ * lock_mm in mmap.c). */
+static TLS sigset_t fork_sigmask;
+
 static void upage_fork_prepare(void)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t async;
 
 	alloc_handler(&alloc_prepare);	/* jemalloc's locks, while the arena is open */
 	if (!upage.active)
 		return;
+	upage_async_signals(&async);
+	sys_sigmask(SIG_BLOCK, &async, &fork_sigmask);
 	mmap_write_lock(mm);
 	pthread_mutex_lock(&mm->page_table_lock);
 	while (any_page_locked())
@@ -149,6 +159,7 @@ static void upage_fork_parent(void)
 			upage.mm.engine->fork_parent();
 		pthread_mutex_unlock(&mm->page_table_lock);
 		mmap_write_unlock(mm);
+		sys_sigmask(SIG_SETMASK, &fork_sigmask, NULL);
 	}
 	alloc_handler(&alloc_parent);
 }
@@ -232,6 +243,7 @@ static void upage_fork_child(void)
 		ret = fork_child();
 		pthread_mutex_unlock(&mm->page_table_lock);
 		mmap_write_unlock(mm);
+		sys_sigmask(SIG_SETMASK, &fork_sigmask, NULL);
 		if (ret) {
 			/* Its memory cannot be served: better an honest death
 			 * than zeros where data was. */

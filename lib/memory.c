@@ -19,11 +19,18 @@
  * at *ptep again whenever they have dropped page_table_lock.  Page tables
  * are never freed while the mm lives, so the pointer stays good.
  *
- * Locking: do_page_fault takes mmap_lock (regions cannot change under a
- * fault, as the kernel's mmap_sem) and page_table_lock (PTEs, frames,
- * lists, swap cache).  page_table_lock is dropped around swap I/O, with
- * the page PG_locked and in the swap cache so that anyone else who wants
- * it waits on page_wait.
+ * What a fault that cannot be served does is decided here, once for every
+ * engine (fault_failed): one message, and the signal the kernel would
+ * send, which the engine delivers.
+ *
+ * Locking: do_page_fault takes mmap_lock for reading (regions cannot
+ * change under a fault, as the kernel's mmap_sem; many faults hold it at
+ * once) and page_table_lock (PTEs, frames, lists, swap cache).
+ * page_table_lock is dropped around I/O (a swap read, a region's nopage),
+ * with the page PG_locked and in the swap cache so that anyone else who
+ * wants it waits on page_wait: the page lock and the swap cache are what
+ * serialise faults on one page, and faults on different pages overlap
+ * their reads.
  */
 #include "autoconfig.h"
 

@@ -10,20 +10,24 @@
  * swap slots (zap_page_range), so freed memory is never written to swap
  * and its slots are reused at once.
  *
- * Locking: mmap_lock for the whole operation (regions), page_table_lock
- * inside it for the pages.  Neither is held while program memory is
- * touched (mremap's copy), since that may fault.
+ * Locking: mmap_lock for writing for the whole operation (regions),
+ * page_table_lock inside it for the pages, the program's asynchronous
+ * signals blocked meanwhile (lock_mm).  Neither lock is held while
+ * program memory is touched (mremap's copy), since that may fault.
  */
 #include "autoconfig.h"
 
 #include "mmap.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "memory.h"
 #include "runtime.h"
+#include "signals.h"
+#include "sys.h"
 
 static unsigned long prot_to_vm_flags(int prot)
 {
@@ -35,6 +39,28 @@ static int vm_flags_to_prot(unsigned long flags)
 {
 	return (flags & VM_READ ? PROT_READ : 0) | (flags & VM_WRITE ? PROT_WRITE : 0) |
 	       (flags & VM_EXEC ? PROT_EXEC : 0);
+}
+
+/*
+ * mmap_lock for writing, with the program's asynchronous signals held off
+ * until it is released: a handler of the program's that ran on this
+ * thread now could fault on the arena and wait for this very thread's
+ * locks, and a cancellation could unwind it holding them.  As in the
+ * kernel, where no handler runs half-way through munmap.
+ */
+static void lock_mm(struct mm_struct *mm, sigset_t *saved)
+{
+	sigset_t async;
+
+	upage_async_signals(&async);
+	sys_sigmask(SIG_BLOCK, &async, saved);
+	mmap_write_lock(mm);
+}
+
+static void unlock_mm(struct mm_struct *mm, const sigset_t *saved)
+{
+	mmap_write_unlock(mm);
+	sys_sigmask(SIG_SETMASK, saved, NULL);
 }
 
 static void zap_locked(uintptr_t start, size_t len)
@@ -86,11 +112,12 @@ static bool range_ok(uintptr_t start, size_t len)
 uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bool replace)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	uintptr_t start = fixed;
 	int ret;
 
 	len = PAGE_ALIGN(len);
-	mmap_write_lock(mm);
+	lock_mm(mm, &sigs);
 	if (fixed) {
 		if (replace)
 			unmap_locked(fixed, fixed + len, true);
@@ -109,49 +136,52 @@ uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bo
 	if (ret)
 		arena_free(&mm->arena, start, len);
 out:
-	mmap_write_unlock(mm);
+	unlock_mm(mm, &sigs);
 	return ret ? 0 : start;
 }
 
 int upage_unmap(uintptr_t start, size_t len)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	int ret;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
-	mmap_write_lock(mm);
+	lock_mm(mm, &sigs);
 	ret = unmap_locked(start, start + PAGE_ALIGN(len), true);
-	mmap_write_unlock(mm);
+	unlock_mm(mm, &sigs);
 	return ret;
 }
 
 int upage_forget(uintptr_t start, size_t len)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	int ret;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
-	mmap_write_lock(mm);
+	lock_mm(mm, &sigs);
 	ret = unmap_locked(start, start + PAGE_ALIGN(len), false);
 	if (ret == 0) {
 		/* The addresses stay taken: a foreign mapping lives there. */
 		arena_alloc_fixed(&mm->arena, start, PAGE_ALIGN(len));
 	}
-	mmap_write_unlock(mm);
+	unlock_mm(mm, &sigs);
 	return ret;
 }
 
 int upage_mprotect(uintptr_t start, size_t len, int prot)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	int ret;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
-	mmap_write_lock(mm);
+	lock_mm(mm, &sigs);
 	ret = mprotect_fixup(mm, start, start + len, prot_to_vm_flags(prot));
 	if (ret == 0) {
 		/* The engine decides what the kernel maps: under the sigsegv
@@ -160,19 +190,20 @@ int upage_mprotect(uintptr_t start, size_t len, int prot)
 		ret = upage.mm.engine->protect_range(start, len, prot);
 		pthread_mutex_unlock(&mm->page_table_lock);
 	}
-	mmap_write_unlock(mm);
+	unlock_mm(mm, &sigs);
 	return ret;
 }
 
 int upage_zap(uintptr_t start, size_t len)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	uintptr_t end, cur;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
 	end = start + PAGE_ALIGN(len);
-	mmap_write_lock(mm);
+	lock_mm(mm, &sigs);
 	for (cur = start; cur < end;) {
 		struct vm_area_struct *vma = find_vma(mm, cur);
 		uintptr_t s, e;
@@ -184,7 +215,7 @@ int upage_zap(uintptr_t start, size_t len)
 		zap_locked(s, e - s);
 		cur = e;
 	}
-	mmap_write_unlock(mm);
+	unlock_mm(mm, &sigs);
 	return 0;
 }
 
@@ -215,6 +246,7 @@ static int grow_in_place(struct vm_area_struct *vma, uintptr_t old, size_t old_l
 void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	struct vm_area_struct *vma;
 	uintptr_t new;
 	int ret, prot;
@@ -230,17 +262,17 @@ void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uin
 			upage_unmap(old + new_len, old_len - new_len);
 		return (void *)old;
 	}
-	mmap_write_lock(mm);
+	lock_mm(mm, &sigs);
 	vma = find_vma_containing(mm, old);
 	if (!vma || vma->vm_end < old + old_len) {
-		mmap_write_unlock(mm);
+		unlock_mm(mm, &sigs);
 		errno = EFAULT;
 		return MAP_FAILED;
 	}
 	prot = vm_flags_to_prot(vma->vm_flags);
 	ret = arena_contains_range(&mm->arena, old, new_len) ?
 		      grow_in_place(vma, old, old_len, new_len) : -ENOMEM;
-	mmap_write_unlock(mm);
+	unlock_mm(mm, &sigs);
 	if (ret == 0)
 		return (void *)old;
 	if (!(flags & MREMAP_MAYMOVE)) {

@@ -69,6 +69,11 @@ void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new
 	return (void *)syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
 }
 
+int sys_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8) ? -errno : 0;
+}
+
 struct thread_start {
 	const char *name;
 	void *(*fn)(void *);
@@ -95,9 +100,9 @@ int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), v
 	*ts = (struct thread_start){ name, fn, arg };
 	/* A new thread starts with its creator's mask. */
 	sigfillset(&all);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, _NSIG / 8);
+	sys_sigmask(SIG_SETMASK, &all, &old);
 	ret = pthread_create(thread, NULL, thread_entry, ts);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
+	sys_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		sys_free_pages(ts, PAGE_BYTES);
 	return -ret;

@@ -14,6 +14,7 @@
 #define UPAGE_SYS_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -40,6 +41,10 @@ extern long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long
 struct iovec;
 ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos);
 ssize_t sys_preadv(int fd, const struct iovec *iov, int n, off_t pos);
+
+/* rt_sigprocmask itself: not the interposed pthread_sigmask (signals.c),
+ * and glibc's SIGCANCEL may be blocked too.  Returns 0 or -errno. */
+int sys_sigmask(int how, const sigset_t *set, sigset_t *old);
 
 /*
  * Start one of upage's own threads (kswapd, a fault handler), named
