@@ -56,8 +56,9 @@ static struct mm_struct *bus_mm;	/* whose faults it serves */
  * thread unmapped the region between the fault and this handler taking
  * mmap_lock.  The access is then retried once, and the kernel itself
  * raises SIGSEGV on the reservation upage left there.  The same address
- * again in a row (a mapping that is not upage's: a file placed in the
- * arena) gets the signal the kernel raised.
+ * again, with no fault of the thread served in between (a mapping that is
+ * not upage's: a file placed in the arena), gets the signal the kernel
+ * raised.
  */
 static TLS uintptr_t stale_addr;
 
@@ -88,8 +89,10 @@ static void sigbus_entry(int sig, siginfo_t *si, void *ucp)
 	found = do_page_fault(mm, addr,
 			      (uc->uc_mcontext.gregs[REG_ERR] & 2) ? FAULT_FLAG_WRITE : 0);
 	cancel_resume(&ch);
-	if (found == 0)
+	if (found == 0) {
+		stale_addr = 0;
 		return;
+	}
 	if (found == SIGSEGV) {
 		if (!stale_once(addr & PAGE_MASK))
 			upage_chain_signal(sig, si, ucp);

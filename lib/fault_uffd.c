@@ -45,46 +45,28 @@ static pthread_t handler_thread[NR_HANDLERS];
 static int handler_epfd[NR_HANDLERS] = { -1, -1, -1, -1 };	/* each handler's epoll */
 
 /*
- * A fault outside every region may be stale: the thread left its fault
- * (a signal interrupted the wait: pthread_cancel, a handler that longjmps
- * or exits the thread) and the memory was unmapped before we read the
- * message.  Killing that thread id then hits a thread that no longer
- * touches the address, or has gone, or is a new thread with the same id.
- * So the first time, the thread is only woken: a thread still at the
- * address faults again, and the kernel itself delivers SIGSEGV when the
- * range is unmapped (upage leaves PROT_NONE there).  The same thread at
- * the same address again (a registered range we know no region for) is
- * sent SIGSEGV.  efault_lock protects the last one seen, which any
- * handler thread may see again.
+ * Give the faulting thread the signal do_page_fault asked for, as the
+ * kernel would (the message, if any, is the fault path's).
+ *
+ * SIGSEGV, an address no region allows, is only ever a stale message:
+ * the kernel sends messages only for registered ranges, and upage
+ * registers and unregisters a range only together with its region, under
+ * mmap_lock for writing, which do_page_fault waited for.  The thread left
+ * its fault (a signal interrupted the wait, and it faulted again: another
+ * handler served that) and the region went before this message was read.
+ * Killing that thread id would hit a thread that no longer touches the
+ * address.  So it is only woken: a thread still at the address faults
+ * again, and the kernel itself raises SIGSEGV on the reservation upage
+ * left there (or a new region there serves it).
  */
-static pthread_mutex_t efault_lock = PTHREAD_MUTEX_INITIALIZER;
-static pid_t efault_tid;
-static uintptr_t efault_addr;
-
-static bool efault_repeated(pid_t tid, uintptr_t addr)
-{
-	bool again;
-
-	pthread_mutex_lock(&efault_lock);
-	again = tid == efault_tid && addr == efault_addr;
-	efault_tid = again ? 0 : tid;
-	efault_addr = again ? 0 : addr;
-	pthread_mutex_unlock(&efault_lock);
-	return again;
-}
-
-/* Give the faulting thread the signal do_page_fault asked for, as the
- * kernel would (the message, if any, is the fault path's). */
 static void deliver(const struct uffd_msg *msg, int sig)
 {
 	pid_t tid = msg->arg.pagefault.feat.ptid;
-	uintptr_t addr = msg->arg.pagefault.address & PAGE_MASK;
 
-	if (sig == SIGSEGV && !efault_repeated(tid, addr)) {
-		uffd_wake(addr);
-		return;
-	}
-	syscall(SYS_tgkill, getpid(), tid, sig);
+	if (sig == SIGSEGV)
+		uffd_wake(msg->arg.pagefault.address & PAGE_MASK);
+	else
+		syscall(SYS_tgkill, getpid(), tid, sig);
 }
 
 static void handle_msg(const struct uffd_msg *msg)
