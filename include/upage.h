@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	2
+#define UPAGE_STATS_VERSION	3
 
 /* struct upage_stats.flags */
 #define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
@@ -90,7 +90,7 @@ struct upage_stats {
 	uint32_t magic;			/* UPAGE_STATS_MAGIC */
 	uint32_t version;		/* UPAGE_STATS_VERSION */
 	int32_t pid;
-	char engine[12];		/* "uffd" or "sigsegv" */
+	char engine[12];		/* "uffd", "uffd-sigbus" or "sigsegv" */
 	uint64_t max_rss_bytes;		/* the cap */
 	uint64_t arena_bytes;		/* the arena's size */
 	uint64_t flags;			/* UPAGE_STATS_F_* */
@@ -125,6 +125,9 @@ struct upage_stats {
 
 	struct upage_histogram latency[UPAGE_LAT_KINDS];
 	struct upage_timeline timeline;
+	/* concurrency: the most at once, since the process started */
+	uint64_t max_faults_in_flight;	/* faults being served (holding the region lock) */
+	uint64_t max_reads_in_flight;	/* swap reads under way */
 };
 
 /*

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * altstack.c - alternate signal stacks in the arena, under the SIGSEGV
- * engine.
+ * altstack.c - alternate signal stacks in the arena, under the engines
+ * that serve only user-mode faults (the SIGSEGV engine, uffd-sigbus).
  *
- * The kernel writes a signal's frame onto the alternate stack.  Under the
- * SIGSEGV engine a paged-out page of the arena is PROT_NONE, and a frame
- * that cannot be written is not a fault upage could serve: the kernel
- * kills the thread.  (Under userfaultfd the write faults to the handler
- * like any other, so nothing is needed there.)  So when a thread asks for
+ * The kernel writes a signal's frame onto the alternate stack, in kernel
+ * mode.  Under those engines a paged-out page of the arena fails that
+ * write (PROT_NONE, or a user-mode-only userfaultfd), which is not a
+ * fault upage could serve: the kernel kills the thread.  (Under the
+ * handler-thread engine the write faults to a handler like any other, so
+ * nothing is needed there.)  So when a thread asks for
  * an alternate stack in the arena, the kernel is given one of upage's of
  * the same size, outside the arena, and the program reads back its own
  * in sigaltstack's old value.  The handler runs on other memory than the
@@ -67,7 +68,7 @@ static void make_key(void)
 
 static bool substituted(void)
 {
-	return upage.active && upage.engine == &sigsegv_engine;
+	return upage.active && upage.mm.engine->user_faults_only;
 }
 
 /* Give the kernel a stack of upage's in place of the program's @ss. */

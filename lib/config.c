@@ -23,7 +23,7 @@
 
 enum option_kind {
 	OPT_SIZE,	/* bytes, parse_size; bounded and rounded */
-	OPT_ENGINE,	/* auto | uffd | sigsegv */
+	OPT_ENGINE,	/* auto | uffd | uffd-sigbus | sigsegv */
 	OPT_PATH,	/* a path shorter than PATH_MAX, never empty when set */
 	OPT_OUTPUT,	/* OPT_PATH of a file to write: its directory must be writable */
 	OPT_BOOL,	/* 0 or 1 */
@@ -61,7 +61,7 @@ static const struct config_option options[] = {
 	  "address space reserved for the heap, rounded up to 4M",
 	  FIELD(arena_size), CONFIG_MIN_ARENA, CONFIG_MAX_ARENA, ROUND_UP_4M },
 	{ "UPAGE_ENGINE", OPT_ENGINE, "auto",
-	  "fault engine: auto, uffd or sigsegv",
+	  "fault engine: auto, uffd, uffd-sigbus or sigsegv",
 	  FIELD(engine), 0, 0, ROUND_NONE },
 	{ "UPAGE_SWAP", OPT_PATH, "",
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp; "
@@ -96,6 +96,7 @@ static const char *const engine_names[] = {
 	[ENGINE_AUTO] = "auto",
 	[ENGINE_UFFD] = "uffd",
 	[ENGINE_SIGSEGV] = "sigsegv",
+	[ENGINE_UFFD_SIGBUS] = "uffd-sigbus",
 };
 
 const char *engine_name(enum upage_engine e)
@@ -274,7 +275,7 @@ static int load_engine(const struct config_option *opt, const char *value,
 		}
 	}
 	return config_error(err, errlen, opt->name, value,
-			    "not an engine (use auto, uffd or sigsegv)");
+			    "not an engine (use auto, uffd, uffd-sigbus or sigsegv)");
 }
 
 static int load_path(const struct config_option *opt, const char *value, char *out,

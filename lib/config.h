@@ -20,8 +20,9 @@
 
 enum upage_engine {
 	ENGINE_AUTO,
-	ENGINE_UFFD,
-	ENGINE_SIGSEGV,
+	ENGINE_UFFD,		/* userfaultfd, handler threads */
+	ENGINE_SIGSEGV,		/* mprotect and SIGSEGV */
+	ENGINE_UFFD_SIGBUS,	/* userfaultfd in SIGBUS mode, in the faulting thread */
 };
 
 /* Bounds of the sizes (bytes). */
@@ -37,7 +38,7 @@ struct upage_config {
 	bool max_rss_ceiling_set;	/* ... given by the user */
 	unsigned long long arena_size;	/* UPAGE_ARENA_SIZE: reservation, 4 MiB multiple */
 	bool arena_size_set;		/* ... given by the user, not the default */
-	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | sigsegv */
+	enum upage_engine engine;	/* UPAGE_ENGINE: auto | uffd | uffd-sigbus | sigsegv */
 	char swap[PATH_MAX];		/* UPAGE_SWAP: device, directory or new file */
 	bool swap_force;		/* UPAGE_SWAP_FORCE: use a device whatever it holds */
 	char report[PATH_MAX];		/* UPAGE_REPORT: JSON report at exit ("" none) */

@@ -104,15 +104,15 @@ struct upage_control *control_map_pid(int pid, bool write)
 		errno = -fd;
 		return NULL;
 	}
-	c = mmap(NULL, control_len(), write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd,
-		 0);
+	c = sys_mmap(NULL, control_len(), write ? PROT_READ | PROT_WRITE : PROT_READ,
+		     MAP_SHARED, fd, 0);
 	close(fd);
 	if (c == MAP_FAILED) {
 		errno = ENOENT;
 		return NULL;
 	}
 	if (c->magic != UPAGE_CONTROL_MAGIC || c->version != UPAGE_CONTROL_VERSION) {
-		munmap(c, control_len());
+		sys_munmap(c, control_len());
 		errno = ENOENT;
 		return NULL;
 	}
@@ -122,7 +122,7 @@ struct upage_control *control_map_pid(int pid, bool write)
 void control_unmap(struct upage_control *c)
 {
 	if (c)
-		munmap(c, control_len());
+		sys_munmap(c, control_len());
 }
 
 unsigned int control_read_areas(const struct upage_control *c, struct upage_control_area *out)

@@ -43,11 +43,13 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "mm.h"
+#include "page_io.h"
 #include "runtime.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
-#include "syscall_trap.h"
+#include "signals.h"
 
 static const int core_signals[] = { SIGQUIT, SIGILL, SIGABRT, SIGBUS, SIGFPE,
 				    SIGSEGV, SIGSYS, SIGXCPU, SIGXFSZ };
@@ -82,6 +84,22 @@ static bool lock_within(pthread_mutex_t *m, int ms)
 		nanosleep(&ts, NULL);
 	}
 	return false;
+}
+
+/* mmap_lock for writing (every fault is out of the fault path then), or
+ * false after @ms milliseconds. */
+static bool mmap_lock_within(struct mm_struct *mm, int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return pthread_rwlock_timedwrlock(&mm->mmap_lock, &ts) == 0;
 }
 
 /* MemAvailable from /proc/meminfo, in bytes (0: unknown). */
@@ -133,7 +151,7 @@ static int bring_pte(pte_t *ptep, uintptr_t addr, void *arg)
 		b->failed++;
 		return 0;
 	}
-	upage.engine->install_copy(addr, data, false);
+	upage.mm.engine->install_copy(addr, data, false);
 	return 0;
 }
 
@@ -165,13 +183,13 @@ void coredump_prepare(int sig)
 	    getrlimit(RLIMIT_CORE, &rl) || rl.rlim_cur == 0 ||
 	    __atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL))
 		return;
-	if (!lock_within(&mm->mmap_lock, 2000)) {
+	if (!mmap_lock_within(mm, 2000)) {
 		upage_msg("core dump: the heap on swap is left out (upage's locks are held, "
 			  "by the thread that crashed or one stuck)");
 		return;
 	}
 	if (!lock_within(&mm->page_table_lock, 2000)) {
-		pthread_mutex_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 		upage_msg("core dump: the heap on swap is left out (upage's page table lock "
 			  "is held)");
 		return;
@@ -184,7 +202,7 @@ void coredump_prepare(int sig)
 			  "needs more than half the %lluM of memory available: they are left "
 			  "out", need >> 20, avail >> 20);
 		pthread_mutex_unlock(&mm->page_table_lock);
-		pthread_mutex_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 		return;
 	}
 	b.pages = 0;
@@ -213,11 +231,18 @@ static void core_entry(int sig, siginfo_t *si, void *uc)
 		syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
 }
 
+static const struct signals_dump_ops dump_ops = {
+	.prepare = coredump_prepare,
+	.release = coredump_release,
+	.adopt = coredump_adopt,
+};
+
 void coredump_setup(void)
 {
 	struct rlimit rl;
 	sigset_t mask;
 
+	signals_set_dump_ops(&dump_ops);
 	if (getrlimit(RLIMIT_CORE, &rl) || rl.rlim_cur == 0)
 		return;
 	upage_async_signals(&mask);

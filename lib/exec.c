@@ -15,10 +15,11 @@
  */
 #include "autoconfig.h"
 
+#include "exec.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
 #include "sys.h"
 
 /* Is this LD_PRELOAD entry (@len bytes at @s) the upage library? */

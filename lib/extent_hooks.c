@@ -16,22 +16,20 @@
  */
 #include "autoconfig.h"
 
+#include "extent_hooks.h"
+
 #include <errno.h>
 #include <jemalloc/jemalloc.h>
 #include <stdio.h>
 #include <sys/mman.h>
 
-#include "sys.h"
+#include "mmap.h"
 #include "runtime.h"
+#include "sys.h"
 
 /* jemalloc reads this at its first allocation. */
 const char *malloc_conf = "oversize_threshold:0,background_thread:false,"
 			  "dirty_decay_ms:1000,muzzy_decay_ms:0";
-
-static bool in_arena(void *addr)
-{
-	return arena_contains(&upage.mm.arena, (uintptr_t)addr);
-}
 
 /* An aligned mapping outside the arena (over-allocate, trim). */
 static void *map_outside(size_t size, size_t alignment)
@@ -57,7 +55,7 @@ static void *extent_alloc(extent_hooks_t *hooks, void *new_addr, size_t size, si
 
 	if (alignment < PAGE_SIZE)
 		alignment = PAGE_SIZE;
-	if (new_addr && !in_arena(new_addr))
+	if (new_addr && !arena_contains(&upage.mm.arena, (uintptr_t)new_addr))
 		return NULL;	/* jemalloc asks to extend in place: no */
 	/* With new_addr jemalloc asks to grow in place: only if it is free. */
 	p = upage_map_anon((uintptr_t)new_addr, size, alignment, PROT_READ | PROT_WRITE, false);
@@ -73,7 +71,7 @@ static void *extent_alloc(extent_hooks_t *hooks, void *new_addr, size_t size, si
 static bool extent_dalloc(extent_hooks_t *hooks, void *addr, size_t size, bool committed,
 			  unsigned arena_ind)
 {
-	if (in_arena(addr))
+	if (arena_contains(&upage.mm.arena, (uintptr_t)addr))
 		return upage_unmap((uintptr_t)addr, size) != 0;
 	return sys_munmap(addr, size) != 0;
 }
@@ -89,7 +87,7 @@ static bool extent_purge(extent_hooks_t *hooks, void *addr, size_t size, size_t 
 {
 	char *p = (char *)addr + offset;
 
-	if (in_arena(addr))
+	if (arena_contains(&upage.mm.arena, (uintptr_t)addr))
 		return upage_zap((uintptr_t)p, length) != 0;
 	return sys_madvise(p, length, MADV_DONTNEED) != 0;
 }
@@ -104,8 +102,10 @@ static bool extent_split(extent_hooks_t *hooks, void *addr, size_t size, size_t 
 static bool extent_merge(extent_hooks_t *hooks, void *addr_a, size_t size_a, void *addr_b,
 			 size_t size_b, bool committed, unsigned arena_ind)
 {
+	const struct arena *a = &upage.mm.arena;
+
 	/* Both halves must be on the same side of the arena's edge. */
-	return in_arena(addr_a) != in_arena(addr_b);
+	return arena_contains(a, (uintptr_t)addr_a) != arena_contains(a, (uintptr_t)addr_b);
 }
 
 static extent_hooks_t upage_extent_hooks = {

@@ -6,7 +6,9 @@
  * do_page_fault in memory.c and gives it the primitives that change what
  * the kernel maps at an arena address.  The policy (do_no_page,
  * do_swap_page, do_wp_page, kswapd) is the same whatever the engine:
- * userfaultfd (fault_uffd.c) or SIGSEGV with mprotect (fault_sigsegv.c).
+ * userfaultfd with handler threads (fault_uffd.c), userfaultfd in SIGBUS
+ * mode served in the faulting thread (fault_sigbus.c), or SIGSEGV with
+ * mprotect (fault_sigsegv.c).
  *
  * Every primitive is called with mm->page_table_lock held, is a handful of
  * system calls at most, and returns 0 or a negative errno.  "wake" means
@@ -19,16 +21,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "page_alloc.h"
-
-/* do_page_fault flags */
+/* do_page_fault flags: what the access was.  (A write to a page mapped
+ * write-protected needs no flag of its own: the PTE tells.) */
 #define FAULT_FLAG_WRITE	0x1	/* a write access */
-#define FAULT_FLAG_WP		0x2	/* a write to a write-protected page */
+
+struct mm_struct;
 
 struct fault_engine {
 	const char *name;
-	/* Set up the engine for the frame pool; start its thread(s). */
-	int (*init)(void *pool, size_t pool_len);
+	/* Kernel-mode accesses to a page not mapped fail with EFAULT instead
+	 * of faulting to the engine: system calls on the arena go through the
+	 * trap (syscall_trap.c), an alternate signal stack there is
+	 * substituted (altstack.c). */
+	bool user_faults_only;
+	/* Optional: the most frames the engine can keep mapped at once in
+	 * this process as it stands, when @want are asked for (0: it cannot
+	 * page here at all); @why (@len bytes) gets what bounds it, for a
+	 * message.  Without it, the cap is never cut. */
+	unsigned long (*max_frames)(unsigned long want, char *why, size_t len);
+	/* Serve @mm's faults from now on (its zone's frame pool included);
+	 * start the engine's thread(s). */
+	int (*init)(struct mm_struct *mm);
 	/* Make [start, start+len) a region whose accesses fault to us (prot
 	 * is PROT_*), replacing the arena's reservation there. */
 	int (*map_range)(uintptr_t start, size_t len, int prot);
@@ -65,14 +78,11 @@ struct fault_engine {
 	void (*fork_prepare)(void);
 	/* Optional, in the parent after fork, before the locks are dropped. */
 	void (*fork_parent)(void);
-	/* Optional, in a forked child (fork.c): start serving faults again
-	 * (the kernel dropped what served the parent's), then once for each
-	 * region with its range. */
-	int (*fork_child)(void *pool, size_t pool_len);
+	/* Optional, in a forked child (fork.c): start serving @mm's faults
+	 * again (the kernel dropped what served the parent's), then once for
+	 * each region with its range. */
+	int (*fork_child)(struct mm_struct *mm);
 	int (*fork_child_range)(uintptr_t start, size_t len);
 };
-
-extern const struct fault_engine uffd_engine;
-extern const struct fault_engine sigsegv_engine;
 
 #endif /* UPAGE_FAULT_H */

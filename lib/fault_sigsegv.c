@@ -11,7 +11,7 @@
  * offset of its arena address; a second mapping of the whole memfd (the
  * alias, read-write, never seen by the program) is where upage reads and
  * writes the data.  A page not resident is PROT_NONE (its access faults),
- * a clean page PROT_READ (its first write faults: FAULT_FLAG_WP), a dirty
+ * a clean page PROT_READ (its first write faults: do_wp_page), a dirty
  * one PROT_READ|PROT_WRITE.  install_copy / install_move fill the page
  * through the alias while the program's view is still PROT_NONE and only
  * then open it: no thread ever sees half a page.  unmap_page protects the
@@ -37,43 +37,47 @@
  * fault error code (REG_ERR in the ucontext) does.  libsigsegv's handler
  * hands us only the address, so the kernel's handler is segv_entry, which
  * keeps the ucontext in a thread-local for the callback and then runs
- * libsigsegv's handler.  A fault libsigsegv's callback declines (not an
- * arena region, or an access the region's protection forbids) goes to the
- * program's own handler, if it has one, as the kernel would deliver it.
+ * libsigsegv's handler.  A fault the fault path declines (not an arena
+ * region, or an access the region's protection forbids) goes to the
+ * program's own handler, if it has one, as the kernel would deliver it;
+ * one it could not serve gets the SIGBUS it asks for (signals.c).
  *
  * Mappings.  mprotect on single pages splits the kernel's VMAs, and
  * vm.max_map_count (65530) bounds them.  Adjacent pages of the memfd with
  * the same protection merge back (same file, consecutive offsets), so the
  * VMAs upage creates are at most two per resident page: with F frames,
  * at most 2F + the regions.  The granularity is therefore the page, and
- * the bound is enforced once, at init: the budget is vm.max_map_count
+ * the bound is enforced once, at start-up: the budget is vm.max_map_count
  * minus the mappings the process has minus a reserve for the program's
- * own growth; when 2F exceeds it, frames are taken out of service (marked
- * PG_reserved, off every list) so that at most budget/2 are ever used,
- * with ONE message saying so when the user set UPAGE_MAX_RSS (the default
- * cap, half the RAM, is cut quietly; UPAGE_VERBOSE shows it).  The program then runs under a smaller
- * resident set, slower but correct, never out of mappings.  Should an
+ * own growth, and the cap is cut to budget/2 frames (segv_max_frames;
+ * runtime.c gives ONE message saying so when the user set UPAGE_MAX_RSS:
+ * the default cap, half the RAM, is cut quietly, UPAGE_VERBOSE shows it).
+ * The program then runs under a smaller resident set, slower but correct,
+ * never out of mappings, and the report's max_rss_bytes is the cap in
+ * force.  Should an
  * mprotect still fail with ENOMEM (the program's own mappings grew past
  * the reserve), the fault is retried while kswapd frees pages (which
- * merges VMAs back), with one message, before SIGBUS.
+ * merges VMAs back: do_page_fault's retries), before SIGBUS.
  *
  * Kernel-mode accesses (read(2) into a PROT_NONE page fails with EFAULT)
  * are syscall_trap.c's.  fork: the child gets a copy of the memfd of its
  * own, made while the parent's threads are held (see "fork" below).
  *
+ * The program's own signal handlers and masks are signals.c's.
+ *
  * Locking: the primitives are called under page_table_lock, as fault.h
  * says; pstate[] bytes are written under it and read without it by the
- * fault handler as a hint (do_page_fault decides under the lock).  The
- * signal tables (prog_action, claimed) are written at init and by the
- * program's sigaction calls, which the kernel serialises no better.
+ * fault handler as a hint (do_page_fault decides under the lock).
  */
 #include "autoconfig.h"
 
-#include <dlfcn.h>
+#include "fault_sigsegv.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sigsegv.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,8 +88,6 @@
 #include <unistd.h>
 
 #include "as_limit.h"
-#include "coredump.h"
-#include "fault.h"
 #include "mm.h"
 #include "memory.h"
 #include "ownfd.h"
@@ -93,9 +95,8 @@
 #include "stats.h"
 #include "swap_state.h"
 #include "syscall_trap.h"
-#include "zone_cap.h"
 #include "sys.h"
-#include "runtime.h"
+#include "signals.h"
 #include "vmscan.h"
 
 /* pstate[] bits, one byte per arena page. */
@@ -107,13 +108,13 @@
 #define PS_REGION_X	0x20	/* a region maps it, executable */
 #define PS_REGION	(PS_REGION_R | PS_REGION_W | PS_REGION_X)
 
-#define UPAGE_SIGCANCEL	32	/* glibc's SIGCANCEL: __SIGRTMIN */
 #define MAP_RESERVE	8192	/* mappings left to the program */
 #define MIN_FRAMES	64	/* below this, the engine refuses */
 
 static int mfd = -1;		/* the memfd behind the arena */
 static char *alias;		/* the memfd, read-write, for upage only; or NULL */
-static uintptr_t arena_base;
+static struct mm_struct *segv_mm;	/* whose faults it serves */
+static uintptr_t arena_base;	/* segv_mm's arena, for arena_off */
 static size_t arena_size;
 static uint8_t *pstate;		/* arena_size >> PAGE_SHIFT bytes */
 static bool frozen;		/* fork_prepare: no page writable */
@@ -126,11 +127,6 @@ static inline size_t arena_off(uintptr_t addr)
 static inline uint8_t *page_state(uintptr_t addr)
 {
 	return &pstate[arena_off(addr) >> PAGE_SHIFT];
-}
-
-static inline bool in_arena(uintptr_t addr)
-{
-	return addr - arena_base < arena_size;
 }
 
 static void set_state_range(uintptr_t start, size_t len, uint8_t v)
@@ -422,13 +418,18 @@ static void thaw_pinned(uintptr_t addr)
 
 static void segv_fork_prepare(void)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct mm_struct *mm = segv_mm;
 	int ret;
 
 	fork_err = 0;
 	frozen = true;
 	ret = vma_for_each(mm, freeze_region, NULL);
-	syscall_trap_for_each_pinned(thaw_pinned);
+	for (unsigned long i = 0; i < mm->zone->nr_frames; i++) {
+		struct page *page = &mm->zone->mem_map[i];
+
+		if (PagePinned(page) && PageMapped(page))
+			thaw_pinned(page->vaddr);
+	}
 	if (ret == 0) {
 		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
@@ -454,7 +455,7 @@ static void segv_fork_parent(void)
 
 	drop_fork_copy();
 	frozen = false;
-	ret = vma_for_each(&upage.mm, freeze_region, NULL);
+	ret = vma_for_each(segv_mm, freeze_region, NULL);
 	if (ret)
 		upage_msg("sigsegv engine: cannot reopen the arena after fork: %s",
 			  strerrordesc_np(-ret));
@@ -462,12 +463,10 @@ static void segv_fork_parent(void)
 
 /* The child: the copy becomes its memfd and alias; the parent's are
  * dropped (the regions are remapped in fork_child_range). */
-static int segv_fork_child(void *pool, size_t pool_len)
+static int segv_fork_child(struct mm_struct *mm)
 {
-	(void)pool;
-	(void)pool_len;
+	(void)mm;
 	frozen = false;
-	syscall_trap_fork_child();
 	if (fork_err)
 		return fork_err;
 	if (alias)
@@ -506,371 +505,70 @@ static int segv_fork_child_range(uintptr_t start, size_t len)
 /* ------------------------------------------------------------------ */
 /* The fault handler. */
 
-/* What the kernel's handler keeps for libsigsegv's callback. */
+/* What the kernel's handler keeps for libsigsegv's callback, and what the
+ * callback found: 0 (served), SIGSEGV (not ours: declined) or SIGBUS (ours,
+ * but it could not be served), at cur_addr. */
 static TLS ucontext_t *cur_uc;
-static TLS bool cur_declined;
-static TLS bool in_segv;
+static TLS int cur_sig;
+static TLS uintptr_t cur_addr;
 
 static struct sigaction lib_action[NSIG];	/* libsigsegv's handlers */
-static bool capturing;				/* sigsegv_install_handler runs */
 
-static void nap(long ms)
-{
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Tell the program a fault could not be served: as the kernel would. */
-static void fault_failed(uintptr_t addr, int err)
-{
-	if (err == -ENOMEM)
-		upage_msg("out of swap space on %s or out of mappings: cannot serve %#lx",
-			  upage.swap_path, (unsigned long)addr);
-	else
-		upage_msg("cannot serve the fault at %#lx: %s", (unsigned long)addr,
-			  strerrordesc_np(-err));
-	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), SIGBUS);
-}
-
-/* libsigsegv's callback: 1 when the fault was ours and is served. */
+/* libsigsegv's callback: 1 when the fault was ours (served or not). */
 static int segv_callback(void *fault_address, int serious)
 {
-	static bool told_enomem;
 	uintptr_t addr = (uintptr_t)fault_address;
-	uint64_t t0 = latency_now();
 	unsigned int flags = 0;
-	uint8_t s;
-	int ret, tries = 0;
 
 	(void)serious;
-	if (!upage.active || !in_arena(addr))
-		goto decline;
-	s = __atomic_load_n(page_state(addr), __ATOMIC_ACQUIRE);
+	if (!segv_mm || !arena_contains(&segv_mm->arena, addr)) {
+		cur_sig = SIGSEGV;
+		return 0;
+	}
 	if (cur_uc && (cur_uc->uc_mcontext.gregs[REG_ERR] & 2))
 		flags |= FAULT_FLAG_WRITE;
-	if (!(s & PS_REGION_R) || ((flags & FAULT_FLAG_WRITE) && !(s & PS_REGION_W)))
-		goto decline;	/* the region forbids it: the program's SIGSEGV */
-	if ((flags & FAULT_FLAG_WRITE) && (s & PS_PROT_R))
-		flags |= FAULT_FLAG_WP;
-	for (;;) {
-		ret = do_page_fault(addr, flags);
-		if (ret == 0) {
-			fault_latency(t0);	/* released when the handler returns */
-			return 1;
-		}
-		if (ret == -EFAULT)
-			goto decline;
-		/* Out of mappings: kswapd's evictions merge VMAs back. */
-		if (ret == -ENOMEM && tries++ < 100) {
-			if (!told_enomem) {
-				told_enomem = true;
-				upage_msg("sigsegv engine: a fault found no frame or no mapping "
-					  "(vm.max_map_count); retrying while pages are freed");
-			}
-			nap(10);
-			continue;
-		}
-		fault_failed(addr, ret);
-		return 1;
-	}
-decline:
-	cur_declined = true;
-	return 0;
+	cur_addr = addr;
+	cur_sig = do_page_fault(segv_mm, addr, flags);
+	return cur_sig != SIGSEGV;
 }
 
-/* The kernel's SIGSEGV (and SIGBUS) handler: libsigsegv's, with the
- * ucontext kept for the callback, then the program's when declined. */
+/*
+ * The kernel's SIGSEGV (and SIGBUS) handler: libsigsegv's, with the
+ * ucontext kept for the callback; then, for a fault upage declined (not
+ * in the arena, or an access its region forbids), the program's own
+ * handler, and for one upage could not serve, the SIGBUS the fault path
+ * asked for.
+ */
 static void segv_entry(int sig, siginfo_t *si, void *uc)
 {
 	ucontext_t *saved_uc = cur_uc;
-	bool saved_declined = cur_declined, saved_in = in_segv, declined;
+	int saved_sig = cur_sig, found;
+	uintptr_t saved_addr = cur_addr, addr;
 	struct cancel_hold ch;
+	bool saved_in;
 
 	/* Before any lock (SIGCANCEL is blocked here): see cancel_hold. */
 	cancel_hold(&ch);
 	cur_uc = uc;
-	cur_declined = false;
-	in_segv = true;
+	cur_sig = 0;
+	saved_in = signals_enter();
 	if (lib_action[sig].sa_flags & SA_SIGINFO)
 		lib_action[sig].sa_sigaction(sig, si, uc);
 	else
 		lib_action[sig].sa_handler(sig);
-	declined = cur_declined;
+	found = cur_sig;
+	addr = cur_addr;
 	cur_uc = saved_uc;
-	cur_declined = saved_declined;
-	in_segv = saved_in;
+	cur_sig = saved_sig;
+	cur_addr = saved_addr;
+	signals_leave(saved_in);
 	/* Every lock released: a cancellation that came meanwhile acts here,
 	 * as it would have at the faulting instruction. */
 	cancel_resume(&ch);
-	if (declined)
+	if (found == SIGSEGV)
 		upage_chain_signal(sig, si, uc);
-}
-
-/* ------------------------------------------------------------------ */
-/* Signal dispositions: the program's sigaction/signal on the signals
- * upage claims are recorded, not installed. */
-
-static struct sigaction prog_action[NSIG];
-static bool claimed[NSIG];
-static int (*libc_sigaction)(int, const struct sigaction *, struct sigaction *);
-
-int upage_real_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
-{
-	if (!libc_sigaction)
-		libc_sigaction = dlsym(RTLD_NEXT, "sigaction");
-	if (!libc_sigaction) {
-		errno = ENOSYS;
-		return -1;
-	}
-	return libc_sigaction(sig, act, old);
-}
-
-void upage_async_signals(sigset_t *set)
-{
-	sigfillset(set);
-	sigdelset(set, SIGSEGV);
-	sigdelset(set, SIGBUS);
-	sigdelset(set, SIGSYS);
-	sigdelset(set, SIGILL);
-	sigdelset(set, SIGFPE);
-	sigdelset(set, SIGTRAP);
-	/* glibc's SIGCANCEL (__SIGRTMIN), which sigfillset leaves out and
-	 * sigaddset refuses: see cancel_hold. */
-	set->__val[(UPAGE_SIGCANCEL - 1) / (8 * sizeof(set->__val[0]))] |=
-		1UL << ((UPAGE_SIGCANCEL - 1) % (8 * sizeof(set->__val[0])));
-}
-
-bool upage_signal_claimed(int sig)
-{
-	return sig > 0 && sig < NSIG && __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE);
-}
-
-int upage_claim_signal(int sig, void (*entry)(int, siginfo_t *, void *), const sigset_t *mask,
-		       int flags)
-{
-	struct sigaction sa = { .sa_sigaction = entry, .sa_flags = SA_SIGINFO | flags };
-	struct sigaction old;
-
-	sa.sa_mask = *mask;
-	if (upage_real_sigaction(sig, &sa, &old))
-		return -errno;
-	if (!claimed[sig])
-		prog_action[sig] = old;
-	__atomic_store_n(&claimed[sig], true, __ATOMIC_RELEASE);
-	return 0;
-}
-
-static void set_default(int sig)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-	upage_real_sigaction(sig, &dfl, NULL);
-}
-
-/*
- * Signal masks.  A thread that blocks SIGSEGV, SIGBUS or SIGSYS would be
- * killed by its next arena fault or trapped system call (the kernel does
- * not queue a fault's signal: it unblocks it and resets it to SIG_DFL).
- * So sigprocmask and pthread_sigmask never block the signals upage
- * claims: the program's wish is kept per thread in prog_blocked, shown
- * back in the old mask, and honoured in upage_chain_signal: a fault the
- * program's handler would get kills as the kernel would, a signal sent
- * with kill or raise waits in prog_pending until it is unblocked.  Masks
- * given to sigaction for other signals are stripped the same way.  Not
- * covered: masks a thread inherits at pthread_create (its prog_blocked
- * starts empty), sigsuspend/pselect/ppoll/signalfd masks (a thread
- * blocked there does not fault), and rt_sigprocmask made with a raw
- * `syscall`.
- */
-static TLS sigset_t prog_blocked;	/* of the claimed signals only */
-static TLS sigset_t prog_pending;
-static int (*libc_pthread_sigmask)(int, const sigset_t *, sigset_t *);
-
-static bool kept_deliverable(int sig)
-{
-	return (sig == SIGSEGV || sig == SIGBUS || sig == SIGSYS) &&
-	       __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE);
-}
-
-static int real_sigmask(int how, const sigset_t *set, sigset_t *old)
-{
-	if (!libc_pthread_sigmask)
-		libc_pthread_sigmask = dlsym(RTLD_NEXT, "pthread_sigmask");
-	if (!libc_pthread_sigmask)
-		return ENOSYS;
-	return libc_pthread_sigmask(how, set, old);
-}
-
-/* @set without the signals upage keeps deliverable; their part in @kept. */
-static void split_mask(const sigset_t *set, sigset_t *rest, sigset_t *kept)
-{
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGSYS };
-
-	*rest = *set;
-	sigemptyset(kept);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		if (!kept_deliverable(sigs[i]) || sigismember(set, sigs[i]) != 1)
-			continue;
-		sigdelset(rest, sigs[i]);
-		sigaddset(kept, sigs[i]);
-	}
-}
-
-EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
-{
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGSYS };
-	sigset_t rest, kept, was = prog_blocked;
-	int ret;
-
-	if (!set)
-		ret = real_sigmask(how, NULL, old);
-	else if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
-		return EINVAL;
-	else {
-		split_mask(set, &rest, &kept);
-		ret = real_sigmask(how, &rest, old);
-		if (ret == 0) {
-			for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-				int sig = sigs[i], in = sigismember(&kept, sig) == 1;
-
-				if (how == SIG_SETMASK ? !in : (how == SIG_UNBLOCK && in))
-					sigdelset(&prog_blocked, sig);
-				else if (in)
-					sigaddset(&prog_blocked, sig);
-			}
-		}
-	}
-	if (ret)
-		return ret;
-	if (old)
-		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			if (sigismember(&was, sigs[i]) == 1)
-				sigaddset(old, sigs[i]);
-	/* What was sent while blocked is delivered once unblocked. */
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		int sig = sigs[i];
-
-		if (sigismember(&prog_pending, sig) == 1 && sigismember(&prog_blocked, sig) != 1) {
-			sigdelset(&prog_pending, sig);
-			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
-		}
-	}
-	return 0;
-}
-
-EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
-{
-	int ret = pthread_sigmask(how, set, old);
-
-	if (ret) {
-		errno = ret;
-		return -1;
-	}
-	return 0;
-}
-
-void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
-{
-	struct sigaction pa = prog_action[sig];
-	ucontext_t *uc = ucp;
-	sigset_t mask, old, rest, kept;
-
-	if (sigismember(&prog_blocked, sig) == 1) {
-		if (si->si_code <= 0 && sig != SIGSYS) {
-			sigaddset(&prog_pending, sig);	/* sent: delivered when unblocked */
-			return;
-		}
-		pa.sa_handler = SIG_DFL;	/* a blocked fault kills, as the kernel's */
-	}
-	if (pa.sa_handler == SIG_DFL || pa.sa_handler == SIG_IGN) {
-		/* As the kernel: a fault's signal cannot be ignored.  SEGV
-		 * and BUS fault again on return; SYS must be sent. */
-		coredump_prepare(sig);
-		set_default(sig);
-		if (sig == SIGSYS || si->si_code <= 0)
-			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
-		return;
-	}
-	mask = uc->uc_sigmask;
-	for (int s = 1; s < NSIG; s++)
-		if (sigismember(&pa.sa_mask, s) == 1)
-			sigaddset(&mask, s);
-	if (!(pa.sa_flags & SA_NODEFER))
-		sigaddset(&mask, sig);
-	if (pa.sa_flags & SA_RESETHAND)
-		prog_action[sig].sa_handler = SIG_DFL;
-	/* The handler runs with the claimed signals left deliverable, or an
-	 * arena fault in it could not be served.  prog_blocked is left as it
-	 * is: a handler may leave by siglongjmp (restoring the real mask
-	 * itself), and nothing would then restore a mask changed here. */
-	split_mask(&mask, &rest, &kept);
-	real_sigmask(SIG_SETMASK, &rest, &old);
-	if (pa.sa_flags & SA_SIGINFO)
-		pa.sa_sigaction(sig, si, ucp);
-	else
-		pa.sa_handler(sig);
-	real_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
-{
-	if (sig > 0 && sig < NSIG && __atomic_load_n(&claimed[sig], __ATOMIC_ACQUIRE)) {
-		if (in_segv)
-			return 0;	/* libsigsegv resetting itself: ours to chain */
-		if (old)
-			*old = prog_action[sig];
-		if (!coredump_release(sig, act)) {
-			if (act)
-				prog_action[sig] = *act;
-			return 0;
-		}
-		/* Claimed for a core dump only: the program's action is its own. */
-		__atomic_store_n(&claimed[sig], false, __ATOMIC_RELEASE);
-		old = NULL;
-	}
-	else if (coredump_adopt(sig, act)) {
-		/* Its default is a core dump: claimed for it, as at start. */
-		if (old)
-			*old = prog_action[sig];
-		prog_action[sig] = *act;
-		return 0;
-	}
-	if (capturing && (sig == SIGSEGV || sig == SIGBUS) && act) {
-		lib_action[sig] = *act;
-		if (old)
-			memset(old, 0, sizeof(*old));
-		return 0;
-	}
-	if (act) {
-		/* Its handler must not block what upage needs delivered. */
-		struct sigaction a = *act;
-		sigset_t kept;
-
-		split_mask(&act->sa_mask, &a.sa_mask, &kept);
-		return upage_real_sigaction(sig, &a, old);
-	}
-	return upage_real_sigaction(sig, act, old);
-}
-
-EXPORT int __sigaction(int sig, const struct sigaction *act, struct sigaction *old)
-{
-	return sigaction(sig, act, old);
-}
-
-EXPORT sighandler_t signal(int sig, sighandler_t handler)
-{
-	struct sigaction sa = { .sa_handler = handler, .sa_flags = SA_RESTART }, old;
-
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(sig, &sa, &old))
-		return SIG_ERR;
-	return old.sa_handler;
-}
-
-EXPORT sighandler_t bsd_signal(int sig, sighandler_t handler)
-{
-	return signal(sig, handler);
+	else if (found)
+		upage_deliver_fault(found, BUS_ADRERR, (void *)addr, si, uc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -910,48 +608,32 @@ static long max_map_count(void)
 }
 
 /*
- * At most two VMAs per resident page: take frames out of service when the
- * cap would need more mappings than vm.max_map_count leaves us.
+ * At most two VMAs per resident page: the cap is cut to the frames
+ * vm.max_map_count leaves room for (runtime.c says so when it cuts).
  */
-static int fit_mapping_budget(void)
+static unsigned long segv_max_frames(unsigned long want, char *why, size_t len)
 {
-	struct zone *z = &upage.zone;
 	long limit = max_map_count(), budget = limit - count_mappings() - MAP_RESERVE;
-	unsigned long usable, cap = z->cap_frames;
 
 	if (budget < 2 * MIN_FRAMES) {
-		upage_msg("sigsegv engine: vm.max_map_count=%ld leaves no room for paging", limit);
-		return -ENOMEM;
-	}
-	if (2 * z->ceiling_frames <= (unsigned long)budget)
+		snprintf(why, len, "vm.max_map_count=%ld leaves no room for paging", limit);
 		return 0;
-	/* Neither the cap nor a cap raised later may go past it. */
-	usable = (unsigned long)budget / 2;
-	zone_set_ceiling(z, usable);
-	/* The default cap (half the RAM) is a ceiling, not a request: cut
-	 * quietly.  A cap the user asked for is cut with one message. */
-	if (cap > usable && (upage.cfg.max_rss_set || upage.cfg.verbose))
-		upage_msg("sigsegv engine: UPAGE_MAX_RSS=%lluM %sneeds up to %lu mappings "
-			  "(two per resident page), vm.max_map_count=%ld allows about %ld: "
-			  "at most %luM stay resident",
-			  upage.cfg.max_rss >> 20, upage.cfg.max_rss_set ? "" : "(the default) ",
-			  2 * cap, limit, budget, (usable << PAGE_SHIFT) >> 20);
-	return 0;
+	}
+	snprintf(why, len,
+		 "needs up to %lu mappings (two per resident page), vm.max_map_count=%ld allows "
+		 "about %ld",
+		 2 * want, limit, budget);
+	return (unsigned long)budget / 2;
 }
 
-static int segv_init(void *pool, size_t pool_len)
+static int segv_init(struct mm_struct *mm)
 {
-	struct arena *a = &upage.mm.arena;
+	struct arena *a = &mm->arena;
 	sigset_t mask;
 	int ret;
 
-	(void)pool;
-	(void)pool_len;
 	arena_base = a->base;
 	arena_size = a->size;
-	ret = fit_mapping_budget();
-	if (ret)
-		return ret;
 	pstate = sys_alloc_pages(PAGE_ALIGN(arena_size >> PAGE_SHIFT));
 	if (!pstate)
 		return -ENOMEM;
@@ -976,9 +658,9 @@ static int segv_init(void *pool, size_t pool_len)
 
 	/* libsigsegv installs its handler through our sigaction: keep it,
 	 * and put segv_entry in front of it. */
-	capturing = true;
+	signals_capture(lib_action);
 	ret = sigsegv_install_handler(segv_callback);
-	capturing = false;
+	signals_capture(NULL);
 	if (ret) {
 		ret = -ENOSYS;
 		goto fail;
@@ -992,10 +674,11 @@ static int segv_init(void *pool, size_t pool_len)
 		if (ret)
 			goto fail;
 	}
-	ret = syscall_trap_init();
+	ret = syscall_trap_init(mm);
 	if (ret)
 		goto fail;
 	remote_guard_init();
+	segv_mm = mm;
 	return 0;
 fail:
 	if (alias)
@@ -1007,6 +690,8 @@ fail:
 
 const struct fault_engine sigsegv_engine = {
 	.name = "sigsegv",
+	.user_faults_only = true,
+	.max_frames = segv_max_frames,
 	.init = segv_init,
 	.map_range = segv_map_range,
 	.protect_range = segv_protect_range,

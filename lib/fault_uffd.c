@@ -1,398 +1,178 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fault_uffd.c - the userfaultfd engine.
+ * fault_uffd.c - the userfaultfd engine with handler threads.
  *
- * Every region of the arena is registered for MISSING faults (a page
- * upage has not mapped) and WP faults (a write to a page mapped
- * write-protected because it is clean).  One handler thread reads the
- * faults and runs do_page_fault; faults the kernel takes inside system
- * calls (read(2) into a paged-out buffer) arrive here like any other, so
- * they just work.
+ * The arena's regions are registered with a userfaultfd (uffd.c: the
+ * primitives that map pages); handler threads read its fault messages
+ * and run do_page_fault, several at once.  Faults the kernel takes
+ * inside system calls (read(2) into a paged-out buffer) arrive here like
+ * any other, so they just work, raw system calls and io_uring included:
+ * this is the engine that needs no system call trap.  The price is a
+ * wake-up of another thread for every fault.
  *
- * Pages move between the arena and their frame slots with UFFDIO_MOVE,
- * which remaps the page without copying and is atomic against the
- * program's threads: a write either lands before the move or faults after
- * it.  A clean page going back into the arena is copied instead, since
- * only UFFDIO_COPY maps a page write-protected in the same step.
- * UFFDIO_MOVE only moves into registered ranges, so the frame pool is
- * registered too (MISSING); nothing touches an empty slot (swap-in reads
- * into a buffer of the handler's, then UFFDIO_COPY), so no fault is ever
- * raised there.
+ * The handlers are upage's own tasks, not threads of the program
+ * (untraced.c): a tracer that stops the program does not stop the faults
+ * it waits on.  Their epoll descriptors, like the userfaultfd, are
+ * upage's own (ownfd.h).  A handler waits outside ownfd's sections (a
+ * move would wait for it), so a move between its reading the number and
+ * epoll_wait looking it up fails the wait (EBADF, or the program's file
+ * is no epoll: EINVAL) or lets it time out (POLL_MS): the handler then
+ * reads the number again.
  *
- * The userfaultfd is upage's own descriptor (ownfd.h): the program's
- * close, closefrom or dup2 over it moves it instead, and each use reads
- * its number between ownfd_enter and ownfd_exit.  The handler polls
- * outside such a section (a move would wait for it), so a move that
- * lands between its reading the number and poll looking the file up can
- * leave it asleep on the program's file under the old number: the poll
- * times out (POLL_MS) and the handler reads the number again.
- *
- * Locking: the primitives are called under page_table_lock; the
- * descriptors are set at init (again in a forked child) and moved only
- * as ownfd.c says.
+ * Locking: the primitives are called under page_table_lock; the handlers'
+ * epoll descriptors are set once at init (again in a forked child).
  */
 #include "autoconfig.h"
 
+#include "fault_uffd.h"
+
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/userfaultfd.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fault.h"
 #include "memory.h"
 #include "ownfd.h"
-#include "untraced.h"
 #include "stats.h"
-#include "swapfile.h"
 #include "sys.h"
-#include "runtime.h"
-
-/* Newer than the Debian 12 headers (Linux 6.8). */
-#ifndef UFFD_FEATURE_MOVE
-#define UFFD_FEATURE_MOVE	(1ULL << 16)
-#define _UFFDIO_MOVE		0x05
-struct uffdio_move {
-	__u64 dst;
-	__u64 src;
-	__u64 len;
-	__u64 mode;
-	__s64 move;
-};
-#define UFFDIO_MOVE		_IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
-#endif
-
-#define POLL_MS		200	/* see "The userfaultfd is upage's own" above */
-
-static int uffd = -1;
-
-static int uffd_ioctl(unsigned long req, void *arg)
-{
-	int ret, tok = ownfd_enter();
-
-	do {
-		ret = ioctl(ownfd_get(&uffd), req, arg);
-	} while (ret < 0 && errno == EAGAIN);
-	ownfd_exit(tok);
-	if (ret < 0 && errno == EBADF)
-		ownfd_lost("userfaultfd", -EBADF);
-	return ret < 0 ? -errno : 0;
-}
-
-static int uffd_register(uintptr_t start, size_t len, unsigned long long mode)
-{
-	struct uffdio_register reg = {
-		.range = { .start = start, .len = len },
-		.mode = mode,
-	};
-
-	return uffd_ioctl(UFFDIO_REGISTER, &reg);
-}
-
-static int uffd_map_range(uintptr_t start, size_t len, int prot)
-{
-	void *p = sys_mmap((void *)start, len, prot,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return -errno;
-	/* Huge pages would hide single pages from us. */
-	sys_madvise((void *)start, len, MADV_NOHUGEPAGE);
-	return uffd_register(start, len, UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP);
-}
-
-static int uffd_unmap_range(uintptr_t start, size_t len)
-{
-	void *p = sys_mmap((void *)start, len, PROT_NONE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? -errno : 0;
-}
-
-static int uffd_zap_range(uintptr_t start, size_t len)
-{
-	return sys_madvise((void *)start, len, MADV_DONTNEED) ? -errno : 0;
-}
-
-static void uffd_wake(uintptr_t addr)
-{
-	struct uffdio_range range = { .start = addr, .len = PAGE_SIZE };
-
-	uffd_ioctl(UFFDIO_WAKE, &range);
-}
-
-static int uffd_writeprotect(uintptr_t addr, bool wp)
-{
-	struct uffdio_writeprotect w = {
-		.range = { .start = addr, .len = PAGE_SIZE },
-		.mode = wp ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
-	};
-
-	return uffd_ioctl(UFFDIO_WRITEPROTECT, &w);
-}
-
-static int uffd_install_copy(uintptr_t addr, const void *src, bool wp)
-{
-	struct uffdio_copy copy = {
-		.dst = addr,
-		.src = (uintptr_t)src,
-		.len = PAGE_SIZE,
-		.mode = wp ? UFFDIO_COPY_MODE_WP : 0,
-	};
-	int ret = uffd_ioctl(UFFDIO_COPY, &copy);
-
-	return ret;
-}
-
-static int uffd_move(uintptr_t dst, uintptr_t src, unsigned long long mode)
-{
-	struct uffdio_move mv = { .dst = dst, .src = src, .len = PAGE_SIZE, .mode = mode };
-
-	return uffd_ioctl(UFFDIO_MOVE, &mv);
-}
-
-static int uffd_free_slot(void *slot)
-{
-	return sys_madvise(slot, PAGE_SIZE, MADV_DONTNEED) ? -errno : 0;
-}
+#include "uffd.h"
+#include "untraced.h"
 
 /*
- * Map a frame slot's page at @addr.  A page to be mapped write-protected
- * is copied in (UFFDIO_COPY_MODE_WP), not moved: UFFDIO_MOVE maps it
- * writable, and a write another thread made before UFFDIO_WRITEPROTECT
- * could follow would leave the page dirty while upage thinks it clean.
- * A slot whose page is shared with a forked child cannot be moved
- * (-EBUSY) and is copied too.
+ * Handler threads: several, so that faults of different threads are
+ * served at once (one waits on a swap read while another maps a page).
+ * Each waits in an epoll instance of its own holding the uffd with
+ * EPOLLEXCLUSIVE, so a fault wakes one idle handler, not all of them,
+ * and reads one message at a time, so no handler sits on faults another
+ * could serve.
  */
-static int install_by_copy(uintptr_t addr, void *slot, bool wp)
-{
-	int ret = uffd_install_copy(addr, slot, wp);
+#define NR_HANDLERS	4
+#define POLL_MS		200	/* see "The handlers are upage's own tasks" */
 
-	if (ret == 0)
-		uffd_free_slot(slot);
-	return ret;
-}
-
-static int uffd_install_move(uintptr_t addr, void *slot, bool wp)
-{
-	int ret;
-
-	if (wp)
-		return install_by_copy(addr, slot, true);
-	ret = uffd_move(addr, (uintptr_t)slot, 0);
-	if (ret == -EBUSY || ret == -EINVAL)
-		ret = install_by_copy(addr, slot, false);
-	return ret;
-}
+static struct mm_struct *uffd_mm;	/* whose faults it serves */
+static int handler_epfd[NR_HANDLERS] = { -1, -1, -1, -1 };	/* each handler's epoll */
 
 /*
- * Is the page at @addr mapped by this process alone?  /proc/self/pagemap
- * bit 56.  UFFDIO_MOVE refuses both a page shared with a forked child and
- * one pinned by I/O in flight (-EBUSY for each); only the first may be
- * dropped after a copy, since the pinned one is still being written.
- * Rare (after a fork), so pagemap is opened for each question rather than
- * kept open: a descriptor kept would be one more taken from the program.
- * No answer (out of descriptors): the page is taken as pinned, and stays.
+ * Give the faulting thread the signal do_page_fault asked for, as the
+ * kernel would (the message, if any, is the fault path's).
+ *
+ * SIGSEGV, an address no region allows, is only ever a stale message:
+ * the kernel sends messages only for registered ranges, and upage
+ * registers and unregisters a range only together with its region, under
+ * mmap_lock for writing, which do_page_fault waited for.  The thread left
+ * its fault (a signal interrupted the wait, and it faulted again: another
+ * handler served that) and the region went before this message was read.
+ * Killing that thread id would hit a thread that no longer touches the
+ * address.  So it is only woken: a thread still at the address faults
+ * again, and the kernel itself raises SIGSEGV on the reservation upage
+ * left there (or a new region there serves it).
  */
-static bool page_shared(uintptr_t addr)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	uint64_t entry;
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = pread(fd, &entry, sizeof(entry), (addr / PAGE_SIZE) * sizeof(entry));
-	close(fd);
-	if (n != sizeof(entry))
-		return false;
-	return (entry & (1ULL << 63)) && !(entry & (1ULL << 56));
-}
-
-/*
- * UFFDIO_MOVE refuses a page that is not the process's alone (shared with
- * a child since fork: -EBUSY) and a region that is not read-write
- * (-EINVAL).  Those are copied instead: write-protected first, so that no
- * write lands between the copy and the drop (a writer faults and waits for
- * page_table_lock), then copied into the slot by the kernel, then dropped.
- * A page pinned by I/O in flight stays where it is (-EBUSY).
- */
-static int unmap_page_by_copy(uintptr_t addr, void *slot)
-{
-	int ret = uffd_writeprotect(addr, true);
-
-	if (ret)
-		return ret;
-	ret = uffd_install_copy((uintptr_t)slot, (const void *)addr, false);
-	if (ret) {
-		uffd_writeprotect(addr, false);
-		return ret;
-	}
-	return uffd_zap_range(addr, PAGE_SIZE);
-}
-
-static int uffd_unmap_page(uintptr_t addr, void *slot)
-{
-	int ret = uffd_move((uintptr_t)slot, addr, 0);
-
-	if (ret == -EINVAL || (ret == -EBUSY && page_shared(addr)))
-		ret = unmap_page_by_copy(addr, slot);
-	return ret;
-}
-
-/* The kernel's protection is the region's: missing pages still fault to
- * the handler, write-protected ones still raise WP faults. */
-static int uffd_protect_range(uintptr_t start, size_t len, int prot)
-{
-	return sys_mprotect((void *)start, len, prot) ? -errno : 0;
-}
-
-static int uffd_unprotect(uintptr_t addr)
-{
-	return uffd_writeprotect(addr, false);
-}
-
-
-/*
- * A fault outside every region may be stale: the thread left its fault
- * (a signal interrupted the wait: pthread_cancel, a handler that longjmps
- * or exits the thread) and the memory was unmapped before we read the
- * message.  Killing that thread id then hits a thread that no longer
- * touches the address, or has gone, or is a new thread with the same id.
- * So the first time, the thread is only woken: a thread still at the
- * address faults again, and the kernel itself delivers SIGSEGV when the
- * range is unmapped (upage leaves PROT_NONE there).  The same thread at
- * the same address again (a registered range we know no region for) is
- * sent SIGSEGV.  Handler thread only.
- */
-static pid_t efault_tid;
-static uintptr_t efault_addr;
-
-static bool efault_repeated(pid_t tid, uintptr_t addr)
-{
-	bool again = tid == efault_tid && addr == efault_addr;
-
-	efault_tid = again ? 0 : tid;
-	efault_addr = again ? 0 : addr;
-	return again;
-}
-
-/* Tell the program a fault could not be served: as the kernel would. */
-static void fault_failed(const struct uffd_msg *msg, int err)
+static void deliver(const struct uffd_msg *msg, int sig)
 {
 	pid_t tid = msg->arg.pagefault.feat.ptid;
-	uintptr_t addr = msg->arg.pagefault.address & PAGE_MASK;
-	int sig = err == -EFAULT ? SIGSEGV : SIGBUS;
 
-	if (err == -EFAULT && !efault_repeated(tid, addr)) {
-		uffd_wake(addr);
-		return;
-	}
-	if (err == -ENOMEM)
-		upage_msg("out of swap space on %s: cannot free a frame for %#llx",
-			  upage.swap_path, (unsigned long long)msg->arg.pagefault.address);
-	else if (err != -EFAULT && err != -EIO)	/* swap errors are named where seen */
-		upage_msg("cannot serve the fault at %#llx: %s",
-			  (unsigned long long)msg->arg.pagefault.address, strerrordesc_np(-err));
-	syscall(SYS_tgkill, untraced_tgid(), tid, sig);
+	if (sig == SIGSEGV)
+		uffd_wake(msg->arg.pagefault.address & PAGE_MASK);
+	else
+		syscall(SYS_tgkill, untraced_tgid(), tid, sig);
 }
 
-/* @t0: when the message was read (latency counts from there). */
-static void handle_msg(const struct uffd_msg *msg, uint64_t t0)
+static void handle_msg(const struct uffd_msg *msg)
 {
 	unsigned int flags = 0;
-	int ret;
+	int sig;
 
 	if (msg->event != UFFD_EVENT_PAGEFAULT)
 		return;
-	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WRITE)
+	if (msg->arg.pagefault.flags & (UFFD_PAGEFAULT_FLAG_WRITE | UFFD_PAGEFAULT_FLAG_WP))
 		flags |= FAULT_FLAG_WRITE;
-	if (msg->arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)
-		flags |= FAULT_FLAG_WP | FAULT_FLAG_WRITE;
-	ret = do_page_fault(msg->arg.pagefault.address, flags);
-	if (ret)
-		fault_failed(msg, ret);
-	else
-		fault_latency(t0);	/* mapped and woken */
+	sig = do_page_fault(uffd_mm, msg->arg.pagefault.address, flags);
+	if (sig)
+		deliver(msg, sig);
 }
 
 static void *fault_handler(void *arg)
 {
-	struct uffd_msg msgs[16];
+	int *epfdp = arg;
+	struct uffd_msg msg;
+	struct epoll_event ev;
 
 	for (;;) {
-		int tok = ownfd_enter();
-		ssize_t n = read(ownfd_get(&uffd), msgs, sizeof(msgs));
-		int err = errno;
-		uint64_t t0 = latency_now();
+		ssize_t n = uffd_read_msg(&msg);
 
-		ownfd_exit(tok);
-		if (n < 0 && err != EAGAIN && err != EINTR)
-			ownfd_lost("userfaultfd", -err);	/* never serve zeros */
 		if (n < 0) {
-			struct pollfd pfd = { .fd = ownfd_get(&uffd), .events = POLLIN };
-
-			poll(&pfd, 1, POLL_MS);
+			epoll_wait(ownfd_get(epfdp), &ev, 1, POLL_MS);
 			continue;
 		}
-		for (ssize_t i = 0; i < n / (ssize_t)sizeof(msgs[0]); i++)
-			handle_msg(&msgs[i], t0);
+		if (n == sizeof(msg))
+			handle_msg(&msg);
 	}
 	return NULL;
 }
 
-static int uffd_init(void *pool, size_t pool_len)
+/* The handler threads, each with its epoll instance on the uffd. */
+static int start_handlers(void)
 {
-	struct uffdio_api api = {
-		.api = UFFD_API,
-		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_THREAD_ID |
-			    UFFD_FEATURE_MOVE,
-	};
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
 	int ret;
 
-	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (uffd < 0)
-		return -errno;
-	if (ioctl(uffd, UFFDIO_API, &api) < 0) {
-		ret = -errno;
-		goto fail;
+	for (int i = 0; i < NR_HANDLERS; i++) {
+		int tok;
+
+		handler_epfd[i] = epoll_create1(EPOLL_CLOEXEC);
+		if (handler_epfd[i] < 0)
+			return -errno;
+		ownfd_register(&handler_epfd[i], "userfaultfd's epoll");
+		tok = ownfd_enter();
+		ret = epoll_ctl(ownfd_get(&handler_epfd[i]), EPOLL_CTL_ADD, uffd_fd(), &ev) ? -errno
+											     : 0;
+		ownfd_exit(tok);
+		if (ret == 0)
+			ret = untraced_start(fault_handler, &handler_epfd[i], "upage-fault");
+		if (ret)
+			return ret;
 	}
-	ownfd_register(&uffd, "userfaultfd");
-	ret = uffd_register((uintptr_t)pool, pool_len, UFFDIO_REGISTER_MODE_MISSING);
-	if (ret)
-		goto fail;
-	/* Not a thread of the program: a tracer stopping it would stop the
-	 * faults it waits on (untraced.c). */
-	ret = untraced_start(fault_handler, NULL, "upage-fault");
-	if (ret)
-		goto fail;
-	/* A raw close of the program's number must not release the file:
-	 * its faults would then resolve as zero pages (ownfd.c). */
-	ownfd_keep();
 	return 0;
-fail:
-	ownfd_close(&uffd);
+}
+
+static void close_handler_fds(void)
+{
+	for (int i = 0; i < NR_HANDLERS; i++)
+		ownfd_close(&handler_epfd[i]);
+}
+
+static int uffd_init(struct mm_struct *mm)
+{
+	int ret;
+
+	ret = uffd_open(mm, false,
+			UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_MOVE);
+	if (ret)
+		return ret;
+	uffd_mm = mm;
+	ret = start_handlers();
+	/* A raw close of the program's number must not release the files:
+	 * the faults would then resolve as zero pages (ownfd.c). */
+	if (ret == 0)
+		ret = ownfd_keep();
+	if (ret) {
+		close_handler_fds();
+		uffd_close();
+	}
 	return ret;
 }
 
 /* The inherited descriptor is the parent's: reading it would steal the
- * parent's faults.  The child gets one of its own. */
-static int uffd_fork_child(void *pool, size_t pool_len)
+ * parent's faults.  The child gets one of its own, and handlers. */
+static int uffd_fork_child(struct mm_struct *mm)
 {
-	ownfd_close(&uffd);
-	return uffd_init(pool, pool_len);
-}
-
-static int uffd_fork_child_range(uintptr_t start, size_t len)
-{
-	return uffd_register(start, len, UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP);
+	close_handler_fds();	/* their threads are the parent's */
+	uffd_close();
+	return uffd_init(mm);
 }
 
 const struct fault_engine uffd_engine = {
@@ -409,5 +189,5 @@ const struct fault_engine uffd_engine = {
 	.wake = uffd_wake,
 	.free_slot = uffd_free_slot,
 	.fork_child = uffd_fork_child,
-	.fork_child_range = uffd_fork_child_range,
+	.fork_child_range = uffd_register_range,
 };

@@ -7,7 +7,8 @@
  * threads, and the kernel has dropped the child's userfaultfd
  * registrations: left alone, its paged-out pages would read as zeros.  So:
  *
- *  prepare  (parent)  take mmap_lock and page_table_lock in rank order,
+ *  prepare  (parent)  hold off the program's asynchronous signals, take
+ *           mmap_lock and page_table_lock in rank order,
  *           wait until no page is under I/O, and take one more reference
  *           on every swap slot the parent uses: the child may read any of
  *           them, and the parent must never hand them out again.  (Those
@@ -37,16 +38,18 @@
  * below, which only records the handlers, and ours call them in the order above
  * whenever jemalloc was initialised.
  *
- * Pages pinned by a system call (syscall_trap.c: PG_locked with a pin
- * count) are not under I/O and are not waited for: a thread blocked in
- * read() into the heap holds its pins for as long as it likes, and fork
- * must not wait on it.  They are resident and copied like the others;
- * the child, where that thread does not exist, drops the pins.
+ * Pages pinned by a system call (PagePinned: syscall_trap.c) are not
+ * under I/O and are not waited for: a thread blocked in read() into the
+ * heap holds its pins for as long as it likes, and fork must not wait on
+ * it.  They are resident and copied like the others; the child, where
+ * that thread does not exist, drops the pins.
  *
  * Pages shared copy-on-write by parent and child cannot be moved by
  * UFFDIO_MOVE: the engine copies them instead (fault_uffd.c).
  */
 #include "autoconfig.h"
+
+#include "fork.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -59,21 +62,21 @@
 #include "ownfd.h"
 #include "runtime.h"
 #include "sampler.h"
+#include "signals.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
-#include "syscall_trap.h"
 #include "upaged_client.h"
 #include "vmscan.h"
 
-/* A page under I/O (not one a system call pins)? */
+/* A page under I/O? */
 static bool any_page_locked(void)
 {
 	struct zone *z = &upage.zone;
 
 	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (PageLocked(&z->mem_map[i]) && !syscall_trap_pinned(&z->mem_map[i]))
+		if (PageLocked(&z->mem_map[i]))
 			return true;
 	return false;
 }
@@ -126,20 +129,28 @@ static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
 	return 0;
 }
 
+/* The forking thread's signal mask, kept from prepare to parent or child:
+ * no handler of the program's may run while upage's locks are held (see
+ * lock_mm in mmap.c). */
+static TLS sigset_t fork_sigmask;
+
 static void upage_fork_prepare(void)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t async;
 
 	alloc_handler(&alloc_prepare);	/* jemalloc's locks, while the arena is open */
 	if (!upage.active)
 		return;
-	pthread_mutex_lock(&mm->mmap_lock);
+	upage_async_signals(&async);
+	sys_sigmask(SIG_BLOCK, &async, &fork_sigmask);
+	mmap_write_lock(mm);
 	pthread_mutex_lock(&mm->page_table_lock);
 	while (any_page_locked())
 		pthread_cond_wait(&mm->page_wait, &mm->page_table_lock);
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, pin_slot, NULL);
-	if (upage.engine->fork_prepare)
-		upage.engine->fork_prepare();
+	if (upage.mm.engine->fork_prepare)
+		upage.mm.engine->fork_prepare();
 }
 
 static void upage_fork_parent(void)
@@ -147,10 +158,11 @@ static void upage_fork_parent(void)
 	struct mm_struct *mm = &upage.mm;
 
 	if (upage.active) {
-		if (upage.engine->fork_parent)
-			upage.engine->fork_parent();
+		if (upage.mm.engine->fork_parent)
+			upage.mm.engine->fork_parent();
 		pthread_mutex_unlock(&mm->page_table_lock);
-		pthread_mutex_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
+		sys_sigmask(SIG_SETMASK, &fork_sigmask, NULL);
 	}
 	alloc_handler(&alloc_parent);
 }
@@ -172,7 +184,7 @@ static int dirty_mapped(pte_t *ptep, uintptr_t addr, void *arg)
 
 static int register_region(struct vm_area_struct *vma, void *arg)
 {
-	return upage.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
+	return upage.mm.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
 }
 
 /*
@@ -197,7 +209,11 @@ static int fork_child(void)
 	int ret;
 
 	pthread_cond_init(&mm->page_wait, NULL);
-	stats_init(upage.engine->name, (unsigned long long)z->cap_frames << PAGE_SHIFT,
+	/* The threads that held pins are the parent's. */
+	for (unsigned long i = 0; i < z->nr_frames; i++)
+		z->mem_map[i].pins = 0;
+	/* The cap in force now (the parent's may have been set since start). */
+	stats_init(upage.mm.engine->name, (unsigned long long)z->cap_frames << PAGE_SHIFT,
 		   mm->arena.size);
 	control_setup();
 	upaged_client_fork_child();
@@ -209,15 +225,15 @@ static int fork_child(void)
 	 * dirty ones get slots of the child's own when laundered. */
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, dirty_mapped,
 			NULL);
-	if (upage.engine->fork_child) {
-		ret = upage.engine->fork_child(z->pool, z->max_frames << PAGE_SHIFT);
+	if (upage.mm.engine->fork_child) {
+		ret = upage.mm.engine->fork_child(mm);
 		if (ret)
 			return ret;
 		ret = vma_for_each(mm, register_region, NULL);
 		if (ret)
 			return ret;
 	}
-	ret = kswapd_start();
+	ret = kswapd_start(mm, &upage_kswapd_env);
 	if (!ret && sampler_start())
 		upage_msg("forked child %d: no sampler (no timeline)", (int)getpid());
 	return ret;
@@ -230,9 +246,15 @@ static void upage_fork_child(void)
 
 	ownfd_fork_child();	/* before any descriptor is replaced */
 	if (upage.active) {
+		/* prepare took mmap_lock for writing in the parent's thread,
+		 * which glibc's rwlock knows by its tid, not this thread's: it
+		 * is made anew here, and held again for what follows. */
+		mm_reinit_mmap_lock(mm);
+		mmap_write_lock(mm);
 		ret = fork_child();
 		pthread_mutex_unlock(&mm->page_table_lock);
-		pthread_mutex_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
+		sys_sigmask(SIG_SETMASK, &fork_sigmask, NULL);
 		if (ret) {
 			/* Its memory cannot be served: better an honest death
 			 * than zeros where data was. */

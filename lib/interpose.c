@@ -18,8 +18,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sys.h"
+#include "mmap.h"
 #include "runtime.h"
+#include "sys.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -27,11 +28,6 @@
 
 /* Flags that keep a mapping out of the arena. */
 #define MAP_NOT_ARENA (MAP_SHARED | MAP_STACK | MAP_HUGETLB | MAP_GROWSDOWN | MAP_32BIT)
-
-static bool in_arena(const void *addr)
-{
-	return upage.active && arena_contains(&upage.mm.arena, (uintptr_t)addr);
-}
 
 /* Does [addr, addr+len) touch the arena at all? */
 static bool overlaps_arena(const void *addr, size_t len)
@@ -143,7 +139,7 @@ EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 		new_addr = __builtin_va_arg(ap, void *);
 		__builtin_va_end(ap);
 	}
-	if (!in_arena(old))
+	if (!upage.active || !arena_contains(&upage.mm.arena, (uintptr_t)old))
 		return sys_mremap(old, old_len, new_len, flags, new_addr);
 	return upage_mremap((uintptr_t)old, old_len, new_len, flags, (uintptr_t)new_addr);
 }

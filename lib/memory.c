@@ -16,37 +16,51 @@
  *
  * Each fault is counted once, by what served it (faults_no_page,
  * faults_swap_page for a read from swap, faults_minor for a swap cache
- * hit, faults_wp_page), and its kind is kept in fault_kind for the
- * engine, which records the latency once the thread is released
- * (fault_latency).
+ * hit, faults_wp_page), and its kind is kept in fault_kind, by which
+ * __do_page_fault records its latency (fault_latency).
  *
- * Locking: do_page_fault takes mmap_lock (regions cannot change under a
- * fault, as the kernel's mmap_sem) and page_table_lock (PTEs, frames,
- * lists, swap cache).  page_table_lock is dropped around swap I/O, with
- * the page PG_locked and in the swap cache so that anyone else who wants
- * it waits on page_wait.
+ * As 2.4's handle_mm_fault, the PTE is looked up once per fault (its page
+ * table allocated if need be) and handed down; the functions below look
+ * at *ptep again whenever they have dropped page_table_lock.  Page tables
+ * are never freed while the mm lives, so the pointer stays good.
+ *
+ * What a fault that cannot be served does is decided here, once for every
+ * engine (fault_failed): one message, and the signal the kernel would
+ * send, which the engine delivers.
+ *
+ * Locking: do_page_fault takes mmap_lock for reading (regions cannot
+ * change under a fault, as the kernel's mmap_sem; many faults hold it at
+ * once) and page_table_lock (PTEs, frames, lists, swap cache).
+ * page_table_lock is dropped around I/O (a swap read, a region's nopage),
+ * with the page PG_locked and in the swap cache so that anyone else who
+ * wants it waits on page_wait: the page lock and the swap cache are what
+ * serialise faults on one page, and faults on different pages overlap
+ * their reads.
  */
 #include "autoconfig.h"
 
 #include "memory.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
+#include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
-#include "runtime.h"
 #include "vmscan.h"
+#include "workingset.h"
 
 /* The source of every zero-filled page. */
 static const char zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 /* A page-aligned buffer per fault-serving thread for swap-in: the frame
  * slots cannot be read into directly (see fault_uffd.c). */
-static __thread char *bounce_buf;
+static TLS char *bounce_buf;
 
 /* What served the fault this thread is serving (enum upage_latency_kind),
  * -1 while none has: set where the fault is counted, read by
@@ -74,7 +88,7 @@ static unsigned int pte_prot(bool dirty)
 }
 
 /* The page is mapped at @addr now: record it in the PTE and the page. */
-static void page_mapped(struct page *page, uintptr_t addr, bool dirty)
+static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dirty)
 {
 	page->vaddr = addr;
 	SetPageFlag(page, PG_mapped);
@@ -85,95 +99,82 @@ static void page_mapped(struct page *page, uintptr_t addr, bool dirty)
 	} else {
 		SetPageFlag(page, PG_wp);
 	}
-	set_pte(&upage.mm.pgd, addr, mk_pte(page->index, pte_prot(dirty)));
+	*ptep = mk_pte(page->index, pte_prot(dirty));
 }
 
-void free_frame(struct page *page)
+static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+		      pte_t *ptep, bool write)
 {
-	struct zone *z = &upage.zone;
-
-	if (PageSwapCache(page))
-		delete_from_swap_cache(page);
-	if (!PageMapped(page) && PageFlag(page, PG_uptodate))
-		upage.engine->free_slot(page_address(z, page));
-	del_page_from_lru(z, page);
-	__free_page(z, page);
-	stats_resident_add(-1);
-}
-
-static int do_no_page(struct vm_area_struct *vma, uintptr_t addr, unsigned int flags)
-{
-	bool write = flags & FAULT_FLAG_WRITE;
 	const void *src = zero_page;
 	struct page *page;
 	int ret;
 
-	page = __alloc_pages();
+	page = __alloc_pages(mm, &ret);
 	if (!page)
-		return -ENOMEM;
+		return ret;
 	/* __alloc_pages may have dropped the lock: has someone mapped it? */
-	if (!pte_none(pte_get(&upage.mm.pgd, addr))) {
-		free_frame(page);
+	if (!pte_none(*ptep)) {
+		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
 	}
 	if (vma->vm_ops && vma->vm_ops != &anon_vm_ops && vma->vm_ops->nopage) {
 		char *buf = bounce_page();
 
+		/* nopage may do I/O: not under the lock other faults need. */
+		pthread_mutex_unlock(&mm->page_table_lock);
 		ret = buf ? vma->vm_ops->nopage(vma, addr, buf) : -ENOMEM;
+		pthread_mutex_lock(&mm->page_table_lock);
 		src = buf;
+		if (!ret && !pte_none(*ptep))
+			ret = -EAGAIN;	/* mapped meanwhile */
 		if (ret)
 			goto fail;
 	}
-	if (!pte_alloc(&upage.mm.pgd, addr)) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	ret = upage.engine->install_copy(addr, src, !write);
+	ret = mm->engine->install_copy(addr, src, !write);
 	if (ret)
 		goto fail;
-	page_mapped(page, addr, write);
+	page_mapped(page, addr, ptep, write);
 	/* A first touch says nothing of reuse: the page starts on probation,
 	 * next in line for refill_inactive_scan, so a stream of new pages
 	 * passes through without aging the pages that are reused. */
 	page->age = 0;
-	add_page_to_active_list_tail(&upage.zone, page);
+	add_page_to_active_list_tail(mm->zone, page);
 	count_event(faults_no_page, 1);
 	fault_kind = UPAGE_LAT_NO_PAGE;
 	return 0;
 fail:
-	free_frame(page);
+	free_page_and_swap_cache(mm, page);
 	return ret;
 }
 
 /* The page is in the swap cache, in its frame slot: map it back. */
-static int swap_cache_hit(struct page *page, uintptr_t addr, bool write)
+static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t addr, pte_t *ptep,
+			  bool write)
 {
-	struct mm_struct *mm = &upage.mm;
 	bool dirty = write || PageDirty(page);
 	int ret;
 
 	if (PageLocked(page)) {
-		/* Being written out: wait for it, then look again. */
+		/* Being written out or read in: wait for it, then look again. */
 		wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
 		return -EAGAIN;
 	}
-	ret = upage.engine->install_move(addr, page_address(&upage.zone, page), !dirty);
+	ret = mm->engine->install_move(addr, page_address(mm->zone, page), !dirty);
 	if (ret)
 		return ret;
-	page_mapped(page, addr, dirty);
+	page_mapped(page, addr, ptep, dirty);
 	/* Touched while on an inactive list: the reference 2.4 read from the
 	 * accessed bit. */
 	SetPageReferenced(page);
-	activate_page(&upage.zone, page);
+	activate_page(mm->zone, page);
 	count_event(faults_minor, 1);
 	fault_kind = UPAGE_LAT_MINOR;
 	count_event(pages_activated, 1);
 	return 0;
 }
 
-static int swap_in(pte_t orig, uintptr_t addr, bool write)
+static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig, bool write)
 {
-	struct mm_struct *mm = &upage.mm;
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	struct page *page;
 	char *buf = bounce_page();
@@ -181,11 +182,11 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 
 	if (!buf)
 		return -ENOMEM;
-	page = __alloc_pages();
+	page = __alloc_pages(mm, &ret);
 	if (!page)
-		return -ENOMEM;
-	if (pte_get(&mm->pgd, addr) != orig || lookup_swap_cache(entry)) {
-		free_frame(page);
+		return ret;
+	if (*ptep != orig || lookup_swap_cache(entry)) {
+		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
 	}
 	add_to_swap_cache(page, entry);
@@ -199,23 +200,23 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 		count_event(io_errors, 1);
 		ret = -EIO;
 	} else {
+		ret = mm->engine->install_copy(addr, buf, !write);
 		count_event(swap_ins, 1);	/* read: as io_read counts it */
-		ret = upage.engine->install_copy(addr, buf, !write);
 	}
 	if (ret) {
 		unlock_page(page, &mm->page_wait);
-		free_frame(page);
+		free_page_and_swap_cache(mm, page);
 		return ret;
 	}
-	page_mapped(page, addr, write);
-	if (workingset_refault(entry)) {
+	page_mapped(page, addr, ptep, write);
+	if (workingset_refault(entry, mm->zone->nr_active_pages)) {
 		/* Evicted too soon: it is reused, so it comes back active. */
 		SetPageReferenced(page);
 		page->age = PAGE_AGE_START;
-		add_page_to_active_list(&upage.zone, page);
+		add_page_to_active_list(mm->zone, page);
 	} else {
 		page->age = 0;
-		add_page_to_active_list_tail(&upage.zone, page);
+		add_page_to_active_list_tail(mm->zone, page);
 	}
 	unlock_page(page, &mm->page_wait);
 	count_event(faults_swap_page, 1);
@@ -223,88 +224,197 @@ static int swap_in(pte_t orig, uintptr_t addr, bool write)
 	return 0;
 }
 
-static int do_swap_page(uintptr_t addr, pte_t orig, unsigned int flags)
+static int do_swap_page(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig,
+			bool write)
 {
-	bool write = flags & FAULT_FLAG_WRITE;
 	struct page *page = lookup_swap_cache(pte_to_swp_entry(orig));
 
-	return page ? swap_cache_hit(page, addr, write) : swap_in(orig, addr, write);
+	return page ? swap_cache_hit(mm, page, addr, ptep, write)
+		    : swap_in(mm, addr, ptep, orig, write);
 }
 
-static int do_wp_page(uintptr_t addr, pte_t pte)
+static int do_wp_page(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t pte)
 {
-	struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
+	struct page *page = pfn_to_page(mm->zone, pte_frame(pte));
 	int ret;
 
-	ret = upage.engine->unprotect(addr);
+	ret = mm->engine->unprotect(addr);
 	if (ret)
 		return ret;
 	SetPageDirty(page);
 	SetPageReferenced(page);
 	ClearPageFlag(page, PG_wp);
-	set_pte(&upage.mm.pgd, addr, pte_mkdirty(pte_mkwrite(pte)));
+	*ptep = pte_mkdirty(pte_mkwrite(pte));
 	count_event(faults_wp_page, 1);
 	fault_kind = UPAGE_LAT_WP_PAGE;
 	return 0;
 }
 
-static int handle_pte_fault(struct vm_area_struct *vma, uintptr_t addr, unsigned int flags)
+static int handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+			    pte_t *ptep, unsigned int flags)
 {
-	pte_t pte = pte_get(&upage.mm.pgd, addr);
+	bool write = flags & FAULT_FLAG_WRITE;
+	pte_t entry = *ptep;
 
-	if (pte_present(pte)) {
-		if ((flags & FAULT_FLAG_WP) && !pte_write(pte))
-			return do_wp_page(addr, pte);
+	if (pte_present(entry)) {
+		/* A write to a page mapped write-protected (it was clean): the
+		 * engine need not tell, the PTE does. */
+		if (write && !pte_write(entry))
+			return do_wp_page(mm, addr, ptep, entry);
 		/* Served already (two threads faulted on one page), unless the
 		 * kernel lost a page we mapped: a bug, never to be papered over
 		 * with a zero page. */
-		if (!(flags & FAULT_FLAG_WP) && !page_resident(addr))
+		if (!page_resident(addr))
 			return -EUCLEAN;
-		upage.engine->wake(addr);
+		mm->engine->wake(addr);
 		return 0;
 	}
-	if (pte_none(pte))
-		return do_no_page(vma, addr, flags);
-	return do_swap_page(addr, pte, flags);
+	if (pte_none(entry))
+		return do_no_page(mm, vma, addr, ptep, write);
+	return do_swap_page(mm, addr, ptep, entry, write);
 }
 
-int do_page_fault(uintptr_t address, unsigned int flags)
+/* 2.4's handle_mm_fault: the PTE once, then its case, under page_table_lock. */
+static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+			   unsigned int flags)
 {
-	struct mm_struct *mm = &upage.mm;
-	uintptr_t addr = address & PAGE_MASK;
+	pte_t *ptep;
+	int ret;
+
+	pthread_mutex_lock(&mm->page_table_lock);
+	ptep = pte_alloc(&mm->pgd, addr);
+	if (!ptep)
+		ret = -ENOMEM;
+	else
+		do
+			ret = handle_pte_fault(mm, vma, addr, ptep, flags);
+		while (ret == -EAGAIN);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	return ret;
+}
+
+/* Faults holding mmap_lock now, for max_faults_in_flight. */
+static uint64_t faults_in_flight;
+
+unsigned long nr_faults_in_flight(void)
+{
+	return (unsigned long)__atomic_load_n(&faults_in_flight, __ATOMIC_RELAXED);
+}
+
+/* The fault that began at @t0 was served: its latency, by what served it. */
+static void fault_latency(uint64_t t0)
+{
+	if (fault_kind >= 0)
+		latency_record_since((enum upage_latency_kind)fault_kind, t0);
+	fault_kind = -1;
+}
+
+/*
+ * 0, or -EFAULT when no region allows the access, or why it failed.  A
+ * fault served is timed from here to the page mapped (the engine releases
+ * the thread at once: UFFDIO_COPY wakes it, an in-thread engine returns),
+ * and recorded while it still counts as in flight, so that the report,
+ * which waits for the faults in flight, finds each histogram's count
+ * equal to its counter.
+ */
+static int __do_page_fault(struct mm_struct *mm, uintptr_t addr, unsigned int flags)
+{
+	uint64_t t0 = latency_now();
 	struct vm_area_struct *vma;
 	int ret;
 
-	fault_kind = -1;
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_read_lock(mm);
+	count_in_flight(&faults_in_flight, max_faults_in_flight, 1);
 	vma = find_vma_containing(mm, addr);
-	if (!vma) {
-		pthread_mutex_unlock(&mm->mmap_lock);
+	/* 2.4's good_area: the region must allow the access. */
+	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS) ||
+	    ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_WRITE))) {
 		count_event(faults_bad, 1);
-		return -EFAULT;
+		ret = -EFAULT;
+	} else {
+		ret = handle_mm_fault(mm, vma, addr, flags);
+		if (ret == 0)
+			fault_latency(t0);
 	}
-	pthread_mutex_lock(&mm->page_table_lock);
-	do {
-		ret = handle_pte_fault(vma, addr, flags);
-	} while (ret == -EAGAIN);
-	pthread_mutex_unlock(&mm->page_table_lock);
-	pthread_mutex_unlock(&mm->mmap_lock);
+	count_in_flight(&faults_in_flight, max_faults_in_flight, -1);
+	mmap_read_unlock(mm);
 	return ret;
 }
+
+/*
+ * One failure policy, whatever the engine: a fault that cannot be served
+ * gets one message saying why, and the signal the kernel would send,
+ * SIGBUS (as for a page of a file mapping that cannot be read).  An I/O
+ * error's message is the swap area's (swap_report_error names it, once
+ * per area, where the read failed); the others' are here.
+ */
+static int fault_failed(uintptr_t address, int err)
+{
+	if (err == -ENOSPC)
+		upage_msg("out of swap space on %s: cannot free a frame for %#lx",
+			  swap_area_name(), (unsigned long)address);
+	else if (err == -EUCLEAN)
+		upage_msg("cannot serve the fault at %#lx: the kernel lost a page upage had "
+			  "mapped (a bug in upage)",
+			  (unsigned long)address);
+	else if (err == -ENOMEM)
+		upage_msg("cannot serve the fault at %#lx: out of memory, or of kernel mappings "
+			  "(vm.max_map_count), for a second",
+			  (unsigned long)address);
+	else if (err != -EIO)
+		upage_msg("cannot serve the fault at %#lx: %s", (unsigned long)address,
+			  strerrordesc_np(-err));
+	return SIGBUS;
+}
+
+/* Engine out of memory or of kernel mappings: tries, 10 ms apart. */
+#define NOMEM_TRIES	100
+
+int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags)
+{
+	uintptr_t addr = address & PAGE_MASK;
+	int ret;
+
+	fault_kind = -1;
+	for (int tries = 1;; tries++) {
+		struct timespec nap = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+
+		ret = __do_page_fault(mm, addr, flags);
+		if (ret != -ENOMEM || tries == NOMEM_TRIES)
+			break;
+		/* kswapd's evictions give memory (and, under the SIGSEGV
+		 * engine, merged mappings) back: wait for some, locks
+		 * dropped. */
+		pthread_mutex_lock(&mm->page_table_lock);
+		wakeup_kswapd(mm->zone);
+		pthread_mutex_unlock(&mm->page_table_lock);
+		nanosleep(&nap, NULL);
+	}
+	if (ret == 0)
+		return 0;
+	if (ret == -EFAULT)
+		return SIGSEGV;	/* the program's own fault: the kernel says nothing */
+	return fault_failed(address, ret);
+}
+
+struct zap_details {
+	struct mm_struct *mm;
+	unsigned long dropped;
+};
 
 /* Release whatever backs one PTE of a range being zapped. */
 static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct zap_details *zd = arg;
+	struct mm_struct *mm = zd->mm;
 	pte_t pte = *ptep;
-	unsigned long *dropped = arg;
 
 	if (pte_present(pte)) {
-		struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
+		struct page *page = pfn_to_page(mm->zone, pte_frame(pte));
 		swp_entry_t entry = page->swap;
 		bool cached = PageSwapCache(page);
 
-		free_frame(page);
+		free_page_and_swap_cache(mm, page);
 		if (cached)
 			swap_free(entry);
 	} else {
@@ -314,27 +424,20 @@ static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 		while ((page = lookup_swap_cache(entry)) && PageLocked(page))
 			wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
 		if (page)
-			free_frame(page);
+			free_page_and_swap_cache(mm, page);
 		swap_free(entry);
 	}
 	*ptep = 0;
-	(*dropped)++;
+	zd->dropped++;
 	return 0;
 }
 
-void zap_page_range(uintptr_t start, size_t len)
+void zap_page_range(struct mm_struct *mm, uintptr_t start, size_t len)
 {
-	unsigned long dropped = 0;
+	struct zap_details zd = { .mm = mm, .dropped = 0 };
 
-	walk_page_range(&upage.mm.pgd, start, start + len, zap_pte, &dropped);
-	upage.engine->zap_range(start, len);
-	if (dropped)
-		count_event(pages_dropped, dropped);
-}
-
-void fault_latency(uint64_t t0)
-{
-	if (fault_kind >= 0)
-		latency_record_since((enum upage_latency_kind)fault_kind, t0);
-	fault_kind = -1;
+	walk_page_range(&mm->pgd, start, start + len, zap_pte, &zd);
+	mm->engine->zap_range(start, len);
+	if (zd.dropped)
+		count_event(pages_dropped, zd.dropped);
 }

@@ -8,37 +8,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault.h"
+#include "mm.h"
 #include "page_alloc.h"
 
 /*
- * Serve a fault at @address (FAULT_FLAG_* in fault.h).  Returns 0 when the
- * page is mapped and the faulting thread woken; -EFAULT when no region
- * covers the address (the program's own SIGSEGV); -EIO when the page could
- * not be read from swap; -ENOMEM when no frame could be freed (swap full);
- * -EUCLEAN when the kernel lost a page upage had mapped (a bug).
- * On a negative return the thread has not been woken: the engine must
- * tell the program (a signal).
+ * Serve a fault at @address of @mm (FAULT_FLAG_* in fault.h).  Returns 0
+ * when the page is mapped and the faulting thread woken; else the signal
+ * the kernel would send, which the engine delivers to the thread:
+ * SIGSEGV when no region allows the access (the program's own fault,
+ * silently), SIGBUS when the page cannot be served (swap unreadable or
+ * full, an engine out of memory after a second of retries), after one
+ * message saying why.
  */
-int do_page_fault(uintptr_t address, unsigned int flags);
+int do_page_fault(struct mm_struct *mm, uintptr_t address, unsigned int flags);
 
-/*
- * Latency: the engine takes t0 = latency_now() when the fault reaches
- * upage (the uffd message read, the signal taken), and calls this after
- * do_page_fault returned 0 and the thread is released.  It records the
- * time since @t0 in the histogram of what served the fault (nothing when
- * another thread had served it already).  Same thread as do_page_fault.
- */
-void fault_latency(uint64_t t0);
+/* Faults inside do_page_fault now (the report waits for them: their
+ * latencies are recorded there). */
+unsigned long nr_faults_in_flight(void);
 
 /*
  * Drop every page of [start, start+len) and free their frames and swap
  * slots: the range reads as zeros afterwards.  Caller holds mmap_lock and
  * page_table_lock.
  */
-void zap_page_range(uintptr_t start, size_t len);
-
-/* Give @page's frame back: off its list, out of the swap cache (its slot
- * is not freed), its frame slot emptied.  Caller holds page_table_lock. */
-void free_frame(struct page *page);
+void zap_page_range(struct mm_struct *mm, uintptr_t start, size_t len);
 
 #endif /* UPAGE_MEMORY_H */

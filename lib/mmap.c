@@ -10,18 +10,24 @@
  * swap slots (zap_page_range), so freed memory is never written to swap
  * and its slots are reused at once.
  *
- * Locking: mmap_lock for the whole operation (regions), page_table_lock
- * inside it for the pages.  Neither is held while program memory is
- * touched (mremap's copy), since that may fault.
+ * Locking: mmap_lock for writing for the whole operation (regions),
+ * page_table_lock inside it for the pages, the program's asynchronous
+ * signals blocked meanwhile (lock_mm).  Neither lock is held while
+ * program memory is touched (mremap's copy), since that may fault.
  */
 #include "autoconfig.h"
 
+#include "mmap.h"
+
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "memory.h"
 #include "runtime.h"
+#include "signals.h"
+#include "sys.h"
 
 static unsigned long prot_to_vm_flags(int prot)
 {
@@ -35,12 +41,34 @@ static int vm_flags_to_prot(unsigned long flags)
 	       (flags & VM_EXEC ? PROT_EXEC : 0);
 }
 
+/*
+ * mmap_lock for writing, with the program's asynchronous signals held off
+ * until it is released: a handler of the program's that ran on this
+ * thread now could fault on the arena and wait for this very thread's
+ * locks, and a cancellation could unwind it holding them.  As in the
+ * kernel, where no handler runs half-way through munmap.
+ */
+static void lock_mm(struct mm_struct *mm, sigset_t *saved)
+{
+	sigset_t async;
+
+	upage_async_signals(&async);
+	sys_sigmask(SIG_BLOCK, &async, saved);
+	mmap_write_lock(mm);
+}
+
+static void unlock_mm(struct mm_struct *mm, const sigset_t *saved)
+{
+	mmap_write_unlock(mm);
+	sys_sigmask(SIG_SETMASK, saved, NULL);
+}
+
 static void zap_locked(uintptr_t start, size_t len)
 {
 	struct mm_struct *mm = &upage.mm;
 
 	pthread_mutex_lock(&mm->page_table_lock);
-	zap_page_range(start, len);
+	zap_page_range(mm, start, len);
 	pthread_mutex_unlock(&mm->page_table_lock);
 }
 
@@ -67,7 +95,7 @@ static int unmap_locked(uintptr_t start, uintptr_t end, bool release)
 		if (ret)
 			break;
 		if (release) {
-			upage.engine->unmap_range(s, e - s);
+			upage.mm.engine->unmap_range(s, e - s);
 			arena_free(&mm->arena, s, e - s);
 		}
 		cur = e;
@@ -84,11 +112,12 @@ static bool range_ok(uintptr_t start, size_t len)
 uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bool replace)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	uintptr_t start = fixed;
 	int ret;
 
 	len = PAGE_ALIGN(len);
-	pthread_mutex_lock(&mm->mmap_lock);
+	lock_mm(mm, &sigs);
 	if (fixed) {
 		if (replace)
 			unmap_locked(fixed, fixed + len, true);
@@ -98,79 +127,83 @@ uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bo
 	}
 	if (ret)
 		goto out;
-	ret = upage.engine->map_range(start, len, prot);
+	ret = upage.mm.engine->map_range(start, len, prot);
 	if (ret == 0) {
 		ret = do_mmap(mm, start, start + len, prot_to_vm_flags(prot), NULL);
 		if (ret)
-			upage.engine->unmap_range(start, len);
+			upage.mm.engine->unmap_range(start, len);
 	}
 	if (ret)
 		arena_free(&mm->arena, start, len);
 out:
-	pthread_mutex_unlock(&mm->mmap_lock);
+	unlock_mm(mm, &sigs);
 	return ret ? 0 : start;
 }
 
 int upage_unmap(uintptr_t start, size_t len)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	int ret;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
-	pthread_mutex_lock(&mm->mmap_lock);
+	lock_mm(mm, &sigs);
 	ret = unmap_locked(start, start + PAGE_ALIGN(len), true);
-	pthread_mutex_unlock(&mm->mmap_lock);
+	unlock_mm(mm, &sigs);
 	return ret;
 }
 
 int upage_forget(uintptr_t start, size_t len)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	int ret;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
-	pthread_mutex_lock(&mm->mmap_lock);
+	lock_mm(mm, &sigs);
 	ret = unmap_locked(start, start + PAGE_ALIGN(len), false);
 	if (ret == 0) {
 		/* The addresses stay taken: a foreign mapping lives there. */
 		arena_alloc_fixed(&mm->arena, start, PAGE_ALIGN(len));
 	}
-	pthread_mutex_unlock(&mm->mmap_lock);
+	unlock_mm(mm, &sigs);
 	return ret;
 }
 
 int upage_mprotect(uintptr_t start, size_t len, int prot)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	int ret;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
-	pthread_mutex_lock(&mm->mmap_lock);
+	lock_mm(mm, &sigs);
 	ret = mprotect_fixup(mm, start, start + len, prot_to_vm_flags(prot));
 	if (ret == 0) {
 		/* The engine decides what the kernel maps: under the sigsegv
 		 * engine a page not resident stays inaccessible. */
 		pthread_mutex_lock(&mm->page_table_lock);
-		ret = upage.engine->protect_range(start, len, prot);
+		ret = upage.mm.engine->protect_range(start, len, prot);
 		pthread_mutex_unlock(&mm->page_table_lock);
 	}
-	pthread_mutex_unlock(&mm->mmap_lock);
+	unlock_mm(mm, &sigs);
 	return ret;
 }
 
 int upage_zap(uintptr_t start, size_t len)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	uintptr_t end, cur;
 
 	if (!range_ok(start, len))
 		return -EINVAL;
 	end = start + PAGE_ALIGN(len);
-	pthread_mutex_lock(&mm->mmap_lock);
+	lock_mm(mm, &sigs);
 	for (cur = start; cur < end;) {
 		struct vm_area_struct *vma = find_vma(mm, cur);
 		uintptr_t s, e;
@@ -182,7 +215,7 @@ int upage_zap(uintptr_t start, size_t len)
 		zap_locked(s, e - s);
 		cur = e;
 	}
-	pthread_mutex_unlock(&mm->mmap_lock);
+	unlock_mm(mm, &sigs);
 	return 0;
 }
 
@@ -200,11 +233,11 @@ static int grow_in_place(struct vm_area_struct *vma, uintptr_t old, size_t old_l
 	ret = arena_alloc_fixed(&mm->arena, tail, extra);
 	if (ret)
 		return ret;
-	ret = upage.engine->map_range(tail, extra, vm_flags_to_prot(flags));
+	ret = upage.mm.engine->map_range(tail, extra, vm_flags_to_prot(flags));
 	if (ret == 0)
 		ret = do_mmap(mm, tail, tail + extra, flags, vma->vm_ops);
 	if (ret) {
-		upage.engine->unmap_range(tail, extra);
+		upage.mm.engine->unmap_range(tail, extra);
 		arena_free(&mm->arena, tail, extra);
 	}
 	return ret;
@@ -213,6 +246,7 @@ static int grow_in_place(struct vm_area_struct *vma, uintptr_t old, size_t old_l
 void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr)
 {
 	struct mm_struct *mm = &upage.mm;
+	sigset_t sigs;
 	struct vm_area_struct *vma;
 	uintptr_t new;
 	int ret, prot;
@@ -228,17 +262,17 @@ void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uin
 			upage_unmap(old + new_len, old_len - new_len);
 		return (void *)old;
 	}
-	pthread_mutex_lock(&mm->mmap_lock);
+	lock_mm(mm, &sigs);
 	vma = find_vma_containing(mm, old);
 	if (!vma || vma->vm_end < old + old_len) {
-		pthread_mutex_unlock(&mm->mmap_lock);
+		unlock_mm(mm, &sigs);
 		errno = EFAULT;
 		return MAP_FAILED;
 	}
 	prot = vm_flags_to_prot(vma->vm_flags);
 	ret = arena_contains_range(&mm->arena, old, new_len) ?
 		      grow_in_place(vma, old, old_len, new_len) : -ENOMEM;
-	pthread_mutex_unlock(&mm->mmap_lock);
+	unlock_mm(mm, &sigs);
 	if (ret == 0)
 		return (void *)old;
 	if (!(flags & MREMAP_MAYMOVE)) {

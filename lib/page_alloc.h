@@ -20,6 +20,7 @@
 #ifndef UPAGE_PAGE_ALLOC_H
 #define UPAGE_PAGE_ALLOC_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -60,6 +61,7 @@ struct page {
 	uint32_t index;			/* frame number (mem_map index) */
 	uint8_t age;			/* page->age */
 	uint8_t lru;			/* enum page_lru: which list */
+	uint16_t pins;			/* system calls using it: see PagePinned */
 };
 
 static inline bool PageFlag(const struct page *p, int bit) { return p->flags & (1UL << bit); }
@@ -79,6 +81,31 @@ static inline void ClearPageFlag(struct page *p, int bit) { p->flags &= ~(1UL <<
 #define PageInactiveDirty(p)	((p)->lru == LRU_INACTIVE_DIRTY)
 #define PageInactiveClean(p)	((p)->lru == LRU_INACTIVE_CLEAN)
 #define PageFree(p)		((p)->lru == LRU_FREE)
+
+/*
+ * Pins: a system call in progress uses the page (syscall_trap.c brings a
+ * trapped call's buffers in, then pins them), so it must stay mapped, with
+ * its protection, until the call returns: reclaim leaves a pinned page
+ * active.  A count, beside PG_locked and apart from it: a blocked read()
+ * may hold its pins for as long as it likes, and nothing that waits on
+ * PG_locked (a fault, fork) may wait on them.  The count belongs to the
+ * frame and survives __free_page: a pinned page freed under a call
+ * (munmap of its buffer) keeps the frame pinned until the call unpins.
+ */
+static inline bool PagePinned(const struct page *p) { return p->pins != 0; }
+/* One more pin; false when the count is full (the caller retries). */
+static inline bool pin_page(struct page *p)
+{
+	if (p->pins == UINT16_MAX)
+		return false;
+	p->pins++;
+	return true;
+}
+static inline void unpin_page(struct page *p)
+{
+	if (p->pins)
+		p->pins--;
+}
 
 /* The frames of one address space: the only zone upage has. */
 struct zone {
@@ -115,6 +142,12 @@ struct zone {
 	/* Watermarks in frames: kswapd works while free < pages_low and
 	 * stops at pages_high; below pages_min a fault reclaims itself. */
 	unsigned long pages_min, pages_low, pages_high;
+
+	/* kswapd (vmscan.c): sleeps on kswapd_wait (with page_table_lock)
+	 * until kswapd_wake is set or a second passes. */
+	pthread_t kswapd_thread;
+	pthread_cond_t kswapd_wait;
+	bool kswapd_wake;
 };
 
 /*

@@ -13,6 +13,8 @@
  */
 #include "autoconfig.h"
 
+#include "report.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -23,12 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memory.h"
 #include "outfile.h"
 #include "outbuf.h"
 #include "stats.h"
 #include "summary.h"
 #include "sys.h"
-#include "syscall_trap.h"
 #include "runtime.h"
 #include "timeline.h"
 
@@ -85,9 +87,10 @@ static void report_path(const char *tmpl, char *path, size_t len)
 
 /*
  * What the report and the summary print: one copy of the counters, taken
- * under page_table_lock once no page is under swap I/O, so each
- * histogram's count matches its counter (kswapd may be writing pages out
- * as the program exits).  The lock is only tried: exit may come from a
+ * under page_table_lock once no page is under swap I/O and no fault is
+ * being served, so each histogram's count matches its counter (kswapd
+ * may be writing pages out, other threads faulting, as the program
+ * exits).  The lock is only tried: exit may come from a
  * signal handler that interrupted this thread inside upage, holding it.
  * Static, outside the arena, as the output buffer: written once, at exit.
  */
@@ -99,7 +102,7 @@ static bool io_in_flight(void)
 	struct zone *z = &upage.zone;
 
 	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (PageLocked(&z->mem_map[i]) && !syscall_trap_pinned(&z->mem_map[i]))
+		if (PageLocked(&z->mem_map[i]))
 			return true;
 	return false;
 }
@@ -118,7 +121,7 @@ static void take_snapshot(void)
 
 	for (int i = 0; i < 1000 && !(locked = !pthread_mutex_trylock(&mm->page_table_lock)); i++)
 		nap_ms(1);
-	for (int i = 0; locked && i < 100 && io_in_flight(); i++) {
+	for (int i = 0; locked && i < 100 && (io_in_flight() || nr_faults_in_flight()); i++) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * runtime.c - start-up: read the options, build the mm (arena, page table,
- * regions), the zone of frames with its pool, the swap area and swap
- * cache, the counters, the engine and kswapd; then turn interposition on
- * and point jemalloc at the arena.
+ * runtime.c - the running library's state (upage) and its making: read
+ * the options, build the mm (arena, page table, regions), the zone of
+ * frames with its pool, the swap area and swap cache, the counters, the
+ * engine and kswapd.  init.c runs it, then turns interposition on.
  *
  * Any failure before `active` turns true leaves the program running
  * exactly as without upage, after one message saying why.
@@ -22,22 +22,32 @@
 #include <unistd.h>
 
 #include "as_limit.h"
+#include "fault_sigbus.h"
+#include "fault_sigsegv.h"
+#include "fault_uffd.h"
 #include "control.h"
 #include "coredump.h"
 #include "ownfd.h"
+#include "report.h"
 #include "sampler.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
+#include "untraced.h"
 #include "upaged_client.h"
 #include "vmscan.h"
 #include "zone_cap.h"
 
 struct upage_state upage;
 
-int extent_hooks_install(void);
-int fork_handlers_install(void);
+/* kswapd out of a tracer's reach (stopped in a write-out, it would hold
+ * pages a tracer's read waits for: untraced.c), staying registered with
+ * upaged. */
+const struct kswapd_env upage_kswapd_env = {
+	.start = untraced_start,
+	.tick = upaged_client_tick,
+};
 
 static const char *env(const char *name)
 {
@@ -85,6 +95,7 @@ static int setup_mm(const struct upage_config *cfg)
 	struct mm_struct *mm = &upage.mm;
 	int ret;
 
+	mm->zone = &upage.zone;
 	ret = arena_init(&mm->arena, cfg->arena_size);
 	if (ret)
 		return ret;
@@ -95,49 +106,137 @@ static int setup_mm(const struct upage_config *cfg)
 	return 0;
 }
 
-/* The frame pool's reservation, for upage_release. */
-static size_t pool_bytes;
-
-/* The pool and descriptors are reserved for the ceiling, used for the cap. */
-static int setup_zone(const struct upage_config *cfg, void **pool, size_t *pool_len)
-{
-	unsigned long nr = cfg->max_rss >> PAGE_SHIFT, max = cfg->max_rss_ceiling >> PAGE_SHIFT;
-	int ret;
-
-	*pool_len = max << PAGE_SHIFT;
-	*pool = sys_mmap(NULL, *pool_len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (*pool == MAP_FAILED)
-		return -ENOMEM;
-	pool_bytes = *pool_len;
-	sys_madvise(*pool, *pool_len, MADV_NOHUGEPAGE);
-	ret = zone_init_ceiling(&upage.zone, nr, max, *pool);
-	if (ret) {
-		sys_munmap(*pool, *pool_len);
-		pool_bytes = 0;
-		return ret;
-	}
-	return swap_cache_init(nr);
-}
-
 /*
- * Start-up failed: give back the big reservations (the arena, the frame
- * pool, the swap areas), so that the program runs as without upage,
- * with its address space (RLIMIT_AS) and descriptors its own.
+ * The zone of @cap bytes of frames, its pool and the swap cache.  The
+ * pool and the frame descriptors are reserved for @ceiling, the most a
+ * cap set later may grow to (zone_cap.c); only the cap's are used.
  */
-static void upage_release(void)
+static int setup_zone(unsigned long long cap, unsigned long long ceiling)
 {
 	struct zone *z = &upage.zone;
+	unsigned long nr = cap >> PAGE_SHIFT, max = ceiling >> PAGE_SHIFT;
+	size_t len = max << PAGE_SHIFT;
+	void *pool;
+	int ret;
 
+	pool = sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (pool == MAP_FAILED)
+		return -ENOMEM;
+	sys_madvise(pool, len, MADV_NOHUGEPAGE);
+	ret = zone_init_ceiling(z, nr, max, pool);
+	if (ret == 0)
+		ret = swap_cache_init(nr);
+	if (ret) {
+		zone_destroy(z);
+		sys_munmap(pool, len);
+	}
+	return ret;
+}
+
+/* Undo setup_zone (an engine that did not start, or start-up failed). */
+static void teardown_zone(void)
+{
+	struct zone *z = &upage.zone;
+	void *pool = z->pool;
+	size_t len = z->max_frames << PAGE_SHIFT;
+
+	if (!pool)
+		return;
+	swap_cache_destroy();
+	zone_destroy(z);
+	sys_munmap(pool, len);
+}
+
+void upage_release(void)
+{
 	swapoff_all();
-	if (z->pool && pool_bytes)
-		sys_munmap(z->pool, pool_bytes);
-	z->pool = NULL;
+	teardown_zone();
 	arena_destroy(&upage.mm.arena);
 }
 
-/* --- engine selection: userfaultfd where it serves faults taken inside
- * system calls, else the SIGSEGV engine --- */
+/*
+ * The cap in force under engine @e: the user's (or the default), cut to
+ * what the engine can keep mapped.  The default cap (half the RAM) is a
+ * ceiling, not a request, and is cut quietly; a cap the user asked for is
+ * cut with one message saying why.  0: the engine cannot page here.
+ */
+static unsigned long long cap_in_force(const struct fault_engine *e,
+				       const struct upage_config *cfg, unsigned long long *ceiling)
+{
+	unsigned long want = cfg->max_rss >> PAGE_SHIFT, max;
+	char why[256] = "";
+
+	*ceiling = cfg->max_rss_ceiling;
+	if (!e->max_frames)
+		return cfg->max_rss;
+	max = e->max_frames(want, why, sizeof(why));
+	if (max == 0) {
+		upage_msg("%s engine: %s", e->name, why);
+		return 0;
+	}
+	/* Neither the cap nor a cap raised later may go past it. */
+	if (*ceiling > (unsigned long long)max << PAGE_SHIFT)
+		*ceiling = (unsigned long long)max << PAGE_SHIFT;
+	if (want <= max)
+		return cfg->max_rss;
+	if (cfg->max_rss_set || cfg->verbose)
+		upage_msg("%s engine: UPAGE_MAX_RSS=%lluM %s%s: at most %luM stay resident", e->name,
+			  cfg->max_rss >> 20, cfg->max_rss_set ? "" : "(the default) ", why,
+			  (max << PAGE_SHIFT) >> 20);
+	return (unsigned long long)max << PAGE_SHIFT;
+}
+
+/* The control block, from the zone as the engine left it (control.h).  A
+ * failure leaves the cap fixed: nothing else depends on it. */
+void control_setup(void)
+{
+	struct zone *z = &upage.zone;
+
+	control_init((uint64_t)z->cap_frames << PAGE_SHIFT, (uint64_t)z->ceiling_frames << PAGE_SHIFT,
+		     (uint64_t)ZONE_CAP_MIN_FRAMES << PAGE_SHIFT, upage.cfg.max_rss_set,
+		     upage.cfg.socket);
+}
+
+/* Start engine @e: its cap, the zone of that many frames, the engine.
+ * @quiet: a failure is the caller's to report (auto tries another). */
+static int start_engine(const struct fault_engine *e, const struct upage_config *cfg, bool quiet)
+{
+	unsigned long long ceiling, cap = cap_in_force(e, cfg, &ceiling);
+	int ret;
+
+	if (!cap)
+		return -ENOMEM;
+	ret = setup_zone(cap, ceiling);
+	if (ret) {
+		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cap,
+			  strerrordesc_np(-ret));
+		return ret;
+	}
+	ret = e->init(&upage.mm);
+	if (ret) {
+		if (!quiet)
+			upage_msg("the %s engine cannot start (%s)", e->name, strerrordesc_np(-ret));
+		teardown_zone();
+		return ret;
+	}
+	upage.mm.engine = e;
+	upage.max_rss = cap;
+	return 0;
+}
+
+/*
+ * Engine selection.  UPAGE_ENGINE names one, or auto picks, for this
+ * machine and user, the fastest engine that serves every fault:
+ *  - uffd, where a userfaultfd serves kernel-mode faults (root, or
+ *    vm.unprivileged_userfaultfd=1): the only engine that needs no system
+ *    call trap, so raw system calls and io_uring on paged-out memory work;
+ *  - else uffd-sigbus, where a user-mode-only userfaultfd opens (any user
+ *    of a kernel since 5.11): served in the faulting thread, and with no
+ *    cap cut;
+ *  - else sigsegv (userfaultfd denied altogether: a seccomp profile).
+ * One that does not start gives way to the next, quietly.
+ */
 
 /* Can userfaultfd serve faults the kernel takes inside system calls?  Only
  * a descriptor opened without UFFD_USER_MODE_ONLY can. */
@@ -151,77 +250,49 @@ static bool uffd_serves_kernel_faults(void)
 	return true;
 }
 
-static int start_sigsegv(void *pool, size_t pool_len)
+static int choose_engine(const struct upage_config *cfg)
 {
-	int ret = sigsegv_engine.init(pool, pool_len);
-
-	if (ret) {
-		upage_msg("the SIGSEGV engine cannot start (%s)", strerrordesc_np(-ret));
-		return ret;
+	switch (cfg->engine) {
+	case ENGINE_UFFD:
+		return start_engine(&uffd_engine, cfg, false);
+	case ENGINE_UFFD_SIGBUS:
+		return start_engine(&sigbus_engine, cfg, false);
+	case ENGINE_SIGSEGV:
+		return start_engine(&sigsegv_engine, cfg, false);
+	case ENGINE_AUTO:
+		break;
 	}
-	upage.engine = &sigsegv_engine;
-	return 0;
+	if (uffd_serves_kernel_faults() && start_engine(&uffd_engine, cfg, true) == 0)
+		return 0;
+	if (sigbus_engine_available() && start_engine(&sigbus_engine, cfg, true) == 0)
+		return 0;
+	return start_engine(&sigsegv_engine, cfg, false);
 }
 
-/* UPAGE_ENGINE: uffd, sigsegv, or auto (uffd when it can serve kernel-mode
- * faults and starts, else sigsegv). */
-static int choose_engine(const struct upage_config *cfg, void *pool, size_t pool_len)
+
+int upage_load_config(void)
 {
-	int ret;
-
-	if (cfg->engine == ENGINE_SIGSEGV ||
-	    (cfg->engine == ENGINE_AUTO && !uffd_serves_kernel_faults()))
-		return start_sigsegv(pool, pool_len);
-	ret = uffd_engine.init(pool, pool_len);
-	if (ret && cfg->engine == ENGINE_AUTO)
-		return start_sigsegv(pool, pool_len);
-	if (ret) {
-		upage_msg("userfaultfd is not available (%s)", strerrordesc_np(-ret));
-		return ret;
-	}
-	upage.engine = &uffd_engine;
-	return 0;
-}
-/* --- end of engine selection --- */
-
-/* The control block, from the zone as the engine left it (control.h).  A
- * failure leaves the cap fixed: nothing else depends on it. */
-void control_setup(void)
-{
-	struct zone *z = &upage.zone;
-
-	control_init((uint64_t)z->cap_frames << PAGE_SHIFT, (uint64_t)z->ceiling_frames << PAGE_SHIFT,
-		     (uint64_t)ZONE_CAP_MIN_FRAMES << PAGE_SHIFT, upage.cfg.max_rss_set,
-		     upage.cfg.socket);
-}
-
-static int upage_setup(void)
-{
-	struct upage_config *cfg = &upage.cfg;
 	char err[512];
-	void *pool;
-	size_t pool_len;
-	const char *where;
-	int ret;
 
-	if (config_load(cfg, env, err, sizeof(err))) {
+	if (config_load(&upage.cfg, env, err, sizeof(err))) {
 		upage_msg("%s; running without upage", err);
 		return -EINVAL;
 	}
-	exec_setup(cfg);
-	report_setup();
+	return 0;
+}
+
+int upage_setup(void)
+{
+	struct upage_config *cfg = &upage.cfg;
+	const char *where;
+	int ret;
+
 	if (as_limit_fit(cfg, cfg->arena_size_set, report_owner_is_me()))
 		return -ENOMEM;
 	ret = setup_mm(cfg);
 	if (ret) {
 		upage_msg("cannot reserve an arena of %llu bytes (UPAGE_ARENA_SIZE): %s",
 			  cfg->arena_size, strerrordesc_np(-ret));
-		return ret;
-	}
-	ret = setup_zone(cfg, &pool, &pool_len);
-	if (ret) {
-		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cfg->max_rss,
-			  strerrordesc_np(-ret));
 		return ret;
 	}
 	where = swap_location(cfg);
@@ -234,19 +305,19 @@ static int upage_setup(void)
 			  swapon_why()[0] ? swapon_why() : strerrordesc_np(-ret));
 		return ret;
 	}
-	ret = choose_engine(cfg, pool, pool_len);
+	ret = choose_engine(cfg);
 	if (ret)
 		return ret;
-	if (upage.engine == &sigsegv_engine && !cfg->inherit && report_owner_is_me())
-		upage_msg("UPAGE_INHERIT=0 under the SIGSEGV engine: what this program executes "
+	if (upage.mm.engine->user_faults_only && !cfg->inherit && report_owner_is_me())
+		upage_msg("UPAGE_INHERIT=0 under the %s engine: what this program executes "
 			  "keeps its no_new_privs, and a set-user-ID program among it runs without "
-			  "its privilege");
+			  "its privilege", upage.mm.engine->name);
 	stats_set_latency(cfg->latency);	/* before any fault is served */
-	stats_init(upage.engine->name, (unsigned long long)upage.zone.cap_frames << PAGE_SHIFT,
+	stats_init(upage.mm.engine->name, (unsigned long long)upage.zone.cap_frames << PAGE_SHIFT,
 		   upage.mm.arena.size);
 	control_setup();
 	upaged_client_init(cfg->socket);
-	ret = kswapd_start();
+	ret = kswapd_start(&upage.mm, &upage_kswapd_env);
 	if (ret) {
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
@@ -259,28 +330,7 @@ static int upage_setup(void)
 			  strerrordesc_np(-ret));
 	if (cfg->verbose)
 		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
-			  upage.engine->name, cfg->max_rss, (unsigned long long)upage.mm.arena.size,
+			  upage.mm.engine->name, upage.max_rss, (unsigned long long)upage.mm.arena.size,
 			  (unsigned long)upage.mm.arena.base, where);
 	return 0;
-}
-
-__attribute__((constructor)) static void upage_init(void)
-{
-	int ret;
-
-	/* First, so that our fork child handler runs before jemalloc's. */
-	ret = fork_handlers_install();
-	if (ret) {
-		upage_msg("cannot install fork handlers: %s", strerrordesc_np(-ret));
-		return;
-	}
-	if (upage_setup()) {
-		upage_release();
-		return;
-	}
-	__atomic_store_n(&upage.active, true, __ATOMIC_RELEASE);
-	ret = extent_hooks_install();
-	if (ret)
-		upage_msg("jemalloc refused the arena's extent hooks (%s): malloc stays outside",
-			  strerrordesc_np(-ret));
 }

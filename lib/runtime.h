@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * runtime.h - the state of the running library: one mm, one zone, one
- * engine, one kswapd.
+ * runtime.h - the state of the running library: one mm, with its zone of
+ * frames and its engine (mm.engine), and one kswapd.
  *
  * Set up once by upage_init (runtime.c) before `active` turns true; after
  * that only the fields the comments name change, under the locks named.
@@ -18,62 +18,42 @@
 #include "fault.h"
 #include "mm.h"
 #include "page_alloc.h"
+#include "vmscan.h"
 
 struct upage_state {
 	bool active;			/* the arena is up: interpose */
 	struct upage_config cfg;
 	struct mm_struct mm;
-	struct zone zone;		/* protected by mm.page_table_lock */
-	const struct fault_engine *engine;
+	struct zone zone;		/* mm's frames: protected by mm.page_table_lock */
+	unsigned long long max_rss;	/* the cap in force: cfg.max_rss, or less when the
+					 * engine cannot keep that many pages mapped */
 	char swap_path[4096];		/* the swap area, for messages */
-
-	/* kswapd: sleeps on kswapd_wait (with page_table_lock) until
-	 * kswapd_wake is set or a second passes. */
-	pthread_t kswapd_thread;
-	pthread_cond_t kswapd_wait;
-	bool kswapd_wake;
 };
 
 extern struct upage_state upage;
 
-/* A symbol the program sees in place of libc's (libupage.map lists it). */
-#define EXPORT __attribute__((visibility("default")))
-/* Thread-local state read in signal handlers: initial-exec, so reading it
- * never allocates. */
-#define TLS __thread __attribute__((tls_model("initial-exec")))
-
-/* The arena's side of mmap and friends (mmap.c).  Addresses are arena
- * addresses; errors are negative errno values. */
-
-/* Map an anonymous region of @len bytes, at @fixed when it is not 0 (what
- * was there is unmapped first when @replace, else the call fails), else
- * anywhere aligned to @align (0: a page).  Returns the address, or 0 when
- * it does not fit: the caller then maps outside the arena. */
-uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bool replace);
-/* munmap: pages, swap slots, regions and address range go. */
-int upage_unmap(uintptr_t start, size_t len);
-/* Forget [start, start+len) without giving the addresses back (a foreign
- * MAP_FIXED mapping is about to be placed there). */
-int upage_forget(uintptr_t start, size_t len);
-int upage_mprotect(uintptr_t start, size_t len, int prot);
-/* MADV_DONTNEED and its kin: the pages read as zeros afterwards. */
-int upage_zap(uintptr_t start, size_t len);
-/* mremap of an arena mapping; MAP_FAILED with errno set on failure. */
-void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
+/* How kswapd runs in the library (vmscan.h): at start and in a child. */
+extern const struct kswapd_env upage_kswapd_env;
 
 /* Where a private swap file goes when UPAGE_SWAP does not say: $TMPDIR,
  * else /tmp, unless that is RAM-backed: then /var/tmp. */
 const char *swap_default_dir(void);
 
+/*
+ * Start-up (init.c calls them in this order): read the options into
+ * upage.cfg (-EINVAL after one message: run without upage), then build
+ * the mm, the zone, the swap area, the engine, the counters and kswapd
+ * (a negative errno after one message).  upage.active is init.c's to set.
+ */
+int upage_load_config(void);
+int upage_setup(void);
+/* upage_setup failed: give back the big reservations (the arena, the
+ * frame pool, the swap areas), so that the program runs as without
+ * upage, with its address space (RLIMIT_AS) and descriptors its own. */
+void upage_release(void);
+
 /* Make the control block for the zone as it stands (runtime.c; again in a
  * forked child). */
 void control_setup(void);
-
-/* What children get (exec.c, report.c): set up at start, from @cfg. */
-void exec_setup(const struct upage_config *cfg);
-void report_setup(void);
-/* Is this the process that owns the report: the one `upage run` started
- * (not a child it forked or a program it executed)? */
-bool report_owner_is_me(void);
 
 #endif /* UPAGE_RUNTIME_H */

@@ -135,20 +135,23 @@ void stats_set_latency(bool on)
 	}
 }
 
+void stats_gauge_add(uint64_t *now, uint64_t *peak, long delta)
+{
+	uint64_t n = __atomic_add_fetch(now, (uint64_t)delta, __ATOMIC_RELAXED);
+	uint64_t p = __atomic_load_n(peak, __ATOMIC_RELAXED);
+
+	/* A failed exchange reloads p: retry only while n is still above it. */
+	while (n > p &&
+	       !__atomic_compare_exchange_n(peak, &p, n, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 void stats_resident_add(long delta)
 {
 	struct upage_stats *st = upage_stats;
-	uint64_t now, peak;
 
-	if (!st)
-		return;
-	now = __atomic_add_fetch(&st->resident_pages, (uint64_t)delta, __ATOMIC_RELAXED);
-	peak = __atomic_load_n(&st->peak_resident_pages, __ATOMIC_RELAXED);
-	/* A failed exchange reloads peak: retry only while now is still above it. */
-	while (now > peak && !__atomic_compare_exchange_n(&st->peak_resident_pages, &peak, now,
-							  true, __ATOMIC_RELAXED,
-							  __ATOMIC_RELAXED))
-		;
+	if (st)
+		stats_gauge_add(&st->resident_pages, &st->peak_resident_pages, delta);
 }
 
 const char *const latency_kind_name[UPAGE_LAT_KINDS] = {
@@ -201,6 +204,10 @@ static void json_counters(const struct upage_stats *st, struct outbuf *o)
 		      LOAD(pages_deactivated), LOAD(pages_activated), LOAD(pages_reclaimed),
 		      LOAD(direct_reclaims), LOAD(kswapd_wakeups), LOAD(pages_dropped),
 		      LOAD(io_errors));
+	outbuf_printf(o,
+		      "\"max_faults_in_flight\": %" PRIu64 ", \"max_reads_in_flight\": %" PRIu64
+		      ", ",
+		      LOAD(max_faults_in_flight), LOAD(max_reads_in_flight));
 	outbuf_printf(o,
 		      "\"lists\": {\"active\": %" PRIu64 ", \"inactive_dirty\": %" PRIu64
 		      ", \"inactive_clean\": %" PRIu64 ", \"free\": %" PRIu64 "}, "
@@ -290,7 +297,45 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 	return (int)o.total;
 }
 
-/* Read the counters behind /proc/PID/fd/@nr if it is upage's memfd. */
+/*
+ * @pid as the process itself sees it: the last of NSpid in
+ * /proc/PID/status (the innermost PID namespace), or @pid.
+ */
+static int own_pid(int pid)
+{
+	char path[64], buf[2048], *p;
+	ssize_t n;
+	int fd, last = pid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pid;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return pid;
+	buf[n] = '\0';
+	p = strstr(buf, "\nNSpid:");
+	if (!p)
+		return pid;
+	for (p += 7; *p && *p != '\n';) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		last = (int)v;
+		p = end;
+	}
+	return last;
+}
+
+/*
+ * Read the counters behind /proc/PID/fd/@nr if it is upage's memfd.
+ * upage's own tasks (untraced.c) share the program's descriptors but are
+ * processes of their own: the counters say whose they are.
+ */
 static int stats_read_fd(int pid, int nr, struct upage_stats *st)
 {
 	static const char target[] = "/memfd:" STATS_MEMFD_NAME;
@@ -313,7 +358,8 @@ static int stats_read_fd(int pid, int nr, struct upage_stats *st)
 	n = pread(fd, st, sizeof(*st), 0);
 	close(fd);
 	/* Another version's counters may be shorter: the header says so. */
-	if (n < (ssize_t)(2 * sizeof(uint32_t)) || st->magic != UPAGE_STATS_MAGIC)
+	if (n < (ssize_t)(3 * sizeof(uint32_t)) || st->magic != UPAGE_STATS_MAGIC ||
+	    st->pid != own_pid(pid))
 		return -ENOENT;
 	if (st->version != UPAGE_STATS_VERSION)
 		return -EPROTO;

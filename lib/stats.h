@@ -82,6 +82,20 @@ static inline void latency_record_since(enum upage_latency_kind kind, uint64_t t
 }
 
 /*
+ * A gauge: *@now += @delta (a relaxed atomic; @now is the caller's),
+ * raising the counter @peak to the new value as needed.  For what is in
+ * flight: +1 when it starts, -1 when it ends (count_in_flight: the peak
+ * is upage_stats->field, when the counters are set up).
+ */
+void stats_gauge_add(uint64_t *now, uint64_t *peak, long delta);
+#define count_in_flight(now, field, delta)                                            \
+	do {                                                                          \
+		struct upage_stats *st_ = upage_stats;                                \
+		uint64_t nowhere_ = 0;                                                \
+		stats_gauge_add((now), st_ ? &st_->field : &nowhere_, (delta));       \
+	} while (0)
+
+/*
  * Write the JSON report of @st, a private copy (a snapshot, or what
  * stats_read_pid read), as one line without the newline.  Nothing here
  * allocates.

@@ -20,6 +20,9 @@
 
 #include <errno.h>
 
+#include "fault.h"
+#include "mm.h"
+#include "stats.h"
 #include "sys.h"
 
 #define SWAP_HASH_MAX_BITS	30	/* a sanity bound on the table's size */
@@ -121,6 +124,19 @@ void delete_from_swap_cache(struct page *page)
 			return;
 		}
 	}
+}
+
+void free_page_and_swap_cache(struct mm_struct *mm, struct page *page)
+{
+	struct zone *z = mm->zone;
+
+	if (PageSwapCache(page))
+		delete_from_swap_cache(page);
+	if (!PageMapped(page) && PageFlag(page, PG_uptodate))
+		mm->engine->free_slot(page_address(z, page));
+	del_page_from_lru(z, page);
+	__free_page(z, page);
+	stats_resident_add(-1);
 }
 
 unsigned long swap_cache_pages(void)

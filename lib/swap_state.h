@@ -36,6 +36,12 @@ int add_to_swap_cache(struct page *page, swp_entry_t entry);
 void delete_from_swap_cache(struct page *page);
 unsigned long swap_cache_pages(void);
 
+struct mm_struct;
+/* 2.4's free_page_and_swap_cache: give @page's frame back to @mm's zone,
+ * off its list and out of the swap cache (its slot is not freed), its
+ * frame slot emptied by the engine.  Caller holds page_table_lock. */
+void free_page_and_swap_cache(struct mm_struct *mm, struct page *page);
+
 static inline bool TryLockPage(struct page *page)
 {
 	if (PageLocked(page))

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * swapfile.c - swap areas, as Linux 2.4's mm/swapfile.c: swap_info_struct,
- * swapon, get_swap_page with its clustering, swap_free and friends, and
- * the page I/O of an area.
+ * swapon, get_swap_page with its clustering, swap_free and friends.  The
+ * I/O on an area's slots is page_io.c's.
  *
  * An area is a private file (O_TMPFILE in a directory, or a new path
  * created O_EXCL|O_NOFOLLOW mode 0600 and unlinked at once) or an existing
@@ -12,10 +12,8 @@
  * Growth uses fallocate (ftruncate where unsupported), so the blocks are
  * reserved and a later swap-out cannot fail for lack of space.
  *
- * I/O is O_DIRECT where the file system allows it.  Where it does not
- * (SWP_DIRECT clear), a write is written back at once and dropped from the
- * page cache (sync_file_range, POSIX_FADV_DONTNEED), so the data does not
- * stay in memory and a write-back error is reported to the caller.
+ * An area's file is opened O_DIRECT where the file system allows it
+ * (SWP_DIRECT); page_io.c makes buffered I/O behave alike where not.
  *
  * swap_map[offset] is the slot's count of users (at most SWAP_MAP_MAX),
  * with SWAP_MAP_BAD or'ed in once an I/O error hit it: a bad slot keeps its
@@ -25,9 +23,9 @@
  * there is none.
  *
  * Locking: swap_lock protects swap_areas[] (every area's swap_map,
- * counters, bounds, cluster and size) and swap_list[].  The I/O paths take
- * it only to check the entry and read the area's fd; the transfer itself
- * runs without it.  Growing a file (fallocate, a metadata operation) is
+ * counters, bounds, cluster and size) and swap_list[].  I/O takes it
+ * only to find the area (swap_info_get); the transfer itself runs
+ * without it.  Growing a file (fallocate, a metadata operation) is
  * done under it.  swapoff_all must not race with I/O on the areas: it runs
  * at exit and between tests.  swap_lock nests inside page_table_lock
  * (mm.h) and takes no other lock.
@@ -469,42 +467,43 @@ static void setup_area(struct swap_area *a, const char *path, int prio,
 	a->map_bytes = map_bytes;
 }
 
-/* Give the area opened in @so a type and a place in the list. */
-static int add_area(const char *path, int prio, struct swap_open *so)
+/*
+ * Add the area @so describes; the type, or a negative errno (the caller
+ * then closes so->fd).  Its descriptor, if any, moves out of the
+ * program's way and is registered (ownfd.h).
+ */
+static int install_area(const char *path, int prio, struct swap_open *so,
+			const struct swap_aops *aops, void *private)
 {
 	unsigned short *map;
-	size_t map_bytes;
+	size_t map_bytes = PAGE_ALIGN(so->max_limit * sizeof(*map));
 	int type;
 
-	so->fd = ownfd_place(so->fd);	/* out of the program's way (ownfd.h) */
-	map_bytes = PAGE_ALIGN(so->max_limit * sizeof(*map));
 	map = sys_alloc_pages(map_bytes);
-	if (!map) {
-		close(so->fd);
+	if (!map)
 		return -ENOMEM;
-	}
-
+	if (so->fd >= 0)
+		so->fd = ownfd_place(so->fd);
 	pthread_mutex_lock(&swap_lock);
 	type = find_free_type();
 	if (type >= 0) {
 		setup_area(&swap_areas[type], path, prio, so, map, map_bytes);
+		swap_areas[type].si.aops = aops;
+		swap_areas[type].si.private = private;
 		swap_list_insert(type);
 	}
 	pthread_mutex_unlock(&swap_lock);
-
-	if (type < 0) {
+	if (type < 0)
 		sys_free_pages(map, map_bytes);
-		close(so->fd);
-	} else {
+	else if (so->fd >= 0)
 		ownfd_add(&swap_areas[type].si.fd, "swap area");
-	}
 	return type;
 }
 
 int swapon(const char *path, int prio, unsigned long long max_bytes)
 {
 	struct swap_open so;
-	int err;
+	int type, err;
 
 	if (!path)
 		return -EINVAL;
@@ -513,13 +512,30 @@ int swapon(const char *path, int prio, unsigned long long max_bytes)
 	err = open_swap(path, max_bytes, &so);
 	if (err)
 		return err;
-	return add_area(path, prio, &so);
+	type = install_area(path, prio, &so, NULL, NULL);
+	if (type < 0)
+		close(so.fd);
+	return type;
+}
+
+/* A backend's area has no file, and a fixed size (max == max_limit). */
+int swapon_backend(const char *name, const struct swap_aops *aops, void *private,
+		   unsigned long nr_slots, int prio)
+{
+	struct swap_open so = { .fd = -1, .max = nr_slots, .max_limit = nr_slots };
+
+	if (!name || !aops || nr_slots < 2 || nr_slots > SWAP_MAX_SLOTS)
+		return -EINVAL;
+	if (strlen(name) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return install_area(name, prio, &so, aops, private);
 }
 
 int swapon_fd(int fd, const char *name, int prio)
 {
 	struct swap_open so = { .fd = fd };
 	struct stat st;
+	int type;
 
 	if (strlen(name) >= PATH_MAX || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -534,7 +550,10 @@ int swapon_fd(int fd, const char *name, int prio)
 	}
 	so.max_limit = so.max;		/* its size is the giver's: it never grows */
 	so.flags = try_direct(fd) | SWP_GIVEN;
-	return add_area(name, prio, &so);
+	type = install_area(name, prio, &so, NULL, NULL);
+	if (type < 0)
+		close(so.fd);
+	return type;
 }
 
 void swapoff_all(void)
@@ -542,7 +561,7 @@ void swapoff_all(void)
 	/* Outside swap_lock, which ownfd's lock must not nest in; nothing
 	 * else runs now. */
 	for (int type = 0; type < MAX_SWAPFILES; type++)
-		if (swap_areas[type].si.flags & SWP_USED)
+		if ((swap_areas[type].si.flags & SWP_USED) && swap_areas[type].si.fd >= 0)
 			ownfd_close(&swap_areas[type].si.fd);
 	pthread_mutex_lock(&swap_lock);
 	for (int type = 0; type < MAX_SWAPFILES; type++) {
@@ -839,6 +858,17 @@ void swap_mark_bad(swp_entry_t entry)
 	pthread_mutex_unlock(&swap_lock);
 }
 
+unsigned long nr_used_swap_pages(void)
+{
+	unsigned long nr = 0;
+
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = 0; pos < nr_swap_list; pos++)
+		nr += swap_areas[swap_list[pos]].si.inuse_pages;
+	pthread_mutex_unlock(&swap_lock);
+	return nr;
+}
+
 unsigned long nr_free_swap_pages(void)
 {
 	unsigned long nr = 0;
@@ -854,31 +884,6 @@ unsigned long nr_free_swap_pages(void)
 	return nr;
 }
 
-unsigned long nr_used_swap_pages(void)
-{
-	unsigned long nr = 0;
-
-	pthread_mutex_lock(&swap_lock);
-	for (int pos = 0; pos < nr_swap_list; pos++)
-		nr += swap_areas[swap_list[pos]].si.inuse_pages;
-	pthread_mutex_unlock(&swap_lock);
-	return nr;
-}
-
-void swap_report_error(swp_entry_t entry, int err)
-{
-	static unsigned long long reported;	/* areas already named */
-	unsigned int type = swp_type(entry);
-	struct swap_info_struct *si = swap_info(type);
-
-	if (err == -EBADF)
-		ownfd_lost("swap area", err);	/* not an I/O error: the program closed it */
-	if (__atomic_fetch_or(&reported, 1ULL << type, __ATOMIC_RELAXED) & (1ULL << type))
-		return;
-	upage_msg("I/O error on swap area %s (slot %lu): %s", si ? si->path : "?",
-		  swp_offset(entry), strerrordesc_np(-err));
-}
-
 void swap_freeze_all(void)
 {
 	pthread_mutex_lock(&swap_lock);
@@ -887,131 +892,32 @@ void swap_freeze_all(void)
 	pthread_mutex_unlock(&swap_lock);
 }
 
-/* ---- page I/O ------------------------------------------------------- */
+const char *swap_area_name(void)
+{
+	const char *name = "?";
 
-/* Check that @nr slots from @entry exist and find the area's file; called
- * between ownfd_enter and ownfd_exit, which the I/O on *fd stays inside. */
-static int io_target(swp_entry_t entry, unsigned long nr, int *fd, unsigned int *flags,
-		     off_t *pos)
+	pthread_mutex_lock(&swap_lock);
+	for (int pos = nr_swap_list - 1; pos >= 0; pos--) {
+		const struct swap_info_struct *si = &swap_areas[swap_list[pos]].si;
+
+		if ((si->flags & SWP_WRITEOK) || name[0] == '?')
+			name = si->path;
+	}
+	pthread_mutex_unlock(&swap_lock);
+	return name;
+}
+
+/* ---- for I/O --------------------------------------------------------- */
+
+struct swap_info_struct *swap_info_get(swp_entry_t first, unsigned long nr)
 {
 	struct swap_area *a;
 	unsigned long offset;
-	int err = -EINVAL;
 
 	pthread_mutex_lock(&swap_lock);
-	a = entry_area(entry, &offset);
-	if (a && nr <= a->si.max - offset) {
-		*fd = ownfd_get(&a->si.fd);
-		*flags = a->si.flags;
-		*pos = (off_t)offset << PAGE_SHIFT;
-		err = 0;
-	}
+	a = entry_area(first, &offset);
+	if (a && nr > a->si.max - offset)
+		a = NULL;
 	pthread_mutex_unlock(&swap_lock);
-	return err;
-}
-
-/*
- * Buffered I/O only: write the range back and drop it from the page cache,
- * so the data leaves memory as it would with O_DIRECT.  The write-back is
- * waited for, so that its error is reported here and not lost.
- */
-static int drop_written(int fd, off_t pos, size_t len)
-{
-	unsigned int how = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-			   SYNC_FILE_RANGE_WAIT_AFTER;
-
-	if (sync_file_range(fd, pos, (off_t)len, how) < 0 && errno != ESPIPE)
-		return -errno;
-	posix_fadvise(fd, pos, (off_t)len, POSIX_FADV_DONTNEED);
-	return 0;
-}
-
-/* 0, -EIO for a short transfer of @want bytes, or the call's -errno. */
-static int io_result(ssize_t done, size_t want)
-{
-	if (done < 0)
-		return -errno;
-	return (size_t)done == want ? 0 : -EIO;
-}
-
-int swap_readpage(swp_entry_t entry, void *buf)
-{
-	unsigned int flags;
-	uint64_t t0;
-	ssize_t n;
-	off_t pos;
-	int fd, err, tok;
-
-	tok = ownfd_enter();
-	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (!err) {
-		t0 = latency_now();
-		do
-			n = pread(fd, buf, PAGE_SIZE, pos);
-		while (n < 0 && errno == EINTR);
-		err = io_result(n, PAGE_SIZE);
-		if (!err)
-			latency_record_since(UPAGE_LAT_IO_READ, t0);
-	}
-	ownfd_exit(tok);
-	return err;
-}
-
-int swap_writepage(swp_entry_t entry, const void *buf)
-{
-	unsigned int flags;
-	uint64_t t0;
-	ssize_t n;
-	off_t pos;
-	int fd, err, tok;
-
-	tok = ownfd_enter();
-	err = io_target(entry, 1, &fd, &flags, &pos);
-	if (!err) {
-		t0 = latency_now();
-		do
-			n = pwrite(fd, buf, PAGE_SIZE, pos);
-		while (n < 0 && errno == EINTR);
-		err = io_result(n, PAGE_SIZE);
-		if (!err && !(flags & SWP_DIRECT))
-			err = drop_written(fd, pos, PAGE_SIZE);
-		if (!err)
-			latency_record_since(UPAGE_LAT_IO_WRITE, t0);
-	}
-	ownfd_exit(tok);
-	return err;
-}
-
-/* Each iovec must be one whole page: -EINVAL otherwise. */
-int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
-{
-	unsigned int flags;
-	size_t len;
-	ssize_t done;
-	uint64_t t0;
-	off_t pos;
-	int fd, err, tok;
-
-	if (!iov || n <= 0 || n > IOV_MAX)
-		return -EINVAL;
-	for (int i = 0; i < n; i++)
-		if (iov[i].iov_len != PAGE_SIZE)
-			return -EINVAL;
-	len = (size_t)n << PAGE_SHIFT;
-	tok = ownfd_enter();
-	err = io_target(first, (unsigned long)n, &fd, &flags, &pos);
-	if (!err) {
-		t0 = latency_now();
-		do
-			done = sys_pwritev(fd, iov, n, pos);
-		while (done < 0 && errno == EINTR);
-		err = io_result(done, len);
-		if (!err && !(flags & SWP_DIRECT))
-			err = drop_written(fd, pos, len);
-		/* Each page of the call took as long as the call. */
-		if (!err)
-			latency_record_n(UPAGE_LAT_IO_WRITE, latency_now() - t0, (uint64_t)n);
-	}
-	ownfd_exit(tok);
-	return err;
+	return a ? &a->si : NULL;
 }

@@ -14,9 +14,9 @@
  * written together are contiguous on disk.  Each slot has a reference count
  * (swap_map) because after fork two processes may share one.
  *
- * Swap I/O bypasses the page cache with O_DIRECT; where the file system
- * refuses O_DIRECT (tmpfs) the area falls back to buffered I/O and drops
- * what it wrote from the page cache.  Buffers must be page aligned.
+ * An area's slots are read and written by its backend (page_io.h): the
+ * file or device it was opened on, or the operations swapon_backend gave
+ * it.  A file is opened O_DIRECT where its file system allows.
  *
  * Locking: swap_lock (internal) protects every area's swap_map, counters
  * and the area list; I/O is done without it.
@@ -26,7 +26,6 @@
 
 #include <limits.h>
 #include <stdbool.h>
-#include <sys/uio.h>
 
 #include "pgtable.h"
 
@@ -41,10 +40,14 @@
 #define SWP_DIRECT	0x08	/* opened O_DIRECT */
 #define SWP_GIVEN	0x10	/* a file of fixed size handed over (upaged's extent) */
 
+struct swap_aops;
+
 struct swap_info_struct {
 	unsigned int flags;
 	int prio;			/* higher is used first */
-	int fd;
+	int fd;				/* the file or device; -1 for another backend */
+	const struct swap_aops *aops;	/* the backend; NULL: the file's (page_io.c) */
+	void *private;			/* the backend's */
 	char path[PATH_MAX];		/* as the user named it, for messages */
 	unsigned short *swap_map;	/* max_limit counters */
 	unsigned long max;		/* slots backed by the file now */
@@ -91,6 +94,14 @@ int swap_probe(int fd, char *what, size_t len);
  */
 int swapon_fd(int fd, const char *name, int prio);
 /*
+ * Add an area of @nr_slots slots (slot 0 unused) whose I/O is @aops's,
+ * with @private for the backend; @name names it in messages.  Returns the
+ * type or a negative errno (-EINVAL, -ENOSPC when MAX_SWAPFILES areas are
+ * in use, -ENOMEM).
+ */
+int swapon_backend(const char *name, const struct swap_aops *aops, void *private,
+		   unsigned long nr_slots, int prio);
+/*
  * No more slots from the areas there are now: they stay readable.  A
  * forked child does this to its parent's areas, which it shares (and must
  * not write) before it adds one of its own.
@@ -131,13 +142,12 @@ unsigned long nr_used_swap_pages(void);
  */
 const char *swap_ram_backed(const char *path);
 
-/* Say, once per area, that I/O on @entry failed with @err, naming the area. */
-void swap_report_error(swp_entry_t entry, int err);
+/* For messages: the name of the area new slots come from first (the
+ * writable one of highest priority), or of any area; "?" without one. */
+const char *swap_area_name(void);
 
-/* Page I/O.  Return 0, -EIO on a short transfer, or the negative errno. */
-int swap_readpage(swp_entry_t entry, void *buf);
-int swap_writepage(swp_entry_t entry, const void *buf);
-/* Write @n pages to the consecutive slots from @first (one pwritev). */
-int swap_writepages(swp_entry_t first, const struct iovec *iov, int n);
+/* For I/O: the area of the @nr consecutive slots from @first, or NULL
+ * when they do not all exist.  The area stays until swapoff_all. */
+struct swap_info_struct *swap_info_get(swp_entry_t first, unsigned long nr);
 
 #endif /* UPAGE_SWAPFILE_H */

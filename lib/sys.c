@@ -8,6 +8,7 @@
 #include "sys.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#define PAGE_BYTES	4096
 
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -38,13 +41,8 @@ int sys_madvise(void *addr, size_t len, int advice)
 
 long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 
-ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos)
+static ssize_t exempt_result(long ret)
 {
-	long ret;
-
-	if (!sys_trap_exempt)
-		return pwritev(fd, iov, n, pos);
-	ret = sys_trap_exempt(SYS_pwritev, fd, (long)iov, n, (long)pos, 0, 0);
 	if (ret < 0) {
 		errno = (int)-ret;
 		return -1;
@@ -52,9 +50,62 @@ ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos)
 	return ret;
 }
 
+ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos)
+{
+	if (!sys_trap_exempt)
+		return pwritev(fd, iov, n, pos);
+	return exempt_result(sys_trap_exempt(SYS_pwritev, fd, (long)iov, n, (long)pos, 0, 0));
+}
+
+ssize_t sys_preadv(int fd, const struct iovec *iov, int n, off_t pos)
+{
+	if (!sys_trap_exempt)
+		return preadv(fd, iov, n, pos);
+	return exempt_result(sys_trap_exempt(SYS_preadv, fd, (long)iov, n, (long)pos, 0, 0));
+}
+
 void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)
 {
 	return (void *)syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
+}
+
+int sys_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8) ? -errno : 0;
+}
+
+struct thread_start {
+	const char *name;
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *thread_entry(void *p)
+{
+	struct thread_start ts = *(struct thread_start *)p;
+
+	sys_free_pages(p, PAGE_BYTES);
+	pthread_setname_np(pthread_self(), ts.name);
+	return ts.fn(ts.arg);
+}
+
+int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
+{
+	struct thread_start *ts = sys_alloc_pages(PAGE_BYTES);
+	sigset_t all, old;
+	int ret;
+
+	if (!ts)
+		return -ENOMEM;
+	*ts = (struct thread_start){ name, fn, arg };
+	/* A new thread starts with its creator's mask. */
+	sigfillset(&all);
+	sys_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(thread, NULL, thread_entry, ts);
+	sys_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		sys_free_pages(ts, PAGE_BYTES);
+	return -ret;
 }
 
 void *sys_alloc_pages(size_t len)

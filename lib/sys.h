@@ -14,8 +14,15 @@
 #define UPAGE_SYS_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+/* A symbol the program sees in place of libc's (libupage.map lists it). */
+#define EXPORT __attribute__((visibility("default")))
+/* Thread-local state read in signal handlers: initial-exec, so reading it
+ * never allocates. */
+#define TLS __thread __attribute__((tls_model("initial-exec")))
 
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int sys_munmap(void *addr, size_t len);
@@ -28,11 +35,25 @@ void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new
  * make a system call its seccomp filter lets through.  NULL: libc's.
  */
 extern long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
-/* pwritev for swap I/O: never trapped, so kswapd (every signal blocked)
+/* pwritev and preadv for swap I/O: never trapped, so kswapd (every signal blocked)
  * may write any swap area, one opened after the filter (a forked child's)
  * included. */
 struct iovec;
 ssize_t sys_pwritev(int fd, const struct iovec *iov, int n, off_t pos);
+ssize_t sys_preadv(int fd, const struct iovec *iov, int n, off_t pos);
+
+/* rt_sigprocmask itself: not the interposed pthread_sigmask (signals.c),
+ * and glibc's SIGCANCEL may be blocked too.  Returns 0 or -errno. */
+int sys_sigmask(int how, const sigset_t *set, sigset_t *old);
+
+/*
+ * Start one of upage's own threads (kswapd, a fault handler), named
+ * @name, with every signal blocked: the program's signals never land in
+ * it.  The mask is set with rt_sigprocmask directly, not through the
+ * interposed pthread_sigmask (signals.c), and keeps glibc's SIGCANCEL and
+ * SIGSETXID open as glibc's sigfillset does.  Returns 0 or -errno.
+ */
+int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg);
 
 /* Zeroed anonymous pages outside the arena, or NULL. */
 void *sys_alloc_pages(size_t len);

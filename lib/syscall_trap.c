@@ -1,21 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * syscall_trap.c - system calls on paged-out memory under the SIGSEGV
- * engine.
+ * syscall_trap.c - system calls on paged-out memory, for the engines
+ * that serve faults in the faulting thread: the SIGSYS runner.
  *
  * The kernel does not raise SIGSEGV for a PROT_NONE page it touches on a
- * system call's behalf: read(2) into such a buffer fails with EFAULT.  So
- * a seccomp filter (installed unprivileged: PR_SET_NO_NEW_PRIVS, then
- * SECCOMP_SET_MODE_FILTER) returns SECCOMP_RET_TRAP for the system calls
- * that take user buffers when a buffer argument lies in the arena (read,
- * write, pread64, pwrite64, recvfrom, sendto, getdents64, getrandom, the
- * stat family and the calls taking a path), and always for those whose
- * buffers hang off a structure the filter cannot read (readv, writev,
- * preadv(2), pwritev(2), recvmsg, sendmsg).  The filter checks the
- * instruction pointer first: a call from upage's own trampoline is always
- * allowed.  That covers calls made inside libc (fread's read) as well as
- * the program's own, since the filter sees the system call, not the
- * symbol.
+ * system call's behalf, nor SIGBUS for a missing page of a user-mode-only
+ * userfaultfd: read(2) into such a buffer fails with EFAULT.  So the
+ * system calls that take user buffers are trapped (syscall_filter.c: the
+ * table of them and the seccomp filter) and run here, in the SIGSYS
+ * handler of the thread that made them.
  *
  * The SIGSYS handler makes the buffers resident by touching them from
  * user mode (a read, or a `lock or $0` for the buffers the kernel writes,
@@ -29,46 +22,24 @@
  * the caller must already expect.  readv/writev/recvmsg/sendmsg are cut
  * to the first 64 iovecs and pin_limit bytes (a short count too).
  *
- * Pinning: pins[] counts the pins of each frame; the first pin sets
- * PG_locked, the last clears it (unlock_page).  A mapped page with
- * PG_locked is never deactivated (refill_inactive_scan keeps it active),
- * so it stays mapped, with its protection, until the call returns.
- *
- * Exec: a seccomp filter cannot be removed and survives execve, into
- * processes that may not run upage (or not yet: the dynamic loader runs
- * first).  So the filter traps only calls whose instruction pointer lies
- * in this process's libc text (every call of the program and of libc,
- * fread's read included, is made there): an exec'd process has its libc
- * elsewhere, and its calls pass the inherited filter untouched.  Raw
- * `syscall` instructions in a program's own code are not covered.  The
- * trampoline is a page outside libc, so its calls pass too.
- * PR_SET_NO_NEW_PRIVS also means exec'd set-user-ID programs do not gain
- * privileges.  kswapd writes swap clusters with pwritev, every signal
- * blocked (a trap there would kill the process): it calls through the
- * trampoline (sys_pwritev), which covers a forked child's new swap area
- * too; the always-trapped calls are also let through on the descriptors
- * of the swap areas open at start-up.
+ * Pinning is the page layer's (pin_page, PagePinned in page_alloc.h): a
+ * pinned page is never deactivated, so it stays mapped, with its
+ * protection, until the call returns.
  *
  * Locking: the handler runs with every asynchronous signal blocked while
  * it pins or unpins (it takes mmap_lock, then page_table_lock, as a
  * fault does) and with the program's own mask during the call itself.
- * pins[] is protected by page_table_lock.
+ * Pins are taken and dropped under page_table_lock.
  */
 #include "autoconfig.h"
 
 #include "syscall_trap.h"
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <link.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -77,12 +48,13 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "mm.h"
 #include "swap_state.h"
 #include "swapfile.h"
+#include "syscall_filter.h"
 #include "sys.h"
-#include "runtime.h"
+#include "signals.h"
 
-#define TRAP_DATA	0x5550			/* SECCOMP_RET_DATA: "UP" */
 #define MAX_IOV		64
 #define MAX_PINS	(256 + 64)
 
@@ -100,91 +72,10 @@ static const unsigned char tramp_code[] = {
 
 typedef long (*tramp_fn)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 static tramp_fn tramp;
-static uintptr_t libc_start, libc_end;	/* libc's executable segment */
-
-/* How a trapped call's argument points at user memory. */
-enum arg_kind {
-	A_NONE,
-	A_BUF,		/* args[arg], args[len] bytes */
-	A_FIX,		/* args[arg], size bytes */
-	A_NBUF,		/* args[arg], args[len] * size bytes */
-	A_STR,		/* a NUL-terminated path */
-	A_IOV,		/* struct iovec[args[len]] */
-	A_MSG,		/* struct msghdr */
-	A_ADDRW,	/* sockaddr at args[arg], its socklen_t * at args[len] */
-};
-
-struct trap_arg {
-	uint8_t kind, arg, len;
-	bool write;	/* the kernel writes it */
-	uint16_t size;
-};
-
-struct trap_desc {
-	int nr;
-	bool always;	/* the filter cannot see the buffers: trap always */
-	int8_t chunk;	/* index in a[] of the chunkable buffer, or -1 */
-	bool offset;	/* args[3] is a file offset to advance (pread) */
-	struct trap_arg a[3];
-};
-
-#define BUF(i, l, w)	{ A_BUF, i, l, w, 0 }
-#define FIX(i, s, w)	{ A_FIX, i, 0, w, s }
-#define STR(i)		{ A_STR, i, 0, false, 0 }
-
-static const struct trap_desc descs[] = {
-	{ SYS_read, false, 0, false, { BUF(1, 2, true) } },
-	{ SYS_write, false, 0, false, { BUF(1, 2, false) } },
-	{ SYS_pread64, false, 0, true, { BUF(1, 2, true) } },
-	{ SYS_pwrite64, false, 0, true, { BUF(1, 2, false) } },
-	{ SYS_recvfrom, false, 0, false,
-	  { BUF(1, 2, true), { A_ADDRW, 4, 5, true, 0 }, FIX(5, sizeof(socklen_t), true) } },
-	{ SYS_sendto, false, 0, false, { BUF(1, 2, false), BUF(4, 5, false) } },
-	{ SYS_readv, true, -1, false, { { A_IOV, 1, 2, true, 0 } } },
-	{ SYS_writev, true, -1, false, { { A_IOV, 1, 2, false, 0 } } },
-	{ SYS_preadv, true, -1, false, { { A_IOV, 1, 2, true, 0 } } },
-	{ SYS_pwritev, true, -1, false, { { A_IOV, 1, 2, false, 0 } } },
-	{ SYS_preadv2, true, -1, false, { { A_IOV, 1, 2, true, 0 } } },
-	{ SYS_pwritev2, true, -1, false, { { A_IOV, 1, 2, false, 0 } } },
-	{ SYS_recvmsg, true, -1, false, { { A_MSG, 1, 0, true, 0 } } },
-	{ SYS_sendmsg, true, -1, false, { { A_MSG, 1, 0, false, 0 } } },
-	{ SYS_getdents64, false, -1, false, { BUF(1, 2, true) } },
-	{ SYS_getrandom, false, -1, false, { BUF(0, 1, true) } },
-	{ SYS_getcwd, false, -1, false, { BUF(0, 1, true) } },
-	{ SYS_readlink, false, -1, false, { STR(0), BUF(1, 2, true) } },
-	{ SYS_readlinkat, false, -1, false, { STR(1), BUF(2, 3, true) } },
-	{ SYS_fstat, false, -1, false, { FIX(1, sizeof(struct stat), true) } },
-	{ SYS_stat, false, -1, false, { STR(0), FIX(1, sizeof(struct stat), true) } },
-	{ SYS_lstat, false, -1, false, { STR(0), FIX(1, sizeof(struct stat), true) } },
-	{ SYS_newfstatat, false, -1, false, { STR(1), FIX(2, sizeof(struct stat), true) } },
-	{ SYS_statx, false, -1, false, { STR(1), FIX(4, 256, true) } },
-	{ SYS_open, false, -1, false, { STR(0) } },
-	{ SYS_openat, false, -1, false, { STR(1) } },
-	{ SYS_access, false, -1, false, { STR(0) } },
-	{ SYS_faccessat, false, -1, false, { STR(1) } },
-	{ SYS_faccessat2, false, -1, false, { STR(1) } },
-	{ SYS_unlink, false, -1, false, { STR(0) } },
-	{ SYS_unlinkat, false, -1, false, { STR(1) } },
-	{ SYS_mkdir, false, -1, false, { STR(0) } },
-	{ SYS_rename, false, -1, false, { STR(0), STR(1) } },
-	{ SYS_poll, false, -1, false, { { A_NBUF, 0, 1, true, 8 } } },
-	{ SYS_ppoll, false, -1, false, { { A_NBUF, 0, 1, true, 8 } } },
-	{ SYS_epoll_wait, false, -1, false, { { A_NBUF, 1, 2, true, 12 } } },
-	{ SYS_epoll_pwait, false, -1, false, { { A_NBUF, 1, 2, true, 12 } } },
-};
-
-static const struct trap_desc *find_desc(long nr)
-{
-	for (size_t i = 0; i < sizeof(descs) / sizeof(descs[0]); i++)
-		if (descs[i].nr == nr)
-			return &descs[i];
-	return NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* Pins. */
 
-static uint16_t *pins;		/* per frame; page_table_lock */
 static unsigned long pin_limit;	/* pages one call may pin */
 
 struct pinned {
@@ -197,12 +88,7 @@ struct pinset {
 	int n;
 };
 
-static bool in_arena(uintptr_t addr)
-{
-	const struct arena *a = &upage.mm.arena;
-
-	return addr - a->base < a->size;
-}
+static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
 
 static void touch(uintptr_t addr, bool write)
 {
@@ -212,38 +98,37 @@ static void touch(uintptr_t addr, bool write)
 		(void)*(volatile const char *)addr;
 }
 
-static int pin_page(struct pinset *ps, uintptr_t addr, bool write)
+static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct mm_struct *mm = trap_mm;
 	struct vm_area_struct *vma;
 	bool ok;
 
 	if (ps->n == MAX_PINS)
 		return -E2BIG;
-	pthread_mutex_lock(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = find_vma_containing(mm, addr);
 	ok = vma && (vma->vm_flags & VM_READ) && (!write || (vma->vm_flags & VM_WRITE));
-	pthread_mutex_unlock(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	if (!ok)
 		return -EFAULT;	/* as the kernel would say */
 	for (int tries = 0; tries < 1000; tries++) {
+		struct page *page;
 		pte_t pte;
 
 		touch(addr, write);
 		pthread_mutex_lock(&mm->page_table_lock);
 		pte = pte_get(&mm->pgd, addr);
-		if (pte_present(pte) && (!write || pte_write(pte))) {
-			struct page *page = pfn_to_page(&upage.zone, pte_frame(pte));
-
-			if (pins[page->index]++ == 0)
-				SetPageFlag(page, PG_locked);
+		page = pte_present(pte) ? pfn_to_page(mm->zone, pte_frame(pte)) : NULL;
+		if (page && (!write || pte_write(pte)) && pin_page(page)) {
 			pthread_mutex_unlock(&mm->page_table_lock);
 			ps->p[ps->n].page = page;
 			ps->p[ps->n].vaddr = addr;
 			ps->n++;
 			return 0;
 		}
-		/* Evicted again between the touch and the lock: retry. */
+		/* Evicted again between the touch and the lock (or pinned
+		 * UINT16_MAX times): retry. */
 		pthread_mutex_unlock(&mm->page_table_lock);
 	}
 	return -EAGAIN;
@@ -259,9 +144,9 @@ static int pin_range(struct pinset *ps, uintptr_t start, size_t len, bool write)
 	if (end < start)
 		return -EFAULT;
 	for (uintptr_t a = start & PAGE_MASK; a < end; a += PAGE_SIZE) {
-		if (!in_arena(a))
+		if (!arena_contains(&trap_mm->arena, a))
 			continue;
-		ret = pin_page(ps, a, write);
+		ret = pin_user_page(ps, a, write);
 		if (ret)
 			return ret;
 	}
@@ -279,8 +164,8 @@ static int pin_string(struct pinset *ps, uintptr_t s)
 	for (int pages = 0; pages < 2; pages++) {
 		uintptr_t end = (a & PAGE_MASK) + PAGE_SIZE;
 
-		if (in_arena(a)) {
-			ret = pin_page(ps, a & PAGE_MASK, false);
+		if (arena_contains(&trap_mm->arena, a)) {
+			ret = pin_user_page(ps, a & PAGE_MASK, false);
 			if (ret)
 				return ret;
 		}
@@ -293,50 +178,15 @@ static int pin_string(struct pinset *ps, uintptr_t s)
 
 static void unpin_all(struct pinset *ps)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct mm_struct *mm = trap_mm;
 
 	if (!ps->n)
 		return;
 	pthread_mutex_lock(&mm->page_table_lock);
-	for (int i = 0; i < ps->n; i++) {
-		struct page *page = ps->p[i].page;
-
-		if (pins[page->index] && --pins[page->index] == 0 &&
-		    page->vaddr == ps->p[i].vaddr && PageMapped(page) && PageLocked(page))
-			unlock_page(page, &mm->page_wait);
-	}
+	for (int i = 0; i < ps->n; i++)
+		unpin_page(ps->p[i].page);
 	pthread_mutex_unlock(&mm->page_table_lock);
 	ps->n = 0;
-}
-
-bool syscall_trap_pinned(const struct page *page)
-{
-	return pins && pins[page->index];
-}
-
-void syscall_trap_for_each_pinned(void (*fn)(uintptr_t addr))
-{
-	struct zone *z = &upage.zone;
-
-	if (!pins)
-		return;
-	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (pins[i] && PageMapped(&z->mem_map[i]) && PageLocked(&z->mem_map[i]))
-			fn(z->mem_map[i].vaddr);
-}
-
-void syscall_trap_fork_child(void)
-{
-	struct zone *z = &upage.zone;
-
-	if (!pins)
-		return;
-	for (unsigned long i = 0; i < z->nr_frames; i++) {
-		if (!pins[i])
-			continue;
-		pins[i] = 0;
-		ClearPageFlag(&z->mem_map[i], PG_locked);
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -484,7 +334,7 @@ static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
 		const struct trap_arg *t = &d->a[i];
 		size_t len;
 
-		if (i == d->chunk)
+		if (i == 0 && d->chunked)
 			continue;
 		switch (t->kind) {
 		case A_BUF:
@@ -530,7 +380,7 @@ static bool fill_on(const struct trap_desc *d, const long *a)
 
 static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
 {
-	const struct trap_desc *d = find_desc(nr);
+	const struct trap_desc *d = trap_desc(nr);
 	struct pinset ps = { .n = 0 };
 	struct trap_call t = { .mask = mask, .cancellable = cancellable, .pins = { &ps, NULL } };
 	long a[6], ret, done = 0;
@@ -538,7 +388,7 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 	size_t len;
 
 	memcpy(a, args, sizeof(a));
-	if (!d || !__atomic_load_n(&upage.active, __ATOMIC_ACQUIRE) || !pins)
+	if (!d || !__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
 		return call(nr, a, &t);
 	if (d->a[0].kind == A_IOV) {
 		ret = run_iov(d, nr, a, &t, &ps);
@@ -549,12 +399,12 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 		goto out;
 	}
 	ret = pin_args(d, a, &ps);
-	if (ret || d->chunk < 0) {
+	if (ret || !d->chunked) {
 		if (ret == 0)
 			ret = call(nr, a, &t);
 		goto out;
 	}
-	c = &d->a[d->chunk];
+	c = &d->a[0];
 	len = (size_t)args[c->len];
 	for (;;) {
 		size_t this = len - done;
@@ -616,175 +466,7 @@ static void sigsys_entry(int sig, siginfo_t *si, void *ucp)
 }
 
 /* ------------------------------------------------------------------ */
-/* The filter. */
-
-struct bpf_buf {
-	struct sock_filter f[2048];
-	unsigned int n;
-};
-
-static void emit(struct bpf_buf *b, struct sock_filter ins)
-{
-	if (b->n < sizeof(b->f) / sizeof(b->f[0]))
-		b->f[b->n] = ins;
-	b->n++;
-}
-
-#define ARG_LO(i)	(offsetof(struct seccomp_data, args) + 8 * (i))
-#define ARG_HI(i)	(ARG_LO(i) + 4)
-#define CHECK_LEN	18
-
-/* In the arena?  Jump to @trap (instructions after the last of these
- * CHECK_LEN), else fall through. */
-static void emit_arena_check(struct bpf_buf *b, int arg, unsigned int trap)
-{
-	const struct arena *a = &upage.mm.arena;
-	uint32_t b_lo = (uint32_t)a->base, b_hi = (uint32_t)(a->base >> 32);
-	uint32_t s_lo = (uint32_t)a->size, s_hi = (uint32_t)((uint64_t)a->size >> 32);
-
-	/* hi' lo' = arg - base (64-bit, in 32-bit halves); in if < size. */
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(arg)));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_ST, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, b_lo, 3, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, b_hi + 1));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 2, 0, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, b_hi));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_ST, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, b_lo));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_ST, 1));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 0));
-	/* hi' > s_hi: out (to the next check, 3 ahead); == : look at lo' */
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, s_hi, 3, 0));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 0, (uint8_t)(trap + 2)));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 1));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 0, (uint8_t)trap));
-}
-
-/* The pointer arguments the filter looks at. */
-static int filter_args(const struct trap_desc *d, int *out)
-{
-	int n = 0;
-
-	for (int i = 0; i < 3; i++) {
-		const struct trap_arg *t = &d->a[i];
-
-		if (t->kind == A_NONE)
-			continue;
-		out[n++] = t->arg;
-		if (t->kind == A_ADDRW)
-			out[n++] = t->len;
-	}
-	return n;
-}
-
-/* kswapd's pwritev (see "Exec" above): allowed on the swap areas. */
-static int swap_fds(int *fds, int max)
-{
-	int n = 0;
-
-	for (unsigned int type = 0; type < 64 && n < max; type++) {
-		struct swap_info_struct *si = swap_info(type);
-
-		if (si && (si->flags & SWP_USED) && si->fd >= 0)
-			fds[n++] = si->fd;
-	}
-	return n;
-}
-
-/* ld args[0]; allowed when it is one of @fds. */
-static void emit_swap_fds(struct bpf_buf *b, int nfds, const int *fds)
-{
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
-	for (int i = 0; i < nfds; i++) {
-		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)fds[i], 0, 1));
-		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	}
-}
-
-static int build_filter(struct bpf_buf *b)
-{
-	const uint32_t ret_trap = SECCOMP_RET_TRAP | TRAP_DATA;
-	int fds[8], nfds = swap_fds(fds, 8);
-
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, arch)));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	/* Only calls made by this process's libc: see "Exec" above. */
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, instruction_pointer) + 4));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(libc_start >> 32),
-					     1, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, instruction_pointer)));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc_start, 1, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc_end, 0, 1));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	for (size_t i = 0; i < sizeof(descs) / sizeof(descs[0]); i++) {
-		const struct trap_desc *d = &descs[i];
-		int args[6], n = d->always ? 0 : filter_args(d, args);
-		/* block: the checks, ret ALLOW, ret TRAP (or just ret TRAP) */
-		unsigned int block = d->always ? 2 * nfds + 2 : n * CHECK_LEN + 2;
-
-		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						     offsetof(struct seccomp_data, nr)));
-		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)d->nr, 0,
-						     (uint8_t)block));
-		if (d->always) {
-			emit_swap_fds(b, nfds, fds);
-			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
-			continue;
-		}
-		for (int k = 0; k < n; k++)
-			/* TRAP is after the remaining checks and ret ALLOW. */
-			emit_arena_check(b, args[k], (unsigned int)((n - k - 1) * CHECK_LEN + 1));
-		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
-	}
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	return b->n <= sizeof(b->f) / sizeof(b->f[0]) ? 0 : -E2BIG;
-}
-
-/* ------------------------------------------------------------------ */
 /* Start-up. */
-
-static int find_libc_text(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	uintptr_t probe = (uintptr_t)arg;
-
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
-			continue;
-		if (probe >= start && probe < start + ph->p_memsz) {
-			libc_start = start;
-			libc_end = start + ph->p_memsz;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Where libc's system calls are made: the text segment holding read(). */
-static int locate_libc(void)
-{
-	void *probe = dlsym(RTLD_NEXT, "read");
-
-	if (!probe || !dl_iterate_phdr(find_libc_text, probe))
-		return -ENOENT;
-	if (libc_start >> 32 != (libc_end - 1) >> 32)
-		return -ERANGE;	/* straddles a 4 GiB line: the filter's compare is 32-bit */
-	return 0;
-}
 
 /* The trampoline: a page of its own, outside libc's text, so the filter
  * lets its calls through. */
@@ -813,52 +495,45 @@ static int claim_sigsys(void)
 	return upage_claim_signal(SIGSYS, sigsys_entry, &mask, SA_NODEFER | SA_RESTART);
 }
 
-int syscall_trap_init(void)
+/* kswapd's pwritev (see "Exec" in syscall_filter.c): allowed on the
+ * swap areas. */
+static int swap_fds(int *fds, int max)
 {
-	struct zone *z = &upage.zone;
-	struct bpf_buf *b;
-	struct sock_fprog prog;
-	unsigned long usable = z->nr_frames;
+	int n = 0;
+
+	for (unsigned int type = 0; type < MAX_SWAPFILES && n < max; type++) {
+		struct swap_info_struct *si = swap_info(type);
+
+		if (si && (si->flags & SWP_USED) && si->fd >= 0)
+			fds[n++] = si->fd;
+	}
+	return n;
+}
+
+int syscall_trap_init(struct mm_struct *mm)
+{
+	const struct arena *a = &mm->arena;
+	int fds[8], nfds = swap_fds(fds, 8);
 	int ret;
 
-	ret = locate_libc();
-	if (ret) {
-		upage_msg("sigsegv engine: cannot locate libc's text for the system call filter: %s",
-			  strerrordesc_np(-ret));
-		return ret;
-	}
 	ret = map_trampoline();
 	if (ret)
 		return ret;
-	/* For every frame the cap may ever put in service (zone_cap.c). */
-	pins = sys_alloc_pages(PAGE_ALIGN(z->max_frames * sizeof(*pins)));
-	if (!pins)
-		return -ENOMEM;
-	for (unsigned long i = 0; i < z->nr_frames; i++)
-		if (PageFlag(&z->mem_map[i], PG_reserved))
-			usable--;
-	pin_limit = usable / 8;
+	/* the frames in service now (zone_cap.c may change it later) */
+	pin_limit = mm->zone->cap_frames / 8;
 	if (pin_limit > 256)
 		pin_limit = 256;
 	if (pin_limit < 4)
 		pin_limit = 4;
-	b = sys_alloc_pages(PAGE_ALIGN(sizeof(*b)));
-	if (!b)
-		return -ENOMEM;
-	ret = build_filter(b);
+	ret = claim_sigsys();
 	if (ret == 0)
-		ret = claim_sigsys();
-	if (ret == 0) {
-		prog.len = (unsigned short)b->n;
-		prog.filter = b->f;
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog))
-			ret = -errno;
-	}
-	sys_free_pages(b, PAGE_ALIGN(sizeof(*b)));
-	if (ret)
-		upage_msg("sigsegv engine: cannot install the system call filter: %s",
-			  strerrordesc_np(-ret));
+		ret = syscall_filter_install(a->base, a->size, fds, nfds);
+	if (ret == -ENOENT)
+		upage_msg("cannot locate libc's text for the system call filter");
+	else if (ret)
+		upage_msg("cannot install the system call filter: %s", strerrordesc_np(-ret));
+	else
+		__atomic_store_n(&trap_mm, mm, __ATOMIC_RELEASE);
 	return ret;
 }
 

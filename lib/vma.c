@@ -17,6 +17,9 @@
  *
  * Locking: the caller holds mm->mmap_lock, which protects mm_rb,
  * mmap_cache, map_count and every region's fields; nothing here takes it.
+ * find_vma runs under the lock taken for reading, by many faults at
+ * once: it reads and sets mmap_cache with relaxed atomics (a stale cache
+ * is harmless, and regions are only freed under the lock for writing).
  * Regions come from vm_area_cachep, whose own lock is a leaf.
  */
 #include "autoconfig.h"
@@ -86,8 +89,8 @@ static inline bool vma_can_merge(const struct vm_area_struct *a, const struct vm
 /* @vma is about to change or go: mmap_cache must not keep it. */
 static inline void vma_cache_forget(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	if (mm->mmap_cache == vma)
-		mm->mmap_cache = NULL;
+	if (__atomic_load_n(&mm->mmap_cache, __ATOMIC_RELAXED) == vma)
+		__atomic_store_n(&mm->mmap_cache, NULL, __ATOMIC_RELAXED);
 }
 
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -131,7 +134,7 @@ static void merge_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uintptr_t addr)
 {
-	struct vm_area_struct *vma = mm->mmap_cache, *node;
+	struct vm_area_struct *vma = __atomic_load_n(&mm->mmap_cache, __ATOMIC_RELAXED), *node;
 
 	if (vma && vma->vm_start <= addr && addr < vma->vm_end)
 		return vma;
@@ -149,7 +152,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uintptr_t addr)
 		}
 	}
 	if (vma)
-		mm->mmap_cache = vma;
+		__atomic_store_n(&mm->mmap_cache, vma, __ATOMIC_RELAXED);
 	return vma;
 }
 
@@ -328,12 +331,22 @@ int vma_for_each(struct mm_struct *mm, int (*fn)(struct vm_area_struct *, void *
 	return 0;
 }
 
+void mm_reinit_mmap_lock(struct mm_struct *mm)
+{
+	pthread_rwlockattr_t attr;
+
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&mm->mmap_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
+
 void mm_init_regions(struct mm_struct *mm)
 {
 	RB_INIT(&mm->mm_rb);
 	mm->mmap_cache = NULL;
 	mm->map_count = 0;
-	pthread_mutex_init(&mm->mmap_lock, NULL);
+	mm_reinit_mmap_lock(mm);
 	pthread_mutex_init(&mm->page_table_lock, NULL);
 	pthread_cond_init(&mm->page_wait, NULL);
 }

@@ -84,6 +84,13 @@ int do_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t end);
 int mprotect_fixup(struct mm_struct *mm, uintptr_t start, uintptr_t end,
 		   unsigned long flags);
 
+/* Initialise the region tree and locks of an mm whose arena and page
+ * table are set up by the caller. */
+void mm_init_regions(struct mm_struct *mm);
+/* mmap_lock as it was just initialised (a forked child: the parent's
+ * writer is another thread in glibc's eyes, so it cannot be unlocked). */
+void mm_reinit_mmap_lock(struct mm_struct *mm);
+
 /* Calls @fn for each region in address order; stops at a non-zero return. */
 int vma_for_each(struct mm_struct *mm, int (*fn)(struct vm_area_struct *, void *), void *arg);
 

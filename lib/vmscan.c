@@ -15,6 +15,9 @@
  * through the inactive list, and only under memory pressure: with free
  * frames, nothing is scanned.
  *
+ * Everything works on the mm it is given (its zone, its page table, its
+ * engine); kswapd is one thread per mm.
+ *
  * Locking: everything here runs under mm->page_table_lock, dropped only
  * around writes, with the pages PG_locked.
  */
@@ -23,89 +26,34 @@
 #include "vmscan.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 
 #include "control.h"
-#include "memory.h"
+#include "fault.h"
+#include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
 #include "swapfile.h"
+#include "workingset.h"
 #include "sys.h"
-#include "untraced.h"
-#include "runtime.h"
-#include "upaged_client.h"
-
-static struct zone *zone(void)
-{
-	return &upage.zone;
-}
-
-/*
- * Refault distance, as Linux's workingset detection: each eviction ticks
- * a clock, and the slot of an evicted page remembers the tick (its
- * shadow).  When the page faults back in, the evictions since tell whether
- * it would have stayed resident had the active list been a little longer:
- * then it is part of the working set and comes back active; otherwise it
- * is one more page of a stream and comes back on probation.  Without
- * this, a loop over data larger than the cap looks as hot as a small set
- * reused every moment, since both come back through swap-ins.
- *
- * Shadows are per slot, in arrays of the areas' full size reserved
- * without backing (only the slots used cost memory), under
- * page_table_lock.
- */
-static uint32_t eviction_clock;
-static uint32_t *shadow[MAX_SWAPFILES];
-
-static uint32_t *shadow_slot(swp_entry_t entry)
-{
-	unsigned int type = swp_type(entry);
-	struct swap_info_struct *si = swap_info(type);
-
-	if (!si)
-		return NULL;
-	if (!shadow[type])
-		shadow[type] = sys_alloc_pages(PAGE_ALIGN(si->max_limit * sizeof(uint32_t)));
-	if (!shadow[type] || swp_offset(entry) >= si->max_limit)
-		return NULL;
-	return &shadow[type][swp_offset(entry)];
-}
-
-static void remember_eviction(swp_entry_t entry)
-{
-	uint32_t *s = shadow_slot(entry);
-
-	if (s)
-		*s = ++eviction_clock;
-}
-
-bool workingset_refault(swp_entry_t entry)
-{
-	uint32_t *s = shadow_slot(entry);
-
-	if (!s || !*s)
-		return false;
-	return eviction_clock - *s <= zone()->nr_active_pages;
-}
 
 /*
  * Unmap an active page into the swap cache: give it a swap slot if it has
  * none, move its data to its frame slot, leave the swap entry in the PTE.
  * A clean page with no swap copy (read, never written) is simply dropped.
  */
-static int unmap_page_to_swap_cache(struct page *page)
+static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 {
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	bool new_slot = false;
 	swp_entry_t entry;
 	int ret;
 
 	if (!PageDirty(page) && !PageSwapCache(page)) {
-		upage.engine->zap_range(page->vaddr, PAGE_SIZE);
-		pte_clear(&upage.mm.pgd, page->vaddr);
-		free_frame(page);
+		mm->engine->zap_range(page->vaddr, PAGE_SIZE);
+		pte_clear(&mm->pgd, page->vaddr);
+		free_page_and_swap_cache(mm, page);
 		count_event(pages_reclaimed, 1);
 		return 0;
 	}
@@ -116,7 +64,7 @@ static int unmap_page_to_swap_cache(struct page *page)
 		add_to_swap_cache(page, entry);
 		new_slot = true;
 	}
-	ret = upage.engine->unmap_page(page->vaddr, page_address(z, page));
+	ret = mm->engine->unmap_page(page->vaddr, page_address(z, page));
 	if (ret) {
 		if (new_slot) {
 			entry = page->swap;
@@ -126,15 +74,15 @@ static int unmap_page_to_swap_cache(struct page *page)
 		return ret;
 	}
 	ClearPageFlag(page, PG_mapped);
-	set_pte(&upage.mm.pgd, page->vaddr, swp_entry_to_pte(page->swap));
+	set_pte(&mm->pgd, page->vaddr, swp_entry_to_pte(page->swap));
 	deactivate_page(z, page);
 	count_event(pages_deactivated, 1);
 	return 0;
 }
 
-int refill_inactive_scan(unsigned int nr)
+int refill_inactive_scan(struct mm_struct *mm, unsigned int nr)
 {
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	unsigned long scan = z->nr_active_pages;
 	unsigned int done = 0;
 	struct page *page;
@@ -148,11 +96,11 @@ int refill_inactive_scan(unsigned int nr)
 		} else {
 			age_page_down(page);
 		}
-		if (page->age > 0 || PageLocked(page)) {
+		if (page->age > 0 || PageLocked(page) || PagePinned(page)) {
 			add_page_to_active_list(z, page);	/* to the head */
 			continue;
 		}
-		ret = unmap_page_to_swap_cache(page);
+		ret = unmap_page_to_swap_cache(mm, page);
 		if (ret == -ENOSPC || ret == -EIO)
 			return done ? (int)done : ret;
 		if (ret) {
@@ -193,7 +141,7 @@ static bool slots_follow(const struct page *a, const struct page *b)
  * areas), or is shared with a forked child.  Lock held, page locked.
  * Returns 0 or -ENOSPC.
  */
-static int relocate_page(struct page *page, bool bad)
+static int relocate_page(struct mm_struct *mm, struct page *page, bool bad)
 {
 	swp_entry_t old = page->swap, entry;
 	int ret = get_swap_page(&entry);
@@ -205,7 +153,7 @@ static int relocate_page(struct page *page, bool bad)
 		swap_mark_bad(old);
 	swap_free(old);
 	add_to_swap_cache(page, entry);
-	set_pte(&upage.mm.pgd, page->vaddr, swp_entry_to_pte(entry));
+	set_pte(&mm->pgd, page->vaddr, swp_entry_to_pte(entry));
 	return 0;
 }
 
@@ -217,7 +165,7 @@ static bool slot_writable(swp_entry_t entry)
 }
 
 /* Write @n locked pages, sorted by slot, in runs of consecutive slots. */
-static void write_clusters(struct page **pages, int n, int *result)
+static void write_clusters(struct zone *z, struct page **pages, int n, int *result)
 {
 	struct iovec iov[SWAP_CLUSTER_MAX];
 	int i = 0;
@@ -228,7 +176,7 @@ static void write_clusters(struct page **pages, int n, int *result)
 		while (j < n && slots_follow(pages[j - 1], pages[j]))
 			j++;
 		for (int k = i; k < j; k++) {
-			iov[k - i].iov_base = page_address(zone(), pages[k]);
+			iov[k - i].iov_base = page_address(z, pages[k]);
 			iov[k - i].iov_len = PAGE_SIZE;
 		}
 		ret = swap_writepages(pages[i]->swap, iov, j - i);
@@ -240,10 +188,9 @@ static void write_clusters(struct page **pages, int n, int *result)
 	}
 }
 
-int page_launder(unsigned int nr)
+int page_launder(struct mm_struct *mm, unsigned int nr)
 {
-	struct mm_struct *mm = &upage.mm;
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	struct page *pages[SWAP_CLUSTER_MAX], *page, *next;
 	int result[SWAP_CLUSTER_MAX];
 	int n = 0, written = 0, done = 0;
@@ -261,7 +208,7 @@ int page_launder(unsigned int nr)
 		 * child's copy of this page as it was), nor one in an area we
 		 * may not write. */
 		if ((!slot_writable(page->swap) || swap_count(page->swap) > 1) &&
-		    relocate_page(page, false)) {
+		    relocate_page(mm, page, false)) {
 			unlock_page(page, &mm->page_wait);
 			continue;
 		}
@@ -272,7 +219,7 @@ int page_launder(unsigned int nr)
 	sort_by_slot(pages, n);
 
 	pthread_mutex_unlock(&mm->page_table_lock);
-	write_clusters(pages, n, result);
+	write_clusters(z, pages, n, result);
 	pthread_mutex_lock(&mm->page_table_lock);
 
 	for (int i = 0; i < n; i++) {
@@ -280,7 +227,7 @@ int page_launder(unsigned int nr)
 		if (result[i]) {
 			swap_report_error(page->swap, result[i]);
 			count_event(io_errors, 1);
-			relocate_page(page, true);
+			relocate_page(mm, page, true);
 		} else {
 			done++;
 			if (page->lru == LRU_INACTIVE_DIRTY) {
@@ -300,9 +247,9 @@ int page_launder(unsigned int nr)
 /* Free one clean inactive page's frame, without I/O: its data is safe on
  * swap and its PTE already holds the swap entry.  Returns whether one was
  * freed. */
-static bool reclaim_page(void)
+static bool reclaim_page(struct mm_struct *mm)
 {
-	struct list_head *head = &zone()->inactive_clean_list, *pos;
+	struct list_head *head = &mm->zone->inactive_clean_list, *pos;
 
 	/* The oldest first: from the tail. */
 	for (pos = head->prev; pos != head; pos = pos->prev) {
@@ -310,65 +257,79 @@ static bool reclaim_page(void)
 
 		if (PageLocked(page))
 			continue;
-		remember_eviction(page->swap);
-		free_frame(page);
+		workingset_eviction(page->swap);
+		free_page_and_swap_cache(mm, page);
 		count_event(pages_reclaimed, 1);
 		return true;
 	}
 	return false;
 }
 
-static unsigned long inactive_target(void)
+static unsigned long inactive_target(const struct zone *z)
 {
-	struct zone *z = zone();
 	unsigned long t = z->cap_frames / 4;
 
 	return t > z->pages_high ? t : z->pages_high;
 }
 
 /* One round of freeing, done by kswapd or by a fault that found no frame.
- * Returns whether anything moved. */
-static bool try_to_free_pages(void)
+ * Returns how many pages moved, or -ENOSPC when none did and swap is full
+ * (or its writes fail). */
+static int try_to_free_pages(struct mm_struct *mm)
 {
-	struct zone *z = zone();
-	int moved = 0, ret;
+	struct zone *z = mm->zone;
+	int moved = 0, ret, full = 0;
 
-	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_target()) {
-		ret = refill_inactive_scan(SWAP_CLUSTER_MAX);
+	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_target(z)) {
+		ret = refill_inactive_scan(mm, SWAP_CLUSTER_MAX);
 		if (ret > 0)
 			moved += ret;
+		else if (ret == -ENOSPC || ret == -EIO)
+			full = -ENOSPC;
 	}
 	if (z->nr_inactive_dirty_pages)
-		moved += page_launder(SWAP_CLUSTER_MAX);
-	return moved > 0;
+		moved += page_launder(mm, SWAP_CLUSTER_MAX);
+	return moved ? moved : full;
 }
 
-struct page *__alloc_pages(void)
+/*
+ * How long a fault waits for a frame while nothing can be freed: the
+ * pages in the way are under I/O (they come back clean).  With swap full,
+ * a second (100 tries 10 ms apart), then -ENOSPC.  Otherwise for as long
+ * as it takes, as the kernel's page allocator: with many faults in flight
+ * the frames kswapd frees may go to other faults before this one gets a
+ * turn, which is slow but no reason to fail.
+ */
+#define IDLE_TRIES_FULL		100
+
+struct page *__alloc_pages(struct mm_struct *mm, int *err)
 {
-	struct mm_struct *mm = &upage.mm;
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 	struct page *page;
-	int idle = 0;
+	int full = 0, ret;
 
 	for (;;) {
 		page = rmqueue(z);
-		if (!page && reclaim_page()) {
+		if (!page && reclaim_page(mm)) {
 			count_event(direct_reclaims, 1);
 			page = rmqueue(z);
 		}
 		if (page) {
 			stats_resident_add(1);
 			if (z->nr_free_pages < z->pages_low)
-				wakeup_kswapd();
+				wakeup_kswapd(z);
 			return page;
 		}
-		wakeup_kswapd();
-		if (try_to_free_pages()) {
-			idle = 0;
+		wakeup_kswapd(z);
+		ret = try_to_free_pages(mm);
+		if (ret > 0) {
+			full = 0;
 			continue;
 		}
+		if (ret == -ENOSPC)
+			full++;
 		/* Pages under I/O by kswapd will come back clean: wait. */
-		if (idle++ < 100) {
+		if (full < IDLE_TRIES_FULL) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_REALTIME, &ts);
@@ -380,44 +341,45 @@ struct page *__alloc_pages(void)
 			pthread_cond_timedwait(&mm->page_wait, &mm->page_table_lock, &ts);
 			continue;
 		}
+		if (err)
+			*err = -ENOSPC;
 		return NULL;
 	}
 }
 
-void wakeup_kswapd(void)
+void wakeup_kswapd(struct zone *z)
 {
-	if (!upage.kswapd_wake) {
-		upage.kswapd_wake = true;
-		pthread_cond_signal(&upage.kswapd_wait);
+	if (!z->kswapd_wake) {
+		z->kswapd_wake = true;
+		pthread_cond_signal(&z->kswapd_wait);
 	}
 }
 
 /* kswapd's goal: enough frames free, or freeable without I/O. */
-static bool zone_balanced(void)
+static bool zone_balanced(const struct zone *z)
 {
-	struct zone *z = zone();
-
 	return z->nr_free_pages >= z->pages_low && free_plenty(z) >= z->pages_high;
 }
 
-static void kswapd_balance(void)
+static void kswapd_balance(struct mm_struct *mm)
 {
-	struct zone *z = zone();
+	struct zone *z = mm->zone;
 
-	while (!zone_balanced()) {
-		if (z->nr_free_pages < z->pages_low && reclaim_page())
+	while (!zone_balanced(z)) {
+		if (z->nr_free_pages < z->pages_low && reclaim_page(mm))
 			continue;
-		if (!try_to_free_pages())
+		if (try_to_free_pages(mm) <= 0)
 			break;
 	}
 }
 
 /*
- * What kswapd does besides reclaim, at most once a second: stay registered
- * with upaged (without the lock: socket calls) and apply the cap another
- * process asked for (control.c).  Returns whether the cap has work for it.
+ * What kswapd does besides reclaim, at most twice a second: the runtime's
+ * tick (staying registered with upaged: socket calls, so without the
+ * lock) and the cap another process asked for (control.c).  Returns
+ * whether the cap has work for it.
  */
-static bool kswapd_tick(struct mm_struct *mm)
+static bool kswapd_tick(struct mm_struct *mm, const struct kswapd_env *env)
 {
 	static long long last_ms;
 	struct timespec now;
@@ -428,43 +390,54 @@ static bool kswapd_tick(struct mm_struct *mm)
 	if (ms - last_ms < 500)
 		return false;
 	last_ms = ms;
-	pthread_mutex_unlock(&mm->page_table_lock);
-	upaged_client_tick();
-	pthread_mutex_lock(&mm->page_table_lock);
-	return control_tick(zone());
+	if (env && env->tick) {
+		pthread_mutex_unlock(&mm->page_table_lock);
+		env->tick();
+		pthread_mutex_lock(&mm->page_table_lock);
+	}
+	return control_tick(mm->zone);
 }
+
+static struct kswapd_arg {
+	struct mm_struct *mm;
+	const struct kswapd_env *env;
+} kswapd_arg;	/* one kswapd per process */
 
 static void *kswapd(void *arg)
 {
-	struct mm_struct *mm = &upage.mm;
+	struct kswapd_arg *ka = arg;
+	struct mm_struct *mm = ka->mm;
+	struct zone *z = mm->zone;
 
-	pthread_setname_np(pthread_self(), "kswapd");
 	pthread_mutex_lock(&mm->page_table_lock);
 	for (;;) {
-		while (!upage.kswapd_wake) {
+		while (!z->kswapd_wake) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 1;
-			pthread_cond_timedwait(&upage.kswapd_wait, &mm->page_table_lock, &ts);
-			if (kswapd_tick(mm) || !zone_balanced())
+			pthread_cond_timedwait(&z->kswapd_wait, &mm->page_table_lock, &ts);
+			if (kswapd_tick(mm, ka->env) || !zone_balanced(z))
 				break;
 		}
-		upage.kswapd_wake = false;
+		z->kswapd_wake = false;
 		count_event(kswapd_wakeups, 1);
-		kswapd_balance();
+		kswapd_balance(mm);
 		pthread_cond_broadcast(&mm->page_wait);
-		if (kswapd_tick(mm))
-			wakeup_kswapd();
+		if (kswapd_tick(mm, ka->env))
+			wakeup_kswapd(z);
 	}
 	return NULL;
 }
 
-int kswapd_start(void)
+int kswapd_start(struct mm_struct *mm, const struct kswapd_env *env)
 {
-	pthread_cond_init(&upage.kswapd_wait, NULL);
-	/* With every signal blocked, and out of a tracer's reach: stopped in
-	 * a write-out, it would hold pages a tracer's read waits for
-	 * (untraced.c). */
-	return untraced_start(kswapd, NULL, "kswapd");
+	struct zone *z = mm->zone;
+
+	z->kswapd_wake = false;
+	pthread_cond_init(&z->kswapd_wait, NULL);
+	kswapd_arg = (struct kswapd_arg){ .mm = mm, .env = env };
+	if (env && env->start)
+		return env->start(kswapd, &kswapd_arg, "kswapd");
+	return sys_thread_start(&z->kswapd_thread, "kswapd", kswapd, &kswapd_arg);
 }

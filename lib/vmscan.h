@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "mm.h"
 #include "page_alloc.h"
 
 /* Pages moved or written per step, as 2.4's SWAP_CLUSTER_MAX. */
@@ -17,23 +18,33 @@
  * A frame for a fault, counted as resident: from the free list, else by
  * reclaiming a clean inactive page at once, else by laundering dirty
  * pages (waiting on I/O).  Caller holds page_table_lock, which may be
- * dropped and retaken.  NULL when nothing can be freed (swap is full).
+ * dropped and retaken.  NULL when nothing can be freed because swap is
+ * full, with *@err (when @err is not NULL) -ENOSPC.
  */
-struct page *__alloc_pages(void);
+struct page *__alloc_pages(struct mm_struct *mm, int *err);
 
 /* Age the active list; unmap up to @nr old pages into the swap cache.
  * Returns how many were deactivated, or -ENOSPC when swap is full. */
-int refill_inactive_scan(unsigned int nr);
+int refill_inactive_scan(struct mm_struct *mm, unsigned int nr);
 /* Write up to @nr inactive dirty pages to swap, in clusters.  May drop
  * page_table_lock.  Returns how many were written. */
-int page_launder(unsigned int nr);
+int page_launder(struct mm_struct *mm, unsigned int nr);
 
-/* Was the page of @entry evicted so recently that it belongs to the
- * working set (refault distance within the active list)? */
-bool workingset_refault(swp_entry_t entry);
+/*
+ * How kswapd is started and what it does besides reclaim: the runtime's
+ * (an untraced task, the daemon's client: runtime.h); NULL, as in the
+ * unit tests, for a plain thread and nothing besides.
+ */
+struct kswapd_env {
+	/* Start fn(arg) as a task named @name: 0 or -errno. */
+	int (*start)(void *(*fn)(void *), void *arg, const char *name);
+	/* About twice a second, without page_table_lock. */
+	void (*tick)(void);
+};
 
-int kswapd_start(void);
+/* Start @mm's kswapd (its zone's thread). */
+int kswapd_start(struct mm_struct *mm, const struct kswapd_env *env);
 /* Wake kswapd: free frames fell below pages_low.  Lock held. */
-void wakeup_kswapd(void);
+void wakeup_kswapd(struct zone *z);
 
 #endif /* UPAGE_VMSCAN_H */

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Aging keeps a hot set that fits resident while cold pages stream
 # through: the hot set's pages are read every round, and the reads cost
-# (almost) no swap-ins, though ten times the cap of cold data passes by.
+# (almost) no swap-ins, though nine times the cap of cold data passes by.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
-out=$(upage_run "$WORK/r.json" --max-rss 32M -- "$PROGS/hotcold" 8 160 40) ||
+out=$(upage_run "$WORK/r.json" --max-rss 32M -- "$PROGS/hotcold" 8 96 24) ||
 	fail "hotcold failed"
 echo "$out"
 ins=$(echo "$out" | sed -n 's/.*hot_swap_ins=\([0-9]*\).*/\1/p')

@@ -9,7 +9,7 @@
 # Inherited: three children, each paging 24 MiB under its own 12 MiB cap.
 mkdir "$WORK/each"
 "$UPAGE" run --engine "$ENGINE" --max-rss 12M --report "$WORK/each/r.%p.json" -- \
-	"$PROGS/spawn" 48 >"$WORK/out" || fail "spawn failed under upage: $(cat "$WORK/out")"
+	"$PROGS/spawn" 32 >"$WORK/out" || fail "spawn failed under upage: $(cat "$WORK/out")"
 cat "$WORK/out"
 [ "$(grep -c 'under upage: yes' "$WORK/out")" = 3 ] || fail "not every child ran under upage"
 parent=$(sed -n 's/^parent \([0-9]*\):.*/\1/p' "$WORK/out")
@@ -37,7 +37,7 @@ grep -q 'under upage: yes' "$WORK/bg.out" || fail "the background child failed: 
 expect "$WORK/one.json" "r['pid'] == $(cat "$WORK/sh.pid")" "the report is the one upage run started, not a later child's"
 
 # --no-inherit: the children run without upage; the parent still is paged.
-upage_run "$WORK/no.json" --max-rss 12M --no-inherit -- "$PROGS/spawn" 48 >"$WORK/out" ||
+upage_run "$WORK/no.json" --max-rss 12M --no-inherit -- "$PROGS/spawn" 32 >"$WORK/out" ||
 	fail "spawn failed with --no-inherit"
 [ "$(grep -c 'under upage: no' "$WORK/out")" = 3 ] || fail "a child ran under upage with --no-inherit"
 echo "ok: --no-inherit children run without upage"

@@ -25,7 +25,8 @@ skip() {
 	exit 77
 }
 
-# The engine under test: UPAGE_TEST_ENGINE, default uffd.
+# The engine under test: UPAGE_TEST_ENGINE (uffd, uffd-sigbus or sigsegv:
+# make check runs every test under each, see Makefile.am), default uffd.
 ENGINE=${UPAGE_TEST_ENGINE:-uffd}
 
 # upage_run REPORT ARGS... : run under upage with the test's engine.

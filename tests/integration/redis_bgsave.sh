@@ -28,9 +28,9 @@ stop_redis() {
 	wait $REDIS 2>/dev/null || true
 }
 
-# About 70 MiB of values under a 24 MiB cap.
-N=100000
-start_redis "$UPAGE" run --engine "$ENGINE" --max-rss 24M --report "$WORK/r.json" -- redis-server
+# About 35 MiB of values under a 16 MiB cap.
+N=50000
+start_redis "$UPAGE" run --engine "$ENGINE" --max-rss 16M --report "$WORK/r.json" -- redis-server
 cli debug populate $N key 600 >/dev/null
 want=$(cli debug digest)
 cli bgsave >/dev/null

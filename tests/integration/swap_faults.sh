@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The swap area's faults lose nothing silently: a block device works as an
-# area; a full area and an I/O error end the program with a message naming
-# the area (never a zero page in place of data); kill -9 leaves no swap
-# file; a planted symlink is refused.  Needs root (loop devices, mounts).
+# area; a full area and an I/O error end the program with SIGBUS after one
+# message naming the area (never a zero page in place of data); kill -9
+# leaves no swap file; a planted symlink is refused.  Needs root (loop devices, mounts).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root for loop devices and mounts"
@@ -49,6 +49,9 @@ status=$?
 set -e
 [ $status -ne 0 ] || fail "an I/O error went unnoticed: $(cat "$WORK/io.out")"
 grep -q "intact" "$WORK/io.out" && fail "rwcheck claimed success after an I/O error"
+[ $status -eq 135 ] || fail "an I/O error should kill with SIGBUS (status 135), got $status"
+[ "$(grep -c '^upage:' "$WORK/io.err")" -eq 1 ] ||
+	fail "an I/O error should give exactly one message: $(cat "$WORK/io.err")"
 grep -q "I/O error on swap area $LOOP" "$WORK/io.err" ||
 	fail "the message does not name the swap area: $(cat "$WORK/io.err")"
 echo "ok: an I/O error on $LOOP killed the program with: $(head -1 "$WORK/io.err")"
@@ -64,6 +67,10 @@ set +e
 status=$?
 set -e
 [ $status -ne 0 ] || fail "a full swap area went unnoticed"
+[ $status -eq 135 ] || fail "a full swap area should end with SIGBUS (status 135), got $status"
+# (Besides the notice that the area is on tmpfs, which is RAM.)
+[ "$(grep '^upage:' "$WORK/full.err" | grep -vc 'which is RAM')" -eq 1 ] ||
+	fail "a full swap area should give exactly one message: $(cat "$WORK/full.err")"
 grep -q "out of swap space on $WORK/small" "$WORK/full.err" ||
 	fail "the message does not name the full area: $(cat "$WORK/full.err")"
 echo "ok: a full swap area stopped the program with: $(head -1 "$WORK/full.err")"

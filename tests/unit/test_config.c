@@ -212,7 +212,10 @@ Test(config, engine_names_parse)
 {
 	static const struct fake_var uffd[] = { { "UPAGE_ENGINE", "uffd" }, { NULL, NULL } };
 	static const struct fake_var autoe[] = { { "UPAGE_ENGINE", "auto" }, { NULL, NULL } };
+	static const struct fake_var bus[] = { { "UPAGE_ENGINE", "uffd-sigbus" }, { NULL, NULL } };
 
+	cr_assert_eq(load(bus), 0, "UPAGE_ENGINE=uffd-sigbus should load, got: %s", err);
+	cr_assert_eq(cfg.engine, ENGINE_UFFD_SIGBUS, "uffd-sigbus should select ENGINE_UFFD_SIGBUS");
 	cr_assert_eq(load(uffd), 0, "UPAGE_ENGINE=uffd should load, got: %s", err);
 	cr_assert_eq(cfg.engine, ENGINE_UFFD, "uffd should select ENGINE_UFFD");
 	cr_assert_eq(load(autoe), 0, "UPAGE_ENGINE=auto should load, got: %s", err);
@@ -224,6 +227,8 @@ Test(config, engine_name_round_trips)
 	cr_assert_str_eq(engine_name(ENGINE_AUTO), "auto", "ENGINE_AUTO is \"auto\"");
 	cr_assert_str_eq(engine_name(ENGINE_UFFD), "uffd", "ENGINE_UFFD is \"uffd\"");
 	cr_assert_str_eq(engine_name(ENGINE_SIGSEGV), "sigsegv", "ENGINE_SIGSEGV is \"sigsegv\"");
+	cr_assert_str_eq(engine_name(ENGINE_UFFD_SIGBUS), "uffd-sigbus",
+			 "ENGINE_UFFD_SIGBUS is \"uffd-sigbus\"");
 	cr_assert_str_eq(engine_name((enum upage_engine)42), "unknown",
 			 "an out-of-range engine is \"unknown\", not a crash");
 }
@@ -341,7 +346,8 @@ Test(config, bad_engine_named)
 	static const struct fake_var env[] = { { "UPAGE_ENGINE", "turbo" }, { NULL, NULL } };
 
 	cr_assert_eq(load(env), -EINVAL, "UPAGE_ENGINE=turbo should be -EINVAL");
-	cr_assert_str_eq(err, "UPAGE_ENGINE=\"turbo\": not an engine (use auto, uffd or sigsegv)",
+	cr_assert_str_eq(err,
+			 "UPAGE_ENGINE=\"turbo\": not an engine (use auto, uffd, uffd-sigbus or sigsegv)",
 			 "the message should name the variable and list the engines, got: %s", err);
 }
 
@@ -453,7 +459,8 @@ Test(config, unprintable_value_shown_safely)
 	static const struct fake_var env[] = { { "UPAGE_ENGINE", "a\nb\"c" }, { NULL, NULL } };
 
 	cr_assert_eq(load(env), -EINVAL, "a value with a newline should be -EINVAL");
-	cr_assert_str_eq(err, "UPAGE_ENGINE=\"a?b?c\": not an engine (use auto, uffd or sigsegv)",
+	cr_assert_str_eq(err,
+			 "UPAGE_ENGINE=\"a?b?c\": not an engine (use auto, uffd, uffd-sigbus or sigsegv)",
 			 "newlines and quotes should show as '?', got: %s", err);
 }
 

@@ -187,6 +187,59 @@ Test(stats, peak_is_exact_under_threads)
 		      "the peak should never exceed what was resident at once");
 }
 
+/* --- gauges */
+
+Test(stats, gauge_keeps_the_highest_value_seen)
+{
+	uint64_t now = 0, peak = 0;
+
+	stats_gauge_add(&now, &peak, 1);
+	stats_gauge_add(&now, &peak, 1);
+	stats_gauge_add(&now, &peak, 1);
+	stats_gauge_add(&now, &peak, -1);
+	stats_gauge_add(&now, &peak, -1);
+	stats_gauge_add(&now, &peak, 1);
+	cr_assert_eq(now, 2, "three up, two down, one up should leave 2 in flight");
+	cr_assert_eq(peak, 3, "the peak should stay at the 3 once in flight");
+}
+
+static uint64_t gauge_now, gauge_peak;
+
+static void *gauge_worker(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 100000; i++) {
+		stats_gauge_add(&gauge_now, &gauge_peak, 1);
+		stats_gauge_add(&gauge_now, &gauge_peak, -1);
+	}
+	return NULL;
+}
+
+Test(stats, gauge_from_threads_ends_at_zero_within_bounds)
+{
+	pthread_t t[4];
+
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, gauge_worker, NULL);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	cr_assert_eq(gauge_now, 0, "every +1 should have its -1");
+	cr_assert(gauge_peak >= 1 && gauge_peak <= 4, "the peak should be 1 to 4, got %llu",
+		  (unsigned long long)gauge_peak);
+}
+
+Test(stats, in_flight_without_counters_still_counts)
+{
+	struct upage_stats *saved = upage_stats;
+	uint64_t now = 0;
+
+	upage_stats = NULL;
+	count_in_flight(&now, max_reads_in_flight, 1);
+	count_in_flight(&now, max_reads_in_flight, -1);
+	upage_stats = saved;
+	cr_assert_eq(now, 0, "the gauge should balance with no counters mapped");
+}
+
 /* --- stats_format_json */
 
 static void fill(struct upage_stats *st)
@@ -216,6 +269,8 @@ static void fill(struct upage_stats *st)
 	st->kswapd_wakeups = 305;
 	st->pages_dropped = 306;
 	st->io_errors = 307;
+	st->max_faults_in_flight = 401;
+	st->max_reads_in_flight = 402;
 }
 
 Test(stats, json_has_every_key_and_value)
@@ -238,6 +293,8 @@ Test(stats, json_has_every_key_and_value)
 		"\"kswapd_wakeups\": 305",
 		"\"pages_dropped\": 306",
 		"\"io_errors\": 307",
+		"\"max_faults_in_flight\": 401",
+		"\"max_reads_in_flight\": 402",
 	};
 	struct upage_stats st;
 	static char buf[65536];
@@ -561,7 +618,8 @@ Test(stats, read_pid_refuses_an_unknown_version)
 Test(stats, read_pid_names_an_older_shorter_version)
 {
 	struct upage_stats st;
-	uint32_t header[2] = { UPAGE_STATS_MAGIC, 1 };	/* version 1: 4 KiB of counters */
+	/* version 1: 4 KiB of counters, the same header (magic, version, pid) */
+	uint32_t header[3] = { UPAGE_STATS_MAGIC, 1, (uint32_t)getpid() };
 	int fd = memfd_create("upage-stats", 0), ret;
 
 	cr_assert_geq(fd, 0, "memfd_create");
@@ -569,6 +627,19 @@ Test(stats, read_pid_names_an_older_shorter_version)
 	cr_assert_eq(pwrite(fd, header, sizeof(header), 0), (ssize_t)sizeof(header), "pwrite");
 	ret = stats_read_pid(getpid(), &st);
 	cr_assert_eq(ret, -EPROTO, "an older, shorter version should be -EPROTO, got %d", ret);
+}
+
+/* upage's own tasks (untraced.c) share the program's descriptors: the
+ * counters of another process found among them are not this one's. */
+Test(stats, read_pid_skips_another_process_counters)
+{
+	struct upage_stats st;
+	int ret;
+
+	init();
+	upage_stats->pid = getpid() + 1;
+	ret = stats_read_pid(getpid(), &st);
+	cr_assert_eq(ret, -ENOENT, "another process's counters should be -ENOENT, got %d", ret);
 }
 
 /* --- upage_stats_read */

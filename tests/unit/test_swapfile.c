@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "page_io.h"
 #include "swapfile.h"
 #include "sys.h"
 

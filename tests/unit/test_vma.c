@@ -129,11 +129,11 @@ Test(vma, init_regions)
 	cr_expect_eq(mm.map_count, 0, "a new mm counts no regions");
 	cr_expect_null(mm.mmap_cache, "a new mm caches nothing");
 	cr_expect_null(find_vma(&mm, BASE), "find_vma finds nothing in an empty mm");
-	cr_expect_eq(pthread_mutex_trylock(&mm.mmap_lock), 0, "mmap_lock is initialised, free");
+	cr_expect_eq(pthread_rwlock_trywrlock(&mm.mmap_lock), 0, "mmap_lock is initialised, free");
 	cr_expect_eq(pthread_mutex_trylock(&mm.page_table_lock), 0,
 		     "page_table_lock is initialised, free");
 	pthread_mutex_unlock(&mm.page_table_lock);
-	pthread_mutex_unlock(&mm.mmap_lock);
+	pthread_rwlock_unlock(&mm.mmap_lock);
 }
 
 Test(vma, mmap_rejects_bad_ranges)

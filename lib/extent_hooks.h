@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * extent_hooks.h - jemalloc draws every extent from the arena (extent_hooks.c).
+ */
+#ifndef UPAGE_EXTENT_HOOKS_H
+#define UPAGE_EXTENT_HOOKS_H
+
+/* Install the hooks on every automatic arena.  Returns 0 or -errno. */
+int extent_hooks_install(void);
+
+#endif /* UPAGE_EXTENT_HOOKS_H */

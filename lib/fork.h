@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fork.h - fork without exec: the child gets a pager of its own (fork.c).
+ */
+#ifndef UPAGE_FORK_H
+#define UPAGE_FORK_H
+
+/* Register upage's fork handlers (before anyone else's: see fork.c).
+ * Returns 0 or a negative errno. */
+int fork_handlers_install(void);
+
+#endif /* UPAGE_FORK_H */

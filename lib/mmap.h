@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mmap.h - the arena's side of mmap and friends (mmap.c), for the
+ * interposed calls (interpose.c) and jemalloc's extent hooks
+ * (extent_hooks.c).  Addresses are arena addresses; errors are negative
+ * errno values.
+ */
+#ifndef UPAGE_MMAP_H
+#define UPAGE_MMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Map an anonymous region of @len bytes, at @fixed when it is not 0 (what
+ * was there is unmapped first when @replace, else the call fails), else
+ * anywhere aligned to @align (0: a page).  Returns the address, or 0 when
+ * it does not fit: the caller then maps outside the arena. */
+uintptr_t upage_map_anon(uintptr_t fixed, size_t len, size_t align, int prot, bool replace);
+/* munmap: pages, swap slots, regions and address range go. */
+int upage_unmap(uintptr_t start, size_t len);
+/* Forget [start, start+len) without giving the addresses back (a foreign
+ * MAP_FIXED mapping is about to be placed there). */
+int upage_forget(uintptr_t start, size_t len);
+int upage_mprotect(uintptr_t start, size_t len, int prot);
+/* MADV_DONTNEED and its kin: the pages read as zeros afterwards. */
+int upage_zap(uintptr_t start, size_t len);
+/* mremap of an arena mapping; MAP_FAILED with errno set on failure. */
+void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
+
+#endif /* UPAGE_MMAP_H */

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * page_io.c - swap I/O, as Linux 2.4's mm/page_io.c: rw_swap_page hands a
+ * request for a run of slots to its area's backend (struct swap_aops, the
+ * paper's address_space_operations); swap_readpage and swap_writepages
+ * are the synchronous forms the fault path and kswapd use.
+ *
+ * The file backend (swap_file_aops) reads and writes the area's file or
+ * block device.  It is O_DIRECT where the file system allows it; where it
+ * does not (SWP_DIRECT clear), a write is written back at once and
+ * dropped from the page cache (sync_file_range, POSIX_FADV_DONTNEED), so
+ * the data does not stay in memory and a write-back error is reported to
+ * the caller.  Runs of several pages go through the system call trap's
+ * trampoline (sys_preadv, sys_pwritev): kswapd runs with every signal
+ * blocked, and the filter traps readv-style calls always.
+ *
+ * A synchronous caller waits on its own request (struct io_wait): a
+ * futex word that end_io sets, woken only if the caller went to sleep, so
+ * a backend that completes inside submit costs no system call more.
+ *
+ * The area's descriptor is upage's own (ownfd.h): the file backend reads
+ * its number between ownfd_enter and ownfd_exit, around the system call.
+ * Each call's time goes into the io_read / io_write histograms, per page.
+ *
+ * Locking: no upage lock is held here; the area is found under swap_lock
+ * (swap_info_get) and its flags and backend never change while it is in
+ * use (its fd changes only as ownfd.c moves it).
+ */
+#include "autoconfig.h"
+
+#include "page_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ownfd.h"
+#include "stats.h"
+#include "swapfile.h"
+#include "sys.h"
+
+/* ---- the file backend ------------------------------------------------ */
+
+/*
+ * Buffered I/O only: write the range back and drop it from the page cache,
+ * so the data leaves memory as it would with O_DIRECT.  The write-back is
+ * waited for, so that its error is reported here and not lost.
+ */
+static int drop_written(int fd, off_t pos, size_t len)
+{
+	unsigned int how = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+			   SYNC_FILE_RANGE_WAIT_AFTER;
+
+	if (sync_file_range(fd, pos, (off_t)len, how) < 0 && errno != ESPIPE)
+		return -errno;
+	posix_fadvise(fd, pos, (off_t)len, POSIX_FADV_DONTNEED);
+	return 0;
+}
+
+/* 0, -EIO for a short transfer of @want bytes, or the call's -errno. */
+static int io_result(ssize_t done, size_t want)
+{
+	if (done < 0)
+		return -errno;
+	return (size_t)done == want ? 0 : -EIO;
+}
+
+static ssize_t file_transfer(int fd, const struct swap_io *io, off_t pos)
+{
+	const struct iovec *v = io->iov;
+
+	if (io->nr > 1)
+		return io->write ? sys_pwritev(fd, v, io->nr, pos) : sys_preadv(fd, v, io->nr, pos);
+	return io->write ? pwrite(fd, v->iov_base, PAGE_SIZE, pos)
+			 : pread(fd, v->iov_base, PAGE_SIZE, pos);
+}
+
+static int file_submit(struct swap_info_struct *si, struct swap_io *io)
+{
+	off_t pos = (off_t)swp_offset(io->entry) << PAGE_SHIFT;
+	size_t len = (size_t)io->nr << PAGE_SHIFT;
+	uint64_t t0;
+	ssize_t n;
+	int err, fd, tok = ownfd_enter();
+
+	fd = ownfd_get(&si->fd);
+	t0 = latency_now();
+	do
+		n = file_transfer(fd, io, pos);
+	while (n < 0 && errno == EINTR);
+	err = io_result(n, len);
+	if (!err && io->write && !(si->flags & SWP_DIRECT))
+		err = drop_written(fd, pos, len);
+	ownfd_exit(tok);
+	/* Each page of the call took as long as the call. */
+	if (!err)
+		latency_record_n(io->write ? UPAGE_LAT_IO_WRITE : UPAGE_LAT_IO_READ,
+				 latency_now() - t0, (uint64_t)io->nr);
+	io->end_io(io, err);
+	return 0;
+}
+
+const struct swap_aops swap_file_aops = {
+	.name = "file",
+	.submit = file_submit,
+};
+
+/* ---- requests -------------------------------------------------------- */
+
+int rw_swap_page(struct swap_io *io)
+{
+	struct swap_info_struct *si;
+	const struct swap_aops *aops;
+
+	if (!io || !io->iov || io->nr <= 0 || io->nr > IOV_MAX || !io->end_io)
+		return -EINVAL;
+	for (int i = 0; i < io->nr; i++)
+		if (io->iov[i].iov_len != PAGE_SIZE)
+			return -EINVAL;
+	si = swap_info_get(io->entry, (unsigned long)io->nr);
+	if (!si)
+		return -EINVAL;
+	aops = si->aops ? si->aops : &swap_file_aops;
+	return aops->submit(si, io);
+}
+
+/* A synchronous request and its completion (see the top of the file). */
+struct io_wait {
+	struct swap_io io;
+	int state;		/* IO_PENDING, IO_SLEEPING, IO_DONE */
+	int err;
+};
+
+enum { IO_PENDING, IO_SLEEPING, IO_DONE };
+
+static void end_io_wake(struct swap_io *io, int err)
+{
+	struct io_wait *w = io->private;
+
+	w->err = err;
+	if (__atomic_exchange_n(&w->state, IO_DONE, __ATOMIC_ACQ_REL) == IO_SLEEPING)
+		syscall(SYS_futex, &w->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static int wait_on_io(struct io_wait *w)
+{
+	int s = IO_PENDING;
+
+	if (__atomic_compare_exchange_n(&w->state, &s, IO_SLEEPING, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) != IO_DONE)
+			syscall(SYS_futex, &w->state, FUTEX_WAIT_PRIVATE, IO_SLEEPING, NULL, NULL,
+				0);
+	return w->err;
+}
+
+static int sync_io(bool write, swp_entry_t entry, const struct iovec *iov, int n)
+{
+	struct io_wait w = { .state = IO_PENDING };
+	int ret;
+
+	w.io = (struct swap_io){ .write = write, .entry = entry, .iov = iov, .nr = n,
+				 .end_io = end_io_wake, .private = &w };
+	ret = rw_swap_page(&w.io);
+	return ret ? ret : wait_on_io(&w);
+}
+
+/* Reads under way now, for max_reads_in_flight. */
+static uint64_t reads_in_flight;
+
+int swap_readpage(swp_entry_t entry, void *buf)
+{
+	struct iovec v = { .iov_base = buf, .iov_len = PAGE_SIZE };
+	int ret;
+
+	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
+	ret = sync_io(false, entry, &v, 1);
+	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);
+	return ret;
+}
+
+int swap_writepage(swp_entry_t entry, const void *buf)
+{
+	struct iovec v = { .iov_base = (void *)buf, .iov_len = PAGE_SIZE };
+
+	return sync_io(true, entry, &v, 1);
+}
+
+int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
+{
+	return sync_io(true, first, iov, n);
+}
+
+void swap_report_error(swp_entry_t entry, int err)
+{
+	static unsigned long long reported;	/* areas already named */
+	unsigned int type = swp_type(entry);
+	struct swap_info_struct *si = swap_info(type);
+
+	if (err == -EBADF)
+		ownfd_lost("swap area", err);	/* not an I/O error: the program closed it */
+	if (__atomic_fetch_or(&reported, 1ULL << type, __ATOMIC_RELAXED) & (1ULL << type))
+		return;
+	upage_msg("I/O error on swap area %s (slot %lu): %s", si ? si->path : "?",
+		  swp_offset(entry), strerrordesc_np(-err));
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * syscall_filter.h - which system calls the trap takes, and the seccomp
+ * filter that sends them to it (syscall_filter.c).
+ *
+ * One table: a row per system call that takes user memory, saying where
+ * each buffer is among the call's arguments, how long it is and whether
+ * the kernel writes it.  The filter is built from the table, and the
+ * SIGSYS runner (syscall_trap.c) reads the same row to bring the buffers
+ * in before it runs the call.
+ */
+#ifndef UPAGE_SYSCALL_FILTER_H
+#define UPAGE_SYSCALL_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* SECCOMP_RET_DATA of upage's traps ("UP"): si_errno of their SIGSYS. */
+#define TRAP_DATA	0x5550
+
+/* How a trapped call's argument points at user memory. */
+enum arg_kind {
+	A_NONE,
+	A_BUF,		/* args[arg], args[len] bytes */
+	A_FIX,		/* args[arg], size bytes */
+	A_NBUF,		/* args[arg], args[len] * size bytes */
+	A_STR,		/* a NUL-terminated path */
+	A_IOV,		/* struct iovec[args[len]] */
+	A_MSG,		/* struct msghdr */
+	A_ADDRW,	/* sockaddr at args[arg], its socklen_t * at args[len] */
+};
+
+struct trap_arg {
+	uint8_t kind;	/* enum arg_kind */
+	uint8_t arg;	/* the argument holding the pointer */
+	uint8_t len;	/* the argument holding the length (A_BUF, A_NBUF, A_IOV) */
+	bool write;	/* the kernel writes it */
+	uint16_t size;	/* bytes (A_FIX) or bytes per element (A_NBUF) */
+};
+
+struct trap_desc {
+	int nr;
+	bool always;	/* the filter cannot see the buffers: trap always */
+	bool chunked;	/* a[0] may be cut into chunks (read/write style) */
+	bool offset;	/* args[3] is a file offset to advance (pread) */
+	struct trap_arg a[3];
+};
+
+/* The row of system call @nr, or NULL: not trapped. */
+const struct trap_desc *trap_desc(long nr);
+
+/*
+ * Install the filter, for this process and every thread it has: a call of
+ * the table made from libc's text traps when one of its buffers lies in
+ * [@arena_base, @arena_base + @arena_size) (always, for the calls whose
+ * buffers the filter cannot see, but on the @nr_fds descriptors @fds).
+ * Returns 0 or a negative errno (-ENOENT: libc's text not found).
+ */
+int syscall_filter_install(uintptr_t arena_base, size_t arena_size, const int *fds, int nr_fds);
+
+#endif /* UPAGE_SYSCALL_FILTER_H */

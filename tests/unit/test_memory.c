@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for memory.c: do_page_fault and its cases (do_no_page,
+ * do_wp_page, do_swap_page from the swap cache and from swap), driven
+ * through the fake engine of fake_mm.c.
+ */
+#include "autoconfig.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fake_mm.h"
+#include "memory.h"
+#include "page_io.h"
+#include "stats.h"
+#include "swap_state.h"
+#include "swapfile.h"
+#include "vmscan.h"
+
+static void setup(void)
+{
+	fake_mm_setup(64, 16, 256);
+}
+
+TestSuite(memory, .init = setup, .fini = fake_mm_destroy);
+
+static void lock(void)
+{
+	pthread_mutex_lock(&test_mm.page_table_lock);
+}
+
+static void unlock(void)
+{
+	pthread_mutex_unlock(&test_mm.page_table_lock);
+}
+
+Test(memory, first_write_maps_a_zero_page_dirty)
+{
+	uintptr_t a = page_addr(3);
+	pte_t pte;
+
+	fake_write(a + 100, 7);
+	pte = fake_pte(a);
+	cr_assert(pte_present(pte) && pte_write(pte) && pte_dirty(pte),
+		  "expected a present, writable, dirty PTE, got %#x", pte);
+	cr_assert_eq(fake_read(a), 0, "expected the rest of the page zero");
+	cr_assert_eq(fake_read(a + 100), 7, "expected the byte written");
+	cr_assert_eq(upage_stats->faults_no_page, 1, "expected one do_no_page");
+	cr_assert_eq(upage_stats->resident_pages, 1, "expected one frame in use");
+	cr_assert_eq(test_zone.nr_active_pages, 1, "expected the page on the active list");
+}
+
+Test(memory, first_read_maps_clean_then_a_write_is_do_wp_page)
+{
+	uintptr_t a = page_addr(5);
+	pte_t pte;
+
+	cr_assert_eq(fake_read(a), 0, "expected a zero page");
+	pte = fake_pte(a);
+	cr_assert(pte_present(pte) && !pte_write(pte), "expected a write-protected PTE");
+	cr_assert(fake.state[5] & FAKE_WP, "expected the engine to map it write-protected");
+	fake_write(a, 9);
+	pte = fake_pte(a);
+	cr_assert(pte_write(pte) && pte_dirty(pte), "expected the write to make it dirty");
+	cr_assert_eq(upage_stats->faults_wp_page, 1, "expected one do_wp_page");
+	cr_assert_eq(fake.unprotects, 1, "expected the engine to open it once");
+	cr_assert_eq(fake_read(a), 9, "expected the byte written");
+}
+
+Test(memory, fault_outside_every_region_is_sigsegv)
+{
+	struct mm_struct *mm = &test_mm;
+
+	cr_assert_eq(do_munmap(mm, page_addr(10), page_addr(11)), 0, "expected a hole");
+	cr_assert_eq(do_page_fault(mm, page_addr(10) + 5, FAULT_FLAG_WRITE), SIGSEGV,
+		     "expected SIGSEGV in the hole");
+	cr_assert_eq(upage_stats->faults_bad, 1, "expected a bad fault counted");
+	cr_assert_eq(upage_stats->resident_pages, 0, "expected no frame taken");
+}
+
+Test(memory, a_write_to_a_read_only_region_is_sigsegv)
+{
+	struct mm_struct *mm = &test_mm;
+
+	cr_assert_eq(mprotect_fixup(mm, page_addr(8), page_addr(9), VM_READ), 0);
+	cr_assert_eq(fake_read(page_addr(8)), 0, "expected a read served");
+	cr_assert_eq(do_page_fault(mm, page_addr(8), FAULT_FLAG_WRITE), SIGSEGV,
+		     "expected SIGSEGV for a write the region forbids");
+	cr_assert_eq(mprotect_fixup(mm, page_addr(9), page_addr(10), 0), 0);
+	cr_assert_eq(do_page_fault(mm, page_addr(9), 0), SIGSEGV,
+		     "expected SIGSEGV for a read of a PROT_NONE region");
+	cr_assert_eq(upage_stats->faults_bad, 2, "expected two bad faults counted");
+}
+
+Test(memory, a_fault_on_a_served_page_only_wakes)
+{
+	uintptr_t a = page_addr(1);
+
+	fake_write(a, 1);
+	/* A second thread's fault on the same page, after the first was
+	 * served: nothing to do but let it run. */
+	cr_assert_eq(do_page_fault(&test_mm, a, FAULT_FLAG_WRITE), 0,
+		     "expected a write fault on a writable page to be served already");
+	cr_assert_eq(do_page_fault(&test_mm, a, 0), 0, "expected a read fault served already");
+	cr_assert_eq(fake.wakes, 2, "expected the faulting thread woken each time");
+	cr_assert_eq(upage_stats->faults_wp_page, 0, "expected no do_wp_page");
+}
+
+Test(memory, a_page_the_kernel_lost_is_sigbus_never_a_zero_page)
+{
+	uintptr_t a = page_addr(6);
+
+	fake_write(a, 1);
+	/* The kernel drops the page behind upage's back (a bug, somewhere). */
+	cr_assert_eq(madvise((void *)a, PAGE_SIZE, MADV_DONTNEED), 0);
+	cr_assert_eq(do_page_fault(&test_mm, a, 0), SIGBUS, "expected SIGBUS");
+	cr_assert_eq(fake.installs, 1, "expected nothing installed in its place");
+}
+
+Test(memory, unmapped_into_the_swap_cache_comes_back_without_io)
+{
+	uintptr_t a = page_addr(2);
+
+	fake_write(a, 42);
+	lock();
+	cr_assert_eq(refill_inactive_scan(&test_mm, 1), 1, "expected the page deactivated");
+	unlock();
+	cr_assert_not(fake_mapped(a), "expected the page unmapped");
+	cr_assert_not(pte_present(fake_pte(a)), "expected a swap entry in the PTE");
+	cr_assert_eq(swap_cache_pages(), 1, "expected the page in the swap cache");
+	cr_assert_eq(fake_read(a), 42, "expected the data back");
+	cr_assert_eq(upage_stats->faults_minor, 1, "expected a minor fault");
+	cr_assert_eq(upage_stats->swap_ins, 0, "expected no read from swap");
+	cr_assert_eq(fake.moves, 1, "expected the frame's page moved back");
+	cr_assert_eq(test_zone.nr_active_pages, 1, "expected the page active again");
+}
+
+Test(memory, pages_beyond_the_frames_come_back_from_swap)
+{
+	/* 64 pages through 16 frames: direct reclaim writes and frees. */
+	for (unsigned long i = 0; i < 64; i++)
+		fake_write(page_addr(i) + i, (unsigned char)(i + 1));
+	for (unsigned long i = 0; i < 64; i++)
+		cr_assert_eq(fake_read(page_addr(i) + i), i + 1, "expected page %lu intact", i);
+	cr_assert_gt(upage_stats->swap_outs, 0, "expected pages written out");
+	cr_assert_gt(upage_stats->swap_ins, 0, "expected pages read back");
+	cr_assert_leq(upage_stats->peak_resident_pages, 16, "expected the cap to hold");
+}
+
+Test(memory, a_read_error_is_sigbus_and_never_a_zero_page)
+{
+	uintptr_t a = page_addr(0);
+	struct swap_info_struct *si;
+	pte_t pte;
+
+	for (unsigned long i = 0; i < 20; i++)
+		fake_write(page_addr(i), 0x5a);
+	fake_evict(a);
+	pte = fake_pte(a);
+	si = swap_info(swp_type(pte_to_swp_entry(pte)));
+	cr_assert_eq(ftruncate(si->fd, 0), 0, "expected the swap file cut short");
+	cr_assert_eq(do_page_fault(&test_mm, a, 0), SIGBUS, "expected SIGBUS for a short read");
+	cr_assert_eq(upage_stats->io_errors, 1, "expected the error counted");
+	cr_assert_eq(fake_pte(a), pte, "expected the PTE to keep its swap entry");
+	cr_assert_not(fake_mapped(a), "expected nothing mapped in its place");
+}
+
+Test(memory, an_engine_error_gives_the_frame_back)
+{
+	unsigned long free = test_zone.nr_free_pages;
+
+	fake.fail_install = -EINVAL;
+	cr_assert_eq(do_page_fault(&test_mm, page_addr(4), FAULT_FLAG_WRITE), SIGBUS,
+		     "expected SIGBUS for the engine's error");
+	cr_assert_eq(test_zone.nr_free_pages, free, "expected the frame back on the free list");
+	cr_assert(pte_none(fake_pte(page_addr(4))), "expected the PTE still none");
+	fake.fail_install = 0;
+	fake_write(page_addr(4), 3);
+	cr_assert_eq(fake_read(page_addr(4)), 3, "expected the retry served");
+}
+
+Test(memory, zap_drops_pages_and_their_slots)
+{
+	unsigned long before;
+
+	for (unsigned long i = 0; i < 64; i++)
+		fake_write(page_addr(i), 0x11);
+	before = nr_free_swap_pages();
+	lock();
+	zap_page_range(&test_mm, page_addr(0), 64 * PAGE_SIZE);
+	unlock();
+	cr_assert_gt(nr_free_swap_pages(), before, "expected swap slots freed");
+	cr_assert_eq(upage_stats->resident_pages, 0, "expected every frame freed");
+	cr_assert_eq(swap_cache_pages(), 0, "expected the swap cache empty");
+	cr_assert_eq(upage_stats->pages_dropped, 64, "expected 64 pages dropped");
+	for (unsigned long i = 0; i < 64; i++)
+		cr_assert(pte_none(fake_pte(page_addr(i))), "expected PTE %lu none", i);
+	cr_assert_eq(fake_read(page_addr(7)), 0, "expected a zero page after the zap");
+}
+
+Test(memory, an_engine_out_of_memory_is_retried)
+{
+	fake.fail_install = -ENOMEM;
+	fake.fail_times = 3;
+	cr_assert_eq(do_page_fault(&test_mm, page_addr(4), FAULT_FLAG_WRITE), 0,
+		     "expected the fault served once the engine had memory again");
+	cr_assert(fake_mapped(page_addr(4)), "expected the page mapped");
+	cr_assert_eq(upage_stats->resident_pages, 1, "expected one frame, none leaked");
+}
+
+Test(memory, no_swap_left_is_sigbus)
+{
+	int sig = 0;
+
+	/* 16 frames and 15 swap slots: page 32 has nowhere to go. */
+	fake_mm_destroy();
+	fake_mm_setup(64, 16, 16);
+	for (unsigned long i = 0; i < 64 && !sig; i++)
+		sig = fake_access(page_addr(i), true);
+	cr_assert_eq(sig, SIGBUS, "expected SIGBUS once swap was full");
+	cr_assert_leq(upage_stats->peak_resident_pages, 16, "expected the cap to hold");
+}
+
+static int pattern_nopage(struct vm_area_struct *vma, uintptr_t addr, void *page_buf)
+{
+	(void)vma;
+	memset(page_buf, (int)((addr >> PAGE_SHIFT) & 0xff), PAGE_SIZE);
+	return 0;
+}
+
+static const struct vm_operations_struct pattern_ops = {
+	.name = "pattern",
+	.nopage = pattern_nopage,
+};
+
+Test(memory, a_region_s_nopage_fills_its_first_touch)
+{
+	struct mm_struct *mm = &test_mm;
+	uintptr_t a = page_addr(12);
+
+	cr_assert_eq(do_munmap(mm, page_addr(12), page_addr(14)), 0);
+	cr_assert_eq(do_mmap(mm, page_addr(12), page_addr(14), VM_READ | VM_WRITE, &pattern_ops), 0);
+	cr_assert_eq(fake_read(a + 100), (a >> PAGE_SHIFT) & 0xff,
+		     "expected the page filled by the region's nopage");
+	cr_assert_eq(fake_read(a + PAGE_SIZE), ((a >> PAGE_SHIFT) + 1) & 0xff,
+		     "expected the next page filled by it too");
+	cr_assert_eq(upage_stats->faults_no_page, 2, "expected two do_no_page");
+}
