@@ -19,13 +19,19 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "upaged.h"
+#include "proc.h"
 #include "upaged-budget.h"
+#include "upaged-procs.h"
+#include "upaged-state.h"
+#include "upaged-swap.h"
 
 #define LOAD(p)		__atomic_load_n(&(p), __ATOMIC_RELAXED)
 #define STORE(p, v)	__atomic_store_n(&(p), (v), __ATOMIC_RELAXED)
@@ -33,6 +39,35 @@
 /* Cost of a swap-in when the process does not record latencies: the
  * disk's 4 KiB read at depth 1 on the project's machine, about 75 us. */
 #define STALL_ESTIMATE_S	75e-6
+
+/* The floor of a share when the configuration sets no MinRSS. */
+#define UPAGED_DEFAULT_MIN	(16ULL << 20)
+/* A share lapses after this many intervals without renewal. */
+#define UPAGED_LEASE_INTERVALS	3
+/* Every this many intervals, /proc is searched for processes that never
+ * registered (they started before the daemon, or could not reach it). */
+#define UPAGED_RESCAN_INTERVALS	10
+/* At most this many extents per process. */
+#define UPAGED_MAX_EXTENTS	4
+
+/* One process under upage that the daemon follows. */
+struct tracked {
+	int pid;
+	unsigned long long start_ticks;	/* with pid: the same process */
+	uid_t uid;
+	char user[33];
+	char command[64];
+	struct upage_control *ctl;	/* mapped read-write */
+	struct upage_proc last;		/* the previous sample */
+	double pressure;		/* stall, smoothed */
+	uint64_t refaults;		/* bytes swapped in over the last interval */
+	uint64_t share;			/* what it was given, 0: nothing yet */
+	bool defaults_done;		/* [User]/[Command] MaxRSS applied */
+	uint64_t default_cap;		/* the cap it applied, 0: none */
+	bool registered;		/* it said hello (else: found in /proc) */
+	int conn;			/* its connection, -1 when none */
+	unsigned int extents;		/* extents handed to it (or found on it) */
+};
 
 static struct tracked *procs;
 static unsigned int nr_procs, cap_procs;

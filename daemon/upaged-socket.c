@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -21,7 +22,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "upaged.h"
+#include "upaged-procs.h"
+#include "upaged-socket.h"
+#include "upaged-state.h"
+#include "upaged-swap.h"
 #include "upaged_client.h"
 
 #define MAX_CLIENTS	4096

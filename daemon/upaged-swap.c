@@ -27,7 +27,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "upaged.h"
+#include "upaged-state.h"
+#include "upaged-swap.h"
 #include "upaged_client.h"
 
 #ifndef TMPFS_MAGIC

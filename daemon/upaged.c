@@ -11,6 +11,11 @@
  * Interval= (upaged-procs.c samples and divides).  Readiness and reloads
  * are told to systemd with sd_notify (Type=notify); without systemd that
  * is a no-op.
+ *
+ * The parts, each using only those after it: the socket and the requests
+ * on it (upaged-socket.c), the processes followed (upaged-procs.c), the
+ * swap areas (upaged-swap.c), and what they all share, the configuration
+ * in force and the log (upaged-state.c).
  */
 #include "autoconfig.h"
 
@@ -18,7 +23,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +36,11 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "upaged.h"
+#include "upaged-conf.h"
+#include "upaged-procs.h"
+#include "upaged-socket.h"
+#include "upaged-state.h"
+#include "upaged-swap.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -38,22 +48,8 @@
 
 #define EXIT_USAGE	2
 
-struct upaged_conf upaged_conf;
-const char *upaged_socket_path;
-
 static const char *conf_path = UPAGED_CONF_DEFAULT;
 static bool conf_given;
-
-void upaged_log(const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "upaged: %s\n", line);
-}
 
 static void usage(FILE *f)
 {
