@@ -10,6 +10,11 @@
  * takes libupage.so out of this process's LD_PRELOAD at start-up, so what
  * it executes runs as if upage were not there; this process stays paged.
  *
+ * A swap area that is one process's alone (an existing swap file, locked
+ * while in use, or a device) cannot be a second process's too: what this
+ * process executes is given the default directory in UPAGE_SWAP instead,
+ * for a private swap file of its own, as a forked child is (fork.c).
+ *
  * Runs in the constructor, before the program's threads exist: the
  * environment may be changed there.
  */
@@ -17,9 +22,12 @@
 
 #include "exec.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "runtime.h"
 #include "sys.h"
 
 /* Is this LD_PRELOAD entry (@len bytes at @s) the upage library? */
@@ -70,8 +78,22 @@ static void drop_from_preload(void)
 	free(val);
 }
 
+/* An existing file or a device in UPAGE_SWAP is this process's alone. */
+static void private_swap_for_children(const struct upage_config *cfg)
+{
+	struct stat st;
+
+	if (!cfg->swap[0] || stat(cfg->swap, &st) || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		return;
+	if (setenv("UPAGE_SWAP", swap_default_dir(), 1))
+		upage_msg("cannot give the programs this one executes a swap area of their own "
+			  "(UPAGE_SWAP): %s", strerrordesc_np(errno));
+}
+
 void exec_setup(const struct upage_config *cfg)
 {
 	if (!cfg->inherit)
 		drop_from_preload();
+	else
+		private_swap_for_children(cfg);
 }

@@ -70,8 +70,11 @@ upage_run "$WORK/644.json" --max-rss 16M --swap "$file" -- "$PROGS/rwcheck" 32 1
 	>/dev/null 2>"$WORK/644.err" || fail "rwcheck with a 0644 swap file"
 grep -q "mode 0644" "$WORK/644.err" || fail "a 0644 swap file: no refusal: $(cat "$WORK/644.err")"
 chmod 600 "$file"
-upage_run "$WORK/file.json" --max-rss 16M --swap "$file" -- "$PROGS/forkcheck" 32 >/dev/null ||
-	fail "forkcheck on a mkswap'd file"
+upage_run "$WORK/file.json" --max-rss 16M --swap "$file" -- "$PROGS/forkcheck" 32 >/dev/null \
+	2>"$WORK/file.err" || fail "forkcheck on a mkswap'd file"
+# The program it spawns pages to a file of its own: the area is locked.
+grep -q "cannot use swap area" "$WORK/file.err" &&
+	fail "a program executed under a mkswap'd file was refused an area: $(cat "$WORK/file.err")"
 expect "$WORK/file.json" "r['swap_ins'] > 1000" "a mkswap'd 0600 file is used (and a forked child pages elsewhere)"
 [ "$(blkid -p -o value -s TYPE "$file")" = swap ] || fail "the swap file's header did not survive"
 dd if=/dev/zero of="$file" bs=1M count=128 status=none
