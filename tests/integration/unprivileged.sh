@@ -52,7 +52,8 @@ echo "ok: nothing left in the swap directory"
 # The suite as nobody: each script with its own directory in $swapdir.
 here="$top_srcdir/tests/integration"
 for t in ${UPAGE_UNPRIV_TESTS:-seq_256m random_mt threads_samepage threads_cancel threads_inflight \
-	signals_handler syscalls mapping fork fork_order exec sigmask}; do
+	signals_handler syscalls mapping fork fork_order exec sigmask latency stat fd_close \
+	rlimit_as coredump tracer}; do
 	set +e
 	as_nobody env TMPDIR="$swapdir" top_builddir="$top_builddir" top_srcdir="$top_srcdir" \
 		UPAGE_TEST_ENGINE=uffd-sigbus sh "$here/$t.sh" >"$WORK/$t.out" 2>&1
