@@ -36,6 +36,7 @@ static int cmd_run_exec(int argc, char **argv);
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[--max-rss SIZE] [--swap PATH] [--engine auto|uffd|uffd-sigbus|sigsegv]\n"
+		 "                 [--zswap SIZE|PERCENT] [--zswap-compressor lz4|zstd]\n"
 		 "                 [--report FILE] [--arena-size SIZE] [--verbose] [--no-inherit]\n"
 		 "                 [--] PROG [ARGS]",
 	.exec = cmd_run_exec,
@@ -57,6 +58,10 @@ static const struct run_flag run_flags[] = {
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp)", NULL },
 	{ "engine", "UPAGE_ENGINE", "ENGINE", false,
 	  "auto, uffd, uffd-sigbus or sigsegv (default: auto)", NULL },
+	{ "zswap", "UPAGE_ZSWAP", "SIZE|PERCENT", false,
+	  "compressed pool in front of swap, taken off the cap: 64M, or 25% of the cap", NULL },
+	{ "zswap-compressor", "UPAGE_ZSWAP_COMPRESSOR", "NAME", false,
+	  "the pool's compressor: lz4 or zstd (default: lz4)", NULL },
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,
 	  "address space reserved for the heap (default: 4G)", NULL },

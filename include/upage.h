@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	2
+#define UPAGE_STATS_VERSION	3
 
 /*
  * Counters are updated with relaxed atomic adds by the threads that
@@ -58,6 +58,17 @@ struct upage_stats {
 	/* concurrency: the most at once, since the process started */
 	uint64_t max_faults_in_flight;	/* faults being served (holding the region lock) */
 	uint64_t max_reads_in_flight;	/* swap reads under way */
+
+	/* the compressed tier (UPAGE_ZSWAP): all 0 without one */
+	uint64_t zswap_limit_bytes;	/* the pool's size, taken off the cap */
+	uint64_t zswap_pool_bytes;	/* compressed data held now */
+	uint64_t zswap_stored_pages;	/* pages held now, same-filled ones included */
+	uint64_t zswap_same_filled;	/* pages held as one repeated word */
+	uint64_t zswap_stores;		/* pages stored */
+	uint64_t zswap_hits;		/* swap-ins served from the pool */
+	uint64_t zswap_rejects;		/* pages that compressed to over 3/4 of a page */
+	uint64_t zswap_pool_full;	/* stores refused: full, nothing to write back */
+	uint64_t zswap_writebacks;	/* entries written back to the swap area */
 };
 
 /*

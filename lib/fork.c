@@ -18,7 +18,9 @@
  *  parent   release the locks.
  *  child    release the locks; freeze the inherited swap areas (shared
  *           with the parent: readable, never written) and add a private
- *           one; mark every mapped clean page dirty (the kernel dropped
+ *           one; the compressed pool is the child's copy, and the
+ *           entries it holds for the parent's slots are never written
+ *           back (zswap_fork_child); mark every mapped clean page dirty (the kernel dropped
  *           the write-protection that told us of writes, and the child
  *           must not later drop a page it changed); give the engine a new
  *           registration and handler thread, and start a kswapd.
@@ -66,6 +68,7 @@
 #include "swapfile.h"
 #include "sys.h"
 #include "vmscan.h"
+#include "zswap.h"
 
 /* A page under I/O? */
 static bool any_page_locked(void)
@@ -210,6 +213,7 @@ static int fork_child(void)
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		z->mem_map[i].pins = 0;
 	stats_init(upage.mm.engine->name, upage.max_rss, mm->arena.size);
+	zswap_fork_child();	/* its entries are of the parent's slots */
 	swap_freeze_all();
 	ret = swapon(child_swap_location(), 1, 0);
 	if (ret < 0)

@@ -25,10 +25,12 @@
 #include "fault_sigsegv.h"
 #include "fault_uffd.h"
 #include "stats.h"
+#include "page_io.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
 #include "vmscan.h"
+#include "zswap.h"
 
 struct upage_state upage;
 
@@ -130,25 +132,63 @@ static unsigned long long cap_in_force(const struct fault_engine *e,
 	return (unsigned long long)max << PAGE_SHIFT;
 }
 
-/* Start engine @e: its cap, the zone of that many frames, the engine.
+/*
+ * The compressed tier's share of a cap of @cap bytes (UPAGE_ZSWAP): its
+ * pool's bytes are frames the zone does not have.  A pool that would
+ * leave the zone less than half the cap (an engine cut it) gets half.
+ */
+static unsigned long long zswap_in_force(const struct upage_config *cfg, unsigned long long cap)
+{
+	unsigned long long bytes = config_zswap_bytes(cfg, cap);
+
+	if (!bytes && !cfg->zswap_bytes && !cfg->zswap_percent)
+		return 0;
+	if (cfg->zswap_bytes && bytes + CONFIG_MIN_MAX_RSS > cap) {
+		bytes = (cap / 2) & ~(PAGE_SIZE - 1);
+		upage_msg("UPAGE_ZSWAP=%lluK does not fit in the cap in force of %lluK: "
+			  "the compressed pool takes half of it",
+			  cfg->zswap_bytes >> 10, cap >> 10);
+	}
+	if (bytes < ZSWAP_MIN_POOL) {
+		upage_msg("UPAGE_ZSWAP=%u%% of a cap of %lluK is below %luK: no compressed pool",
+			  cfg->zswap_percent, cap >> 10, ZSWAP_MIN_POOL >> 10);
+		return 0;
+	}
+	return bytes;
+}
+
+/* Start engine @e: its cap, the compressed pool and the zone of frames
+ * that share it, the engine.
  * @quiet: a failure is the caller's to report (auto tries another). */
 static int start_engine(const struct fault_engine *e, const struct upage_config *cfg, bool quiet)
 {
-	unsigned long long cap = cap_in_force(e, cfg);
+	unsigned long long cap = cap_in_force(e, cfg), zbytes;
 	int ret;
 
 	if (!cap)
 		return -ENOMEM;
-	ret = setup_zone(cap);
+	zbytes = zswap_in_force(cfg, cap);
+	ret = setup_zone(cap - zbytes);
 	if (ret) {
-		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cap,
+		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cap - zbytes,
 			  strerrordesc_np(-ret));
 		return ret;
+	}
+	if (zbytes) {
+		ret = swap_zswap_init(zbytes, cfg->zswap_compressor);
+		if (ret) {
+			upage_msg("cannot set up a compressed pool of %llu bytes (UPAGE_ZSWAP, %s): %s",
+				  zbytes, compressor_name(cfg->zswap_compressor),
+				  strerrordesc_np(-ret));
+			teardown_zone();
+			return ret;
+		}
 	}
 	ret = e->init(&upage.mm);
 	if (ret) {
 		if (!quiet)
 			upage_msg("the %s engine cannot start (%s)", e->name, strerrordesc_np(-ret));
+		zswap_destroy();
 		teardown_zone();
 		return ret;
 	}
@@ -216,6 +256,7 @@ int upage_load_config(void)
 int upage_setup(void)
 {
 	struct upage_config *cfg = &upage.cfg;
+	struct zswap_stats zs;
 	const char *where;
 	int ret;
 
@@ -244,9 +285,11 @@ int upage_setup(void)
 		upage_msg("cannot start kswapd: %s", strerrordesc_np(-ret));
 		return ret;
 	}
+	zswap_get_stats(&zs);
 	if (cfg->verbose)
-		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
+		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s, zswap %llu (%s)",
 			  upage.mm.engine->name, upage.max_rss, (unsigned long long)upage.mm.arena.size,
-			  (unsigned long)upage.mm.arena.base, where);
+			  (unsigned long)upage.mm.arena.base, where,
+			  (unsigned long long)zs.limit_bytes, compressor_name(cfg->zswap_compressor));
 	return 0;
 }

@@ -149,10 +149,34 @@ static bool json_name_char(char c)
 
 #define LOAD(field) __atomic_load_n(&st->field, __ATOMIC_RELAXED)
 
+/*
+ * The compressed tier's object: its ratio is of the pages it holds
+ * compressed (same-filled ones take no pool bytes), 0 when it holds none.
+ */
+static void format_zswap(const struct upage_stats *st, char *buf, size_t len)
+{
+	uint64_t bytes = LOAD(zswap_pool_bytes);
+	uint64_t stored = LOAD(zswap_stored_pages), same = LOAD(zswap_same_filled);
+	uint64_t compressed = stored > same ? stored - same : 0;	/* read one by one */
+	double ratio = bytes ? (double)(compressed * STATS_PAGE_BYTES) / (double)bytes : 0.0;
+
+	snprintf(buf, len,
+		 "\"zswap\": {\"limit_bytes\": %" PRIu64 ", \"pool_bytes\": %" PRIu64
+		 ", \"stored_pages\": %" PRIu64 ", \"same_filled\": %" PRIu64
+		 ", \"ratio\": %.2f, \"stores\": %" PRIu64 ", \"hits\": %" PRIu64
+		 ", \"rejects\": %" PRIu64 ", \"pool_full\": %" PRIu64
+		 ", \"writebacks\": %" PRIu64 "}",
+		 LOAD(zswap_limit_bytes), bytes, stored, same,
+		 ratio, LOAD(zswap_stores), LOAD(zswap_hits), LOAD(zswap_rejects),
+		 LOAD(zswap_pool_full), LOAD(zswap_writebacks));
+}
+
 int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 {
-	char engine[sizeof(st->engine) + 1];
+	char engine[sizeof(st->engine) + 1], zswap[512];
 	size_t i;
+
+	format_zswap(st, zswap, sizeof(zswap));
 
 	/* The engine name may come from another process: print only [a-z0-9_-]. */
 	for (i = 0; i < sizeof(st->engine) && st->engine[i]; i++)
@@ -173,7 +197,7 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 			"\"direct_reclaims\": %" PRIu64 ", \"kswapd_wakeups\": %" PRIu64
 			", \"pages_dropped\": %" PRIu64 ", \"io_errors\": %" PRIu64 ", "
 			"\"max_faults_in_flight\": %" PRIu64 ", \"max_reads_in_flight\": %" PRIu64
-			"}",
+			", %s}",
 			st->pid, engine, LOAD(max_rss_bytes), LOAD(arena_bytes),
 			LOAD(peak_resident_pages) * STATS_PAGE_BYTES,
 			LOAD(resident_pages) * STATS_PAGE_BYTES, LOAD(faults_no_page),
@@ -181,7 +205,8 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 			LOAD(faults_bad), LOAD(swap_ins), LOAD(swap_outs), LOAD(swap_out_clusters),
 			LOAD(pages_deactivated), LOAD(pages_activated), LOAD(pages_reclaimed),
 			LOAD(direct_reclaims), LOAD(kswapd_wakeups), LOAD(pages_dropped),
-			LOAD(io_errors), LOAD(max_faults_in_flight), LOAD(max_reads_in_flight));
+			LOAD(io_errors), LOAD(max_faults_in_flight), LOAD(max_reads_in_flight),
+			zswap);
 }
 
 /* Read the counters behind /proc/PID/fd/@nr if it is upage's memfd. */
