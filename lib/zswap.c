@@ -44,6 +44,7 @@
 #define ZSWAP_ZSTD_LEVEL	1
 #define NIL			UINT32_MAX	/* no entry, no chunk */
 #define WRITEBACK_TRIES		16		/* entries written back for one store, at most */
+#define WRITEBACK_SKIP		512		/* entries passed over looking for one */
 
 /* zswap_entry.flags */
 #define ZE_NO_WRITEBACK		0x1	/* its area is not ours to write (fork), or failed */
@@ -360,10 +361,15 @@ static bool writeback_candidate(const struct zswap_pool *p, uint32_t i, bool chu
 static int zswap_writeback_entry(struct zswap_pool *p, bool chunks)
 {
 	uint32_t i = p->lru_tail;
-	int tries = WRITEBACK_TRIES * 4;
+	int tries = WRITEBACK_SKIP;
 
-	while (i != NIL && !writeback_candidate(p, i, chunks) && --tries > 0)
-		i = p->entries[i].lru_prev;
+	/* Those passed over go to the head, so they do not pile up at the
+	 * tail and hide the entries that can go. */
+	while (i != NIL && !writeback_candidate(p, i, chunks) && --tries > 0) {
+		lru_del(p, i);
+		lru_add(p, i);
+		i = p->lru_tail;
+	}
 	if (i == NIL || !writeback_candidate(p, i, chunks))
 		return -ENOSPC;
 	swp_entry_t e = { p->entries[i].swpentry };

@@ -313,3 +313,25 @@ Test(zswap, no_pool_no_store)
 	cr_assert_eq(zswap_init(1 << 20, COMPRESSOR_LZ4, NULL), -EINVAL,
 		     "expected a pool with no writeback refused");
 }
+
+Test(zswap, same_filled_entries_at_the_tail_do_not_block_writeback)
+{
+	uint64_t same[PAGE_SIZE / 8];
+	char page[PAGE_SIZE];
+	const unsigned long n_same = 200, n = 600;
+
+	pool_up(ZSWAP_MIN_POOL, COMPRESSOR_LZ4);
+	for (unsigned long i = 0; i < n_same; i++) {
+		for (size_t k = 0; k < PAGE_SIZE / 8; k++)
+			same[k] = i;
+		cr_assert_eq(zswap_store(&area_token, slot(n + i), same), 0,
+			     "expected same-filled page %lu stored", i);
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		fill_text(page, i);
+		cr_assert_eq(zswap_store(&area_token, slot(i), page), 0,
+			     "expected text page %lu stored behind %lu same-filled ones", i, n_same);
+	}
+	cr_assert_eq(stats().pool_full, 0, "expected no store refused");
+	check_all(n);
+}
