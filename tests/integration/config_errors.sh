@@ -35,6 +35,11 @@ check_env UPAGE_REPORT /nonexistent-dir/r.json
 check_env UPAGE_REPORT ""
 check_env UPAGE_VERBOSE yes
 check_env UPAGE_INHERIT 2
+check_env UPAGE_ZSWAP 12Q
+check_env UPAGE_ZSWAP 95%
+check_env UPAGE_ZSWAP ""
+check_env UPAGE_ZSWAP_COMPRESSOR gzip
+UPAGE_MAX_RSS=8M check_env UPAGE_ZSWAP 8M
 
 # The CLI: refuses with status 2, naming the flag.
 check_flag() {
@@ -54,6 +59,9 @@ check_flag --arena-size 99999999999999999999T
 check_flag --max-rss ""
 check_flag --report /nonexistent-dir/r.json
 check_flag --report "$WORK/"
+check_flag --zswap 1Q
+check_flag --zswap 0%
+check_flag --zswap-compressor lzma
 
 # Nothing may be left behind in the swap directory.
 mkdir "$WORK/swapdir"
