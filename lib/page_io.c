@@ -229,8 +229,10 @@ int swap_readpage(swp_entry_t entry, void *buf)
 	struct iovec v = { .iov_base = buf, .iov_len = PAGE_SIZE };
 	int ret;
 
-	if (zswap_load(entry, buf) == 0)
-		return 0;	/* from the compressed tier: no read */
+	ret = zswap_load(entry, buf);
+	if (ret != -ENOENT)
+		return ret;	/* from the compressed tier (or its error: the
+				 * area's copy of the slot is not the page) */
 	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
 	ret = sync_io(NULL, false, entry, &v, 1);
 	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);

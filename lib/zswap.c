@@ -58,7 +58,7 @@ struct zswap_entry {
 	};
 	uint32_t lru_prev, lru_next;	/* toward the newer / older entry */
 	uint32_t hash_next;		/* the chain of its bucket, or the free list */
-	uint16_t type_flags;		/* ZE_* */
+	uint16_t flags;		/* ZE_* */
 };
 
 struct zswap_pool {
@@ -319,7 +319,7 @@ static struct zswap_entry *entry_new(struct zswap_pool *p, swp_entry_t e)
 
 	p->free_entry = ze->hash_next;
 	ze->swpentry = e.val;
-	ze->type_flags = 0;
+	ze->flags = 0;
 	ze->hash_next = *head;
 	*head = i;
 	lru_add(p, i);
@@ -349,7 +349,7 @@ static bool writeback_candidate(const struct zswap_pool *p, uint32_t i, bool chu
 	const struct zswap_entry *ze = &p->entries[i];
 
 	/* A same-filled entry holds no chunk: writing it frees none. */
-	return !(ze->type_flags & ZE_NO_WRITEBACK) && (!chunks || ze->length);
+	return !(ze->flags & ZE_NO_WRITEBACK) && (!chunks || ze->length);
 }
 
 /*
@@ -362,6 +362,8 @@ static int zswap_writeback_entry(struct zswap_pool *p, bool chunks)
 {
 	uint32_t i = p->lru_tail;
 	int tries = WRITEBACK_SKIP;
+	swp_entry_t e;
+	void *area;
 
 	/* Those passed over go to the head, so they do not pile up at the
 	 * tail and hide the entries that can go. */
@@ -372,12 +374,12 @@ static int zswap_writeback_entry(struct zswap_pool *p, bool chunks)
 	}
 	if (i == NIL || !writeback_candidate(p, i, chunks))
 		return -ENOSPC;
-	swp_entry_t e = { p->entries[i].swpentry };
-	void *area = p->area[swp_type(e)];
+	e.val = p->entries[i].swpentry;
+	area = p->area[swp_type(e)];
 
 	/* Not through cbuf: it holds the page being stored. */
 	if (!area || entry_read(p, i, p->wbuf, p->wgather) || p->writepage(area, e, p->wbuf)) {
-		p->entries[i].type_flags |= ZE_NO_WRITEBACK;
+		p->entries[i].flags |= ZE_NO_WRITEBACK;
 		return -ENOSPC;
 	}
 	entry_free(p, i);
@@ -458,9 +460,10 @@ int zswap_load(swp_entry_t entry, void *page)
 	if (p && (i = entry_find(p, entry)) != NIL) {
 		ret = entry_read(p, i, page, p->cbuf);
 		if (ret) {
-			/* Never a wrong page: drop the entry and let the caller
-			 * report the slot's I/O error. */
-			entry_free(p, i);
+			/* Never a wrong page: the caller reports the slot's
+			 * error, and the entry stays (the area does not have
+			 * the page either), never written back. */
+			p->entries[i].flags |= ZE_NO_WRITEBACK;
 		} else {
 			p->st.hits++;
 		}
@@ -492,7 +495,7 @@ void zswap_fork_child(void)
 	if (!pool)
 		return;
 	for (uint32_t i = pool->lru_head; i != NIL; i = pool->entries[i].lru_next)
-		pool->entries[i].type_flags |= ZE_NO_WRITEBACK;
+		pool->entries[i].flags |= ZE_NO_WRITEBACK;
 	/* stats_init gave the child counters of its own: what it did starts
 	 * at zero, what it holds does not. */
 	pool->st.stores = pool->st.hits = pool->st.rejects = 0;

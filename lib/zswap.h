@@ -69,7 +69,9 @@ bool zswap_enabled(void);
  * dropped): the caller writes the page to the area.
  */
 int zswap_store(void *area, swp_entry_t entry, const void *page);
-/* Fill @page from the pool: 0, or -ENOENT when the slot is not there. */
+/* Fill @page from the pool: 0, -ENOENT when the slot is not there, or
+ * -EIO when its data does not decompress to a page (the area does not
+ * have the page either: every read of the slot fails so). */
 int zswap_load(swp_entry_t entry, void *page);
 /* The slot is free: drop its entry, if any. */
 void zswap_invalidate(swp_entry_t entry);
