@@ -22,9 +22,11 @@
  * be the program's allocator.
  *
  * Locking: pool_lock protects everything in struct zswap_pool and the
- * counters; it nests inside swap_lock and is held across a writeback's
- * write (so that a slot's entry and its copy on the area never disagree
- * while another thread looks), which takes no lock.
+ * counters; it nests inside swap_lock, and no other lock is taken under
+ * it.  It is dropped for a writeback's write (at most ZSWAP_WB_MAX at
+ * once, wb_done says when one ends), so swap-ins from the pool and slot
+ * frees never wait on the disk; see zswap_writeback_entry for why that
+ * keeps the pool and the area in agreement.
  */
 #include "autoconfig.h"
 
@@ -48,6 +50,9 @@
 
 /* zswap_entry.flags */
 #define ZE_NO_WRITEBACK		0x1	/* its area is not ours to write (fork), or failed */
+#define ZE_WRITEBACK		0x2	/* being written back now */
+
+#define ZSWAP_WB_MAX		4	/* writebacks in flight at once */
 
 struct zswap_entry {
 	uint32_t swpentry;		/* the slot (swp_entry_t.val); 0: a free entry */
@@ -59,6 +64,15 @@ struct zswap_entry {
 	uint32_t lru_prev, lru_next;	/* toward the newer / older entry */
 	uint32_t hash_next;		/* the chain of its bucket, or the free list */
 	uint16_t flags;		/* ZE_* */
+	uint32_t gen;			/* which use of the entry this is (writeback's check) */
+};
+
+/* A writeback in flight: its buffers, and the slot it writes. */
+struct zswap_wb {
+	bool busy;
+	swp_entry_t slot;
+	unsigned char *page;		/* the entry's page, decompressed */
+	unsigned char *gather;		/* its compressed data gathered */
 };
 
 struct zswap_pool {
@@ -84,8 +98,8 @@ struct zswap_pool {
 	void *comp_mem;
 	size_t comp_bytes;
 	unsigned char *cbuf;		/* compressed data: ZSWAP_MAX_COMPRESSED */
-	unsigned char *wbuf;		/* a page decompressed for writeback */
-	unsigned char *wgather;		/* its compressed data gathered */
+	struct zswap_wb wb[ZSWAP_WB_MAX];
+	uint32_t next_gen;
 
 	struct zswap_stats st;
 };
@@ -93,6 +107,8 @@ struct zswap_pool {
 /* NULL: no pool.  Set before the runtime goes active, cleared by destroy. */
 static struct zswap_pool *pool;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+/* A writeback ended (with pool_lock): a buffer is free, a slot is done. */
+static pthread_cond_t wb_done = PTHREAD_COND_INITIALIZER;
 
 /* ---- counters ---------------------------------------------------------- */
 
@@ -320,6 +336,7 @@ static struct zswap_entry *entry_new(struct zswap_pool *p, swp_entry_t e)
 	p->free_entry = ze->hash_next;
 	ze->swpentry = e.val;
 	ze->flags = 0;
+	ze->gen = ++p->next_gen;
 	ze->hash_next = *head;
 	*head = i;
 	lru_add(p, i);
@@ -349,19 +366,60 @@ static bool writeback_candidate(const struct zswap_pool *p, uint32_t i, bool chu
 	const struct zswap_entry *ze = &p->entries[i];
 
 	/* A same-filled entry holds no chunk: writing it frees none. */
-	return !(ze->flags & ZE_NO_WRITEBACK) && (!chunks || ze->length);
+	return !(ze->flags & (ZE_NO_WRITEBACK | ZE_WRITEBACK)) && (!chunks || ze->length);
+}
+
+/* Is slot @e being written back?  pool_lock held. */
+static bool under_writeback(const struct zswap_pool *p, swp_entry_t e)
+{
+	for (int b = 0; b < ZSWAP_WB_MAX; b++)
+		if (p->wb[b].busy && p->wb[b].slot.val == e.val)
+			return true;
+	return false;
+}
+
+/*
+ * A writeback buffer, waiting for one (pool_lock dropped meanwhile) when
+ * all are in use: its index, or -EAGAIN after a wait (the pool changed:
+ * the caller looks again).
+ */
+static int wb_get(struct zswap_pool *p)
+{
+	for (int b = 0; b < ZSWAP_WB_MAX; b++) {
+		if (!p->wb[b].busy) {
+			p->wb[b].busy = true;
+			return b;
+		}
+	}
+	pthread_cond_wait(&wb_done, &pool_lock);
+	return -EAGAIN;
+}
+
+static void wb_put(struct zswap_pool *p, int b)
+{
+	p->wb[b].busy = false;
+	p->wb[b].slot.val = 0;
+	pthread_cond_broadcast(&wb_done);
 }
 
 /*
  * Write the oldest entry that may be written back to its slot and free
- * it (@chunks: one that holds chunks).  0, or -ENOSPC when none can be.
- * A failed write keeps the entry (the data is still good here) and marks
- * it not to be tried again.
+ * it (@chunks: one that holds chunks).  0 (room was made, or the pool
+ * changed while waiting: look again), or -ENOSPC when nothing can be.
+ *
+ * pool_lock is dropped for the write.  Meanwhile the entry stays in the
+ * pool, marked ZE_WRITEBACK, so a load of its slot still finds it; if
+ * the slot is freed meanwhile, the entry goes (its generation tells), and
+ * a store to the slot, which may go on to write the area, first waits for
+ * this write to end (under_writeback), so the area's last write of a slot
+ * is always the newest.  A failed write keeps the entry (the data is
+ * still good here) and marks it not to be tried again.
  */
 static int zswap_writeback_entry(struct zswap_pool *p, bool chunks)
 {
-	uint32_t i = p->lru_tail;
-	int tries = WRITEBACK_SKIP;
+	uint32_t i = p->lru_tail, gen;
+	int tries = WRITEBACK_SKIP, b, ret;
+	struct zswap_wb *wb;
 	swp_entry_t e;
 	void *area;
 
@@ -374,11 +432,30 @@ static int zswap_writeback_entry(struct zswap_pool *p, bool chunks)
 	}
 	if (i == NIL || !writeback_candidate(p, i, chunks))
 		return -ENOSPC;
+	b = wb_get(p);
+	if (b < 0)
+		return 0;
+	wb = &p->wb[b];
 	e.val = p->entries[i].swpentry;
+	gen = p->entries[i].gen;
 	area = p->area[swp_type(e)];
+	if (!area || entry_read(p, i, wb->page, wb->gather)) {
+		p->entries[i].flags |= ZE_NO_WRITEBACK;
+		wb_put(p, b);
+		return -ENOSPC;
+	}
+	p->entries[i].flags |= ZE_WRITEBACK;
+	wb->slot = e;
 
-	/* Not through cbuf: it holds the page being stored. */
-	if (!area || entry_read(p, i, p->wbuf, p->wgather) || p->writepage(area, e, p->wbuf)) {
+	pthread_mutex_unlock(&pool_lock);
+	ret = p->writepage(area, e, wb->page);
+	pthread_mutex_lock(&pool_lock);
+
+	wb_put(p, b);
+	if (p->entries[i].gen != gen || p->entries[i].swpentry != e.val)
+		return 0;	/* freed while it was written: room made anyway */
+	p->entries[i].flags &= ~ZE_WRITEBACK;
+	if (ret) {
 		p->entries[i].flags |= ZE_NO_WRITEBACK;
 		return -ENOSPC;
 	}
@@ -387,10 +464,16 @@ static int zswap_writeback_entry(struct zswap_pool *p, bool chunks)
 	return 0;
 }
 
-/* Room for an entry of @nr_chunks chunks, writing back what it takes. */
+static bool has_room(const struct zswap_pool *p, uint32_t nr_chunks)
+{
+	return p->free_entry != NIL && p->nr_free_chunks >= nr_chunks;
+}
+
+/* Room for an entry of @nr_chunks chunks, writing back what it takes
+ * (pool_lock may be dropped meanwhile). */
 static int make_room(struct zswap_pool *p, uint32_t nr_chunks)
 {
-	for (int n = 0; p->free_entry == NIL || p->nr_free_chunks < nr_chunks; n++)
+	for (int n = 0; !has_room(p, nr_chunks); n++)
 		if (n == WRITEBACK_TRIES || zswap_writeback_entry(p, p->free_entry != NIL))
 			return -ENOSPC;
 	return 0;
@@ -414,7 +497,10 @@ int zswap_store(void *area, swp_entry_t entry, const void *page)
 		pthread_mutex_unlock(&pool_lock);
 		return -ENODEV;
 	}
-	/* The slot is written anew: what the pool had for it is stale. */
+	/* The slot is written anew: what the pool had for it is stale, and
+	 * a writeback of that must end before the caller may write the area. */
+	while (under_writeback(p, entry))
+		pthread_cond_wait(&wb_done, &pool_lock);
 	old = entry_find(p, entry);
 	if (old != NIL)
 		entry_free(p, old);
@@ -427,10 +513,17 @@ int zswap_store(void *area, swp_entry_t entry, const void *page)
 			goto out;
 		}
 	}
-	if (make_room(p, chunks_for(len))) {
-		p->st.pool_full++;
-		ret = -ENOSPC;
-		goto out;
+	if (!has_room(p, chunks_for(len))) {
+		/* Writeback drops the lock: another store may have used
+		 * cbuf meanwhile, so the page is compressed again. */
+		make_room(p, chunks_for(len));
+		if (!same)
+			len = compress_page(p, page);
+		if ((!same && !len) || !has_room(p, chunks_for(len))) {
+			p->st.pool_full++;
+			ret = -ENOSPC;
+			goto out;
+		}
 	}
 	p->area[swp_type(entry)] = area;
 	ze = entry_new(p, entry);
@@ -492,8 +585,11 @@ void zswap_invalidate(swp_entry_t entry)
 void zswap_fork_child(void)
 {
 	pthread_mutex_init(&pool_lock, NULL);
+	pthread_cond_init(&wb_done, NULL);
 	if (!pool)
 		return;
+	for (int b = 0; b < ZSWAP_WB_MAX; b++)
+		pool->wb[b].busy = false;	/* (fork waits for them: none) */
 	for (uint32_t i = pool->lru_head; i != NIL; i = pool->entries[i].lru_next)
 		pool->entries[i].flags |= ZE_NO_WRITEBACK;
 	/* stats_init gave the child counters of its own: what it did starts
@@ -564,8 +660,10 @@ static void pool_free(struct zswap_pool *p)
 	sys_free_pages(p->mem, p->mem_bytes);
 	sys_free_pages(p->comp_mem, p->comp_bytes);
 	sys_free_pages(p->cbuf, PAGE_SIZE);
-	sys_free_pages(p->wbuf, PAGE_SIZE);
-	sys_free_pages(p->wgather, PAGE_SIZE);
+	for (int b = 0; b < ZSWAP_WB_MAX; b++) {
+		sys_free_pages(p->wb[b].page, PAGE_SIZE);
+		sys_free_pages(p->wb[b].gather, PAGE_SIZE);
+	}
 	sys_free_pages(p, PAGE_ALIGN(sizeof(*p)));
 }
 
@@ -585,9 +683,15 @@ int zswap_init(size_t pool_bytes, enum upage_compressor comp, zswap_writepage_fn
 	p->mem_bytes = pool_bytes & ~(PAGE_SIZE - 1);
 	p->mem = sys_alloc_pages(p->mem_bytes);
 	p->cbuf = sys_alloc_pages(PAGE_SIZE);
-	p->wbuf = sys_alloc_pages(PAGE_SIZE);
-	p->wgather = sys_alloc_pages(PAGE_SIZE);
-	ret = !p->mem || !p->cbuf || !p->wbuf || !p->wgather ? -ENOMEM : pool_carve(p, p->mem_bytes);
+	ret = !p->mem || !p->cbuf ? -ENOMEM : 0;
+	for (int b = 0; b < ZSWAP_WB_MAX; b++) {
+		p->wb[b].page = sys_alloc_pages(PAGE_SIZE);
+		p->wb[b].gather = sys_alloc_pages(PAGE_SIZE);
+		if (!p->wb[b].page || !p->wb[b].gather)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		ret = pool_carve(p, p->mem_bytes);
 	if (!ret)
 		ret = comp_init(p);
 	if (ret) {

@@ -26,9 +26,10 @@
  *
  * Locking: one pool lock protects everything here; it is taken inside
  * swap_lock (zswap_invalidate is called from swap_free with swap_lock
- * held), and is held across a writeback's write, so no other lock may be
- * taken while holding it (the write goes straight to the area's backend
- * through the writepage function given to zswap_init, which takes none).
+ * held), so no other lock is taken while holding it.  It is dropped for a
+ * writeback's write, which goes straight to the area's backend through
+ * the writepage function given to zswap_init; a store to a slot being
+ * written back waits for that write first (zswap_store may sleep).
  */
 #ifndef UPAGE_ZSWAP_H
 #define UPAGE_ZSWAP_H

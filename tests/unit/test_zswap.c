@@ -8,7 +8,9 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -24,8 +26,29 @@ static int disk_writes, disk_error;
 static unsigned long first_written = ~0UL;
 static char area_token;		/* the area the stores name */
 
+/* With block_wb set, a writeback says so (in_wb) and waits for release_wb. */
+static pthread_mutex_t wb_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wb_cond = PTHREAD_COND_INITIALIZER;
+static bool block_wb, in_wb, release_wb;
+static unsigned long in_wb_slot;
+
+static void wb_wait_for_release(swp_entry_t e)
+{
+	pthread_mutex_lock(&wb_lock);
+	if (block_wb) {
+		in_wb = true;
+		in_wb_slot = swp_offset(e);
+		pthread_cond_broadcast(&wb_cond);
+		while (!release_wb)
+			pthread_cond_wait(&wb_cond, &wb_lock);
+		block_wb = false;
+	}
+	pthread_mutex_unlock(&wb_lock);
+}
+
 static int fake_writepage(void *area, swp_entry_t e, const void *buf)
 {
+	wb_wait_for_release(e);
 	cr_assert_eq(area, &area_token, "expected writeback to the area the store named");
 	cr_assert_lt(swp_offset(e), DISK_SLOTS, "expected a slot of the fake area");
 	if (disk_error)
@@ -334,4 +357,82 @@ Test(zswap, same_filled_entries_at_the_tail_do_not_block_writeback)
 	}
 	cr_assert_eq(stats().pool_full, 0, "expected no store refused");
 	check_all(n);
+}
+
+/* ---- writeback does not hold the pool while it writes ------------------ */
+
+struct store_arg {
+	unsigned long slot, contents;
+	int ret;
+	bool done;
+};
+
+static void *store_thread(void *arg)
+{
+	struct store_arg *a = arg;
+	char page[PAGE_SIZE];
+
+	fill_text(page, a->contents);
+	a->ret = zswap_store(&area_token, slot(a->slot), page);
+	__atomic_store_n(&a->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+Test(zswap, loads_and_frees_go_on_while_a_writeback_writes, .timeout = 20)
+{
+	char page[PAGE_SIZE], back[PAGE_SIZE];
+	struct store_arg a = { .slot = 1000, .contents = 1000 };
+	struct store_arg b = { .slot = 0, .contents = 5000 };
+	pthread_t ta, tb;
+	unsigned long n = 0;
+	struct zswap_stats st;
+
+	pool_up(ZSWAP_MIN_POOL, COMPRESSOR_LZ4);
+	do {	/* fill the pool to the brim, no writeback yet */
+		fill_text(page, n);
+		cr_assert_eq(zswap_store(&area_token, slot(n), page), 0, "expected page %lu", n);
+		n++;
+		zswap_get_stats(&st);
+	} while (st.writebacks == 0);
+	/* The next store writes back the oldest; hold that write. */
+	in_wb = release_wb = false;
+	block_wb = true;
+	first_written = ~0UL;
+	pthread_create(&ta, NULL, store_thread, &a);
+	pthread_mutex_lock(&wb_lock);
+	while (!in_wb)
+		pthread_cond_wait(&wb_cond, &wb_lock);
+	pthread_mutex_unlock(&wb_lock);
+
+	/* Meanwhile: the slot being written still loads from the pool... */
+	unsigned long oldest = in_wb_slot;
+
+	cr_assert_eq(oldest, st.writebacks, "expected the oldest entry written back");
+	fill_text(page, oldest);
+	cr_assert_eq(zswap_load(slot(oldest), back), 0, "expected the slot under writeback loaded");
+	cr_assert_arr_eq(back, page, PAGE_SIZE, "expected its page");
+	/* ...another slot is freed without waiting for the disk... */
+	zswap_invalidate(slot(n - 1));
+	cr_assert_eq(zswap_load(slot(n - 1), back), -ENOENT, "expected the freed slot gone");
+	/* ...and a store to the slot being written waits for that write. */
+	b.slot = oldest;
+	pthread_create(&tb, NULL, store_thread, &b);
+	usleep(50000);
+	cr_assert(!__atomic_load_n(&b.done, __ATOMIC_ACQUIRE),
+		  "expected a store to a slot under writeback to wait for it");
+
+	pthread_mutex_lock(&wb_lock);
+	release_wb = true;
+	pthread_cond_broadcast(&wb_cond);
+	pthread_mutex_unlock(&wb_lock);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	cr_assert_eq(a.ret, 0, "expected the store that wrote back to succeed");
+	cr_assert_eq(b.ret, 0, "expected the store after the writeback to succeed");
+	fill_text(page, 5000);
+	cr_assert_eq(zswap_load(slot(oldest), back), 0, "expected the slot's new page held");
+	cr_assert_arr_eq(back, page, PAGE_SIZE, "expected the newer page, not the written back one");
+	fill_text(page, 1000);
+	cr_assert_eq(zswap_load(slot(1000), back), 0, "expected the first store's page held");
+	cr_assert_arr_eq(back, page, PAGE_SIZE, "expected its page");
 }
