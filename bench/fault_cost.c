@@ -10,6 +10,12 @@
  *                                    swap-cache hit, a read from swap)
  *   fault_cost swapin PAGES THREADS  PAGES written, then read back by THREADS
  *                                    threads, each its own slice, in random order
+ *   fault_cost pagein PAGES N        N random reads over PAGES pages of text
+ *                                    (compressing about 4:1), under a cap
+ *                                    smaller than PAGES: the page-ins served by
+ *                                    the compressed tier (upage run --zswap)
+ *                                    and those read from the swap area, p50 and
+ *                                    p99 of each
  *
  * Run it under `upage run --max-rss ... --engine ...`, or alone (under a
  * memory cgroup with swap) for the kernel's figures.  A read is classed by
@@ -236,6 +242,74 @@ static int swapin(unsigned long pages, int threads)
 	return 0;
 }
 
+static double percentile(double *v, unsigned long n, unsigned int pct)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n * pct / 100 < n ? n * pct / 100 : n - 1];
+}
+
+/* Text, different on every page: what a heap of strings compresses like. */
+static void fill_text(char *page, unsigned long n)
+{
+	size_t off = 0;
+
+	for (int line = 0; off < PAGE; line++) {
+		char l[96];
+		int len = snprintf(l, sizeof(l), "record %lu field %d: value %lu\n", n, line,
+				   (n * 2654435761UL + (unsigned long)line * 40503UL) % 100000);
+		size_t take = PAGE - off < (size_t)len ? PAGE - off : (size_t)len;
+
+		memcpy(page + off, l, take);
+		off += take;
+	}
+}
+
+/*
+ * @n random reads over @pages pages of text, each classed by what served
+ * it: the compressed tier (zswap_hits moved), the swap area (swap_ins
+ * moved, zswap_hits did not), or neither (resident, or the swap cache).
+ */
+static int pagein(unsigned long pages, unsigned long n)
+{
+	char *p = map_pages(pages);
+	double *zs = calloc(n, sizeof(double)), *disk = calloc(n, sizeof(double));
+	unsigned long nzs = 0, ndisk = 0, nother = 0;
+	uint64_t seed = 0x2545f4914f6cdd1dULL;
+	volatile char sink;
+
+	if (!zs || !disk || !stats_read) {
+		fprintf(stderr, "pagein: run it under upage\n");
+		return 1;
+	}
+	for (unsigned long i = 0; i < pages; i++)
+		fill_text(p + i * PAGE, i);
+	for (unsigned long k = 0; k < n; k++) {
+		unsigned long i = rnd(&seed) % pages;
+		struct upage_stats a, b;
+		double t0, t1;
+
+		stats_read(&a);
+		t0 = now_us();
+		sink = p[i * PAGE + 8];
+		t1 = now_us();
+		stats_read(&b);
+		if (b.zswap_hits > a.zswap_hits)
+			zs[nzs++] = t1 - t0;
+		else if (b.swap_ins > a.swap_ins)
+			disk[ndisk++] = t1 - t0;
+		else
+			nother++;
+	}
+	(void)sink;
+	printf("pagein pages=%lu reads=%lu zswap=%lu zswap_p50_us=%.2f zswap_p99_us=%.2f "
+	       "disk=%lu disk_p50_us=%.2f disk_p99_us=%.2f other=%lu\n",
+	       pages, n, nzs, percentile(zs, nzs, 50), percentile(zs, nzs, 99), ndisk,
+	       percentile(disk, ndisk, 50), percentile(disk, ndisk, 99), nother);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	stats_read = (int (*)(struct upage_stats *))dlsym(RTLD_DEFAULT, "upage_stats_read");
@@ -245,6 +319,9 @@ int main(int argc, char **argv)
 		return cachehit(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "swapin"))
 		return swapin(strtoul(argv[2], NULL, 0), atoi(argv[3]));
-	fprintf(stderr, "usage: fault_cost touch PAGES | cachehit PAGES READS | swapin PAGES THREADS\n");
+	if (argc == 4 && !strcmp(argv[1], "pagein"))
+		return pagein(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0));
+	fprintf(stderr, "usage: fault_cost touch PAGES | cachehit PAGES READS | swapin PAGES THREADS"
+			" | pagein PAGES READS\n");
 	return 2;
 }

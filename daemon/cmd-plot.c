@@ -40,7 +40,7 @@ const struct cmd_entry cmd_plot_entry = {
 
 /* The kinds, in the report's order. */
 static const char *const kinds[] = {
-	"no_page", "swap_page", "minor", "wp_page", "evict", "io_read", "io_write",
+	"no_page", "swap_page", "minor", "wp_page", "evict", "io_read", "io_write", "zswap_load",
 };
 #define NR_KINDS	(int)(sizeof(kinds) / sizeof(kinds[0]))
 

@@ -36,9 +36,9 @@ static int cmd_run_exec(int argc, char **argv);
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[--max-rss SIZE] [--max-rss-ceiling SIZE] [--swap PATH [--swap-force]]\n"
-		 "                 [--engine auto|uffd|uffd-sigbus|sigsegv] [--report FILE]\n"
-		 "                 [--arena-size SIZE] [--summary] [--no-latency] [--verbose]\n"
-		 "                 [--no-inherit] [--] PROG [ARGS]",
+		 "                 [--engine auto|uffd|uffd-sigbus|sigsegv] [--zswap SIZE|PERCENT]\n"
+		 "                 [--zswap-compressor lz4|zstd] [--report FILE] [--arena-size SIZE]\n"
+		 "                 [--summary] [--no-latency] [--verbose] [--no-inherit] [--] PROG [ARGS]",
 	.summary = "run a program with its heap paged by upage, under a resident cap",
 	.exec = cmd_run_exec,
 };
@@ -65,6 +65,10 @@ static const struct run_flag run_flags[] = {
 	  "use the swap device or file even if it holds a file system (overwritten)", "1" },
 	{ "engine", "UPAGE_ENGINE", "ENGINE", false,
 	  "auto, uffd, uffd-sigbus or sigsegv (default: auto)", NULL },
+	{ "zswap", "UPAGE_ZSWAP", "SIZE|PERCENT", false,
+	  "compressed pool in front of swap, part of the cap: 64M, 25% (default: none)", NULL },
+	{ "zswap-compressor", "UPAGE_ZSWAP_COMPRESSOR", "ALG", false,
+	  "the pool's compressor: lz4 or zstd (default: lz4)", NULL },
 	{ "report", "UPAGE_REPORT", "FILE", true, "write a JSON report there at exit (%p: the pid)", NULL },
 	{ "arena-size", "UPAGE_ARENA_SIZE", "SIZE", false,
 	  "address space reserved for the heap (default: 4G)", NULL },

@@ -131,6 +131,13 @@ static void print_now(const struct upage_stats *st)
 	       st->swap_ins, st->swap_outs, st->swap_out_clusters, st->pages_deactivated,
 	       st->pages_activated, st->pages_reclaimed, st->direct_reclaims,
 	       st->kswapd_wakeups, st->pages_dropped, st->io_errors);
+	if (st->zswap_limit_bytes)
+		printf("zswap: pool %.1f MiB of %.1f MiB, %" PRIu64 " pages (%" PRIu64
+		       " same-filled), stores %" PRIu64 ", hits %" PRIu64 ", rejects %" PRIu64
+		       ", writebacks %" PRIu64 "\n",
+		       mib(st->zswap_pool_bytes), mib(st->zswap_limit_bytes), st->zswap_stored_pages,
+		       st->zswap_same_filled, st->zswap_stores, st->zswap_hits, st->zswap_rejects,
+		       st->zswap_writebacks);
 	if (!(st->flags & UPAGE_STATS_F_LATENCY)) {
 		printf("latency: not measured (UPAGE_LATENCY=0)\n");
 		return;

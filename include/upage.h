@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	3
+#define UPAGE_STATS_VERSION	4
 
 /* struct upage_stats.flags */
 #define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
@@ -51,6 +51,7 @@ enum upage_latency_kind {
 	UPAGE_LAT_EVICT,	/* a page laundered: locked for write-out to written */
 	UPAGE_LAT_IO_READ,	/* a page read from swap: its system call */
 	UPAGE_LAT_IO_WRITE,	/* a page written to swap: the call that wrote it */
+	UPAGE_LAT_ZSWAP_LOAD,	/* a page read from the compressed tier (UPAGE_ZSWAP) */
 	UPAGE_LAT_KINDS
 };
 
@@ -128,6 +129,17 @@ struct upage_stats {
 	/* concurrency: the most at once, since the process started */
 	uint64_t max_faults_in_flight;	/* faults being served (holding the region lock) */
 	uint64_t max_reads_in_flight;	/* swap reads under way */
+
+	/* the compressed tier (UPAGE_ZSWAP): all 0 without one */
+	uint64_t zswap_limit_bytes;	/* the pool's size, taken off the cap */
+	uint64_t zswap_pool_bytes;	/* compressed data held now */
+	uint64_t zswap_stored_pages;	/* pages held now, same-filled ones included */
+	uint64_t zswap_same_filled;	/* pages held as one repeated word */
+	uint64_t zswap_stores;		/* pages stored */
+	uint64_t zswap_hits;		/* swap-ins served from the pool */
+	uint64_t zswap_rejects;		/* pages that compressed to over 3/4 of a page */
+	uint64_t zswap_pool_full;	/* stores refused: full, nothing to write back */
+	uint64_t zswap_writebacks;	/* entries written back to the swap area */
 };
 
 /*

@@ -28,6 +28,8 @@ enum option_kind {
 	OPT_OUTPUT,	/* OPT_PATH of a file to write: its directory must be writable */
 	OPT_BOOL,	/* 0 or 1 */
 	OPT_SOCKET,	/* a Unix socket's path (shorter than sun_path), or "none" */
+	OPT_ZSWAP,	/* 0, a size (OPT_SIZE's bounds), or N% of the cap (1-90) */
+	OPT_COMPRESSOR,	/* lz4 | zstd */
 };
 
 enum option_round {
@@ -88,6 +90,12 @@ static const struct config_option options[] = {
 	{ "UPAGE_SOCKET", OPT_SOCKET, UPAGED_SOCKET_DEFAULT,
 	  "upaged's socket, to register with (none: do not)",
 	  FIELD(socket), 0, 0, ROUND_NONE },
+	{ "UPAGE_ZSWAP", OPT_ZSWAP, "0",
+	  "compressed pool in front of swap, taken off the cap: SIZE or N% of it (0: none)",
+	  FIELD(zswap_bytes), CONFIG_MIN_ZSWAP, CONFIG_MAX_MAX_RSS, ROUND_DOWN_PAGE },
+	{ "UPAGE_ZSWAP_COMPRESSOR", OPT_COMPRESSOR, "lz4",
+	  "the compressed pool's compressor: lz4 or zstd",
+	  FIELD(zswap_compressor), 0, 0, ROUND_NONE },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -98,6 +106,18 @@ static const char *const engine_names[] = {
 	[ENGINE_SIGSEGV] = "sigsegv",
 	[ENGINE_UFFD_SIGBUS] = "uffd-sigbus",
 };
+
+static const char *const compressor_names[] = {
+	[COMPRESSOR_LZ4] = "lz4",
+	[COMPRESSOR_ZSTD] = "zstd",
+};
+
+const char *compressor_name(enum upage_compressor c)
+{
+	if ((unsigned int)c >= sizeof(compressor_names) / sizeof(compressor_names[0]))
+		return "unknown";
+	return compressor_names[c];
+}
 
 const char *engine_name(enum upage_engine e)
 {
@@ -344,6 +364,50 @@ static int load_socket(const struct config_option *opt, const char *value, char 
 	return 0;
 }
 
+/* UPAGE_ZSWAP: "0", N% (1 to CONFIG_MAX_ZSWAP_PERCENT) or a size. */
+static int load_zswap(const struct config_option *opt, const char *value,
+		      struct upage_config *cfg, char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+	unsigned long pct = 0;
+
+	cfg->zswap_bytes = 0;
+	cfg->zswap_percent = 0;
+	if (strcmp(value, "0") == 0)
+		return 0;
+	if (len > 1 && value[len - 1] == '%') {
+		for (size_t i = 0; i + 1 < len; i++) {
+			if (value[i] < '0' || value[i] > '9' || pct > 100)
+				return config_error(err, errlen, opt->name, value,
+						    "not a percentage (use 1%% to %d%%)",
+						    CONFIG_MAX_ZSWAP_PERCENT);
+			pct = pct * 10 + (unsigned long)(value[i] - '0');
+		}
+		if (pct < 1 || pct > CONFIG_MAX_ZSWAP_PERCENT)
+			return config_error(err, errlen, opt->name, value,
+					    "a percentage of the cap from 1%% to %d%%",
+					    CONFIG_MAX_ZSWAP_PERCENT);
+		cfg->zswap_percent = (unsigned int)pct;
+		return 0;
+	}
+	if (parse_size(value, &cfg->zswap_bytes) == -EINVAL)
+		return config_error(err, errlen, opt->name, value,
+				    "not a size or a percentage (use 0, 64M or 25%%)");
+	return load_size(opt, value, &cfg->zswap_bytes, err, errlen);
+}
+
+static int load_compressor(const struct config_option *opt, const char *value,
+			   enum upage_compressor *out, char *err, size_t errlen)
+{
+	for (size_t c = 0; c < sizeof(compressor_names) / sizeof(compressor_names[0]); c++) {
+		if (strcmp(value, compressor_names[c]) == 0) {
+			*out = (enum upage_compressor)c;
+			return 0;
+		}
+	}
+	return config_error(err, errlen, opt->name, value, "not a compressor (use lz4 or zstd)");
+}
+
 /* Parse @value (never NULL) for @opt into its field of @cfg. */
 static int load_option(struct upage_config *cfg, const struct config_option *opt,
 		       const char *value, char *err, size_t errlen)
@@ -363,6 +427,10 @@ static int load_option(struct upage_config *cfg, const struct config_option *opt
 		return load_bool(opt, value, field, err, errlen);
 	case OPT_SOCKET:
 		return load_socket(opt, value, field, err, errlen);
+	case OPT_ZSWAP:
+		return load_zswap(opt, value, cfg, err, errlen);
+	case OPT_COMPRESSOR:
+		return load_compressor(opt, value, field, err, errlen);
 	}
 	return -EINVAL;
 }
@@ -425,6 +493,29 @@ static int check_max_rss(struct upage_config *cfg, const char *const set[], char
 	return check_ceiling(cfg, set, err, errlen);
 }
 
+/*
+ * A pool of a size leaves the zone what is left of the cap: at least
+ * CONFIG_MIN_MAX_RSS of frames.  (A percentage always does.)
+ */
+static int check_zswap(struct upage_config *cfg, const char *const set[], char *err,
+		       size_t errlen)
+{
+	char cap[32];
+
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		if (options[i].offset != FIELD(zswap_bytes) || !set[i] || !cfg->zswap_bytes)
+			continue;
+		if (cfg->zswap_bytes + CONFIG_MIN_MAX_RSS > cfg->max_rss) {
+			format_size(cfg->max_rss, cap, sizeof(cap));
+			return config_error(err, errlen, options[i].name, set[i],
+					    "leaves less than 1M of the resident cap of %s "
+					    "(UPAGE_MAX_RSS) to the program's pages",
+					    cap);
+		}
+	}
+	return 0;
+}
+
 int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *),
 		char *err, size_t errlen)
 {
@@ -461,5 +552,17 @@ int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *)
 	for (size_t i = 0; i < NR_OPTIONS; i++)
 		if (options[i].offset == FIELD(arena_size))
 			cfg->arena_size_set = set[i] != NULL;
-	return check_max_rss(cfg, set, err, errlen);
+	ret = check_max_rss(cfg, set, err, errlen);
+	if (ret)
+		return ret;
+	return check_zswap(cfg, set, err, errlen);
+}
+
+unsigned long long config_zswap_bytes(const struct upage_config *cfg, unsigned long long cap)
+{
+	unsigned long long v = cfg->zswap_bytes;
+
+	if (cfg->zswap_percent)
+		v = cap * cfg->zswap_percent / 100;	/* cap <= 4G: no overflow */
+	return v & ~(page_size() - 1);
 }

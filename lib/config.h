@@ -25,11 +25,19 @@ enum upage_engine {
 	ENGINE_UFFD_SIGBUS,	/* userfaultfd in SIGBUS mode, in the faulting thread */
 };
 
+/* The compressed tier's compressor (UPAGE_ZSWAP_COMPRESSOR). */
+enum upage_compressor {
+	COMPRESSOR_LZ4,
+	COMPRESSOR_ZSTD,
+};
+
 /* Bounds of the sizes (bytes). */
 #define CONFIG_MIN_MAX_RSS	(1ULL << 20)	/* 1 MiB */
 #define CONFIG_MAX_MAX_RSS	(4ULL << 30)	/* 20-bit frame numbers */
 #define CONFIG_MIN_ARENA	(16ULL << 20)
 #define CONFIG_MAX_ARENA	(1ULL << 40)	/* 1 TiB of address space */
+#define CONFIG_MIN_ZSWAP	(64ULL << 10)	/* UPAGE_ZSWAP, when not 0 */
+#define CONFIG_MAX_ZSWAP_PERCENT 90
 
 struct upage_config {
 	unsigned long long max_rss;	/* UPAGE_MAX_RSS: resident cap, page multiple */
@@ -47,6 +55,11 @@ struct upage_config {
 	bool verbose;			/* UPAGE_VERBOSE: print the values in force */
 	bool inherit;			/* UPAGE_INHERIT: exec'd programs keep upage */
 	char socket[PATH_MAX];		/* UPAGE_SOCKET: upaged's, "" when "none" */
+	/* UPAGE_ZSWAP: the compressed tier's pool, taken off the resident
+	 * cap: zswap_bytes, or zswap_percent of the cap; both 0: none. */
+	unsigned long long zswap_bytes;
+	unsigned int zswap_percent;
+	enum upage_compressor zswap_compressor;	/* UPAGE_ZSWAP_COMPRESSOR: lz4 | zstd */
 };
 
 /*
@@ -65,6 +78,11 @@ int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *)
 		char *err, size_t errlen);
 
 const char *engine_name(enum upage_engine e);
+const char *compressor_name(enum upage_compressor c);
+
+/* The pool of the compressed tier under a cap of @cap bytes, a page
+ * multiple (0: none). */
+unsigned long long config_zswap_bytes(const struct upage_config *cfg, unsigned long long cap);
 
 /* Where upaged listens unless UPAGE_SOCKET says otherwise. */
 #define UPAGED_SOCKET_DEFAULT	"/run/upage/upaged.sock"

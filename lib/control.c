@@ -28,6 +28,7 @@
 #include "ownfd.h"
 #include "sys.h"
 #include "zone_cap.h"
+#include "zswap.h"
 
 struct upage_control *upage_control;
 static int control_fd = -1;
@@ -211,15 +212,20 @@ bool control_tick(struct zone *z)
 {
 	struct upage_control *c = __atomic_load_n(&upage_control, __ATOMIC_ACQUIRE);
 	unsigned long frames, before = z->cap_frames;
-	uint64_t cap;
+	struct zswap_stats zs;
+	uint64_t cap, want, pool;
 
 	if (!c)
 		return false;
 	publish_areas(c);
-	frames = (unsigned long)(control_wanted_cap(c, now_ns()) >> PAGE_SHIFT);
+	/* The compressed tier's pool is part of the cap: the zone has the rest. */
+	zswap_get_stats(&zs);
+	pool = zs.limit_bytes;
+	want = control_wanted_cap(c, now_ns());
+	frames = (unsigned long)((want > pool ? want - pool : 0) >> PAGE_SHIFT);
 	if (frames != z->cap_frames || z->reserve_debt)
 		zone_set_cap(z, frames);
-	cap = (uint64_t)z->cap_frames << PAGE_SHIFT;
+	cap = ((uint64_t)z->cap_frames << PAGE_SHIFT) + pool;
 	STORE(c->cap_bytes, cap);
 	if (upage_stats)
 		STORE(upage_stats->max_rss_bytes, cap);

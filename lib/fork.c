@@ -18,7 +18,9 @@
  *  parent   release the locks.
  *  child    release the locks; freeze the inherited swap areas (shared
  *           with the parent: readable, never written) and add a private
- *           one; mark every mapped clean page dirty (the kernel dropped
+ *           one; the compressed pool is the child's copy, and the
+ *           entries it holds for the parent's slots are never written
+ *           back (zswap_fork_child); mark every mapped clean page dirty (the kernel dropped
  *           the write-protection that told us of writes, and the child
  *           must not later drop a page it changed); give the engine a new
  *           registration and handler thread, and start a kswapd.
@@ -69,6 +71,7 @@
 #include "sys.h"
 #include "upaged_client.h"
 #include "vmscan.h"
+#include "zswap.h"
 
 /* A page under I/O? */
 static bool any_page_locked(void)
@@ -206,17 +209,22 @@ static int fork_child(void)
 {
 	struct mm_struct *mm = &upage.mm;
 	struct zone *z = &upage.zone;
+	struct zswap_stats zs;
 	int ret;
 
 	pthread_cond_init(&mm->page_wait, NULL);
 	/* The threads that held pins are the parent's. */
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		z->mem_map[i].pins = 0;
-	/* The cap in force now (the parent's may have been set since start). */
-	stats_init(upage.mm.engine->name, (unsigned long long)z->cap_frames << PAGE_SHIFT,
+	/* The cap in force now (the parent's may have been set since start),
+	 * the compressed pool included. */
+	zswap_get_stats(&zs);
+	stats_init(upage.mm.engine->name,
+		   ((unsigned long long)z->cap_frames << PAGE_SHIFT) + zs.limit_bytes,
 		   mm->arena.size);
 	control_setup();
 	upaged_client_fork_child();
+	zswap_fork_child();	/* its entries are of the parent's slots */
 	swap_freeze_all();
 	ret = swapon(child_swap_location(), 1, 0);
 	if (ret < 0)

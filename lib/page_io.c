@@ -14,6 +14,12 @@
  * trampoline (sys_preadv, sys_pwritev): kswapd runs with every signal
  * blocked, and the filter traps readv-style calls always.
  *
+ * The compressed tier (zswap.c), when there is one, sits in front of
+ * every area, as zswap in front of the kernel's swap: swap_writepages
+ * offers each page to it first and writes only those it refuses;
+ * swap_readpage reads the area only when the pool does not hold the slot.
+ * Its writeback comes back here, straight to the area's backend.
+ *
  * A synchronous caller waits on its own request (struct io_wait): a
  * futex word that end_io sets, woken only if the caller went to sleep, so
  * a backend that completes inside submit costs no system call more.
@@ -41,6 +47,7 @@
 #include "stats.h"
 #include "swapfile.h"
 #include "sys.h"
+#include "zswap.h"
 
 /* ---- the file backend ------------------------------------------------ */
 
@@ -110,21 +117,34 @@ const struct swap_aops swap_file_aops = {
 
 /* ---- requests -------------------------------------------------------- */
 
+static bool io_valid(const struct swap_io *io)
+{
+	if (!io || !io->iov || io->nr <= 0 || io->nr > IOV_MAX || !io->end_io)
+		return false;
+	for (int i = 0; i < io->nr; i++)
+		if (io->iov[i].iov_len != PAGE_SIZE)
+			return false;
+	return true;
+}
+
+/* Start @io on area @si's backend, found already. */
+static int __rw_swap_page(struct swap_info_struct *si, struct swap_io *io)
+{
+	const struct swap_aops *aops = si->aops ? si->aops : &swap_file_aops;
+
+	return aops->submit(si, io);
+}
+
 int rw_swap_page(struct swap_io *io)
 {
 	struct swap_info_struct *si;
-	const struct swap_aops *aops;
 
-	if (!io || !io->iov || io->nr <= 0 || io->nr > IOV_MAX || !io->end_io)
+	if (!io_valid(io))
 		return -EINVAL;
-	for (int i = 0; i < io->nr; i++)
-		if (io->iov[i].iov_len != PAGE_SIZE)
-			return -EINVAL;
 	si = swap_info_get(io->entry, (unsigned long)io->nr);
 	if (!si)
 		return -EINVAL;
-	aops = si->aops ? si->aops : &swap_file_aops;
-	return aops->submit(si, io);
+	return __rw_swap_page(si, io);
 }
 
 /* A synchronous request and its completion (see the top of the file). */
@@ -157,15 +177,61 @@ static int wait_on_io(struct io_wait *w)
 	return w->err;
 }
 
-static int sync_io(bool write, swp_entry_t entry, const struct iovec *iov, int n)
+/* @si: the slots' area, when the caller found it (NULL: look it up). */
+static int sync_io(struct swap_info_struct *si, bool write, swp_entry_t entry,
+		   const struct iovec *iov, int n)
 {
 	struct io_wait w = { .state = IO_PENDING };
 	int ret;
 
 	w.io = (struct swap_io){ .write = write, .entry = entry, .iov = iov, .nr = n,
 				 .end_io = end_io_wake, .private = &w };
-	ret = rw_swap_page(&w.io);
+	ret = si ? __rw_swap_page(si, &w.io) : rw_swap_page(&w.io);
 	return ret ? ret : wait_on_io(&w);
+}
+
+/* ---- the compressed tier (zswap.c) in front of the areas -------------- */
+
+/* zswap's writeback: straight to the area's backend, taking no lock. */
+static int zswap_writeback_page(void *area, swp_entry_t entry, const void *buf)
+{
+	struct iovec v = { .iov_base = (void *)buf, .iov_len = PAGE_SIZE };
+
+	return sync_io(area, true, entry, &v, 1);
+}
+
+int swap_zswap_init(size_t pool_bytes, enum upage_compressor comp)
+{
+	return zswap_init(pool_bytes, comp, zswap_writeback_page);
+}
+
+/*
+ * Offer @n pages for the consecutive slots from @first to the pool, and
+ * write those it refuses, in runs of consecutive slots, to the area.
+ */
+static int zswap_writepages(struct swap_info_struct *si, swp_entry_t first,
+			    const struct iovec *iov, int n)
+{
+	bool stored[IOV_MAX];
+	int i = 0, ret = 0;
+
+	for (int k = 0; k < n; k++)
+		stored[k] = zswap_store(si, swp_entry(swp_type(first), swp_offset(first) + k),
+					iov[k].iov_base) == 0;
+	while (i < n && !ret) {
+		int j;
+
+		if (stored[i]) {
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < n && !stored[j]; j++)
+			;
+		ret = sync_io(si, true, swp_entry(swp_type(first), swp_offset(first) + i),
+			      iov + i, j - i);
+		i = j;
+	}
+	return ret;
 }
 
 /* Reads under way now, for max_reads_in_flight. */
@@ -174,10 +240,17 @@ static uint64_t reads_in_flight;
 int swap_readpage(swp_entry_t entry, void *buf)
 {
 	struct iovec v = { .iov_base = buf, .iov_len = PAGE_SIZE };
+	uint64_t t0 = latency_now();
 	int ret;
 
+	ret = zswap_load(entry, buf);
+	if (ret == 0)
+		latency_record_since(UPAGE_LAT_ZSWAP_LOAD, t0);
+	if (ret != -ENOENT)
+		return ret;	/* from the compressed tier (or its error: the
+				 * area's copy of the slot is not the page) */
 	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
-	ret = sync_io(false, entry, &v, 1);
+	ret = sync_io(NULL, false, entry, &v, 1);
 	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);
 	return ret;
 }
@@ -186,12 +259,24 @@ int swap_writepage(swp_entry_t entry, const void *buf)
 {
 	struct iovec v = { .iov_base = (void *)buf, .iov_len = PAGE_SIZE };
 
-	return sync_io(true, entry, &v, 1);
+	return swap_writepages(entry, &v, 1);
 }
 
 int swap_writepages(swp_entry_t first, const struct iovec *iov, int n)
 {
-	return sync_io(true, first, iov, n);
+	struct swap_info_struct *si;
+
+	if (!zswap_enabled())
+		return sync_io(NULL, true, first, iov, n);
+	if (n <= 0 || n > IOV_MAX || !iov)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if (iov[i].iov_len != PAGE_SIZE)
+			return -EINVAL;
+	si = swap_info_get(first, (unsigned long)n);
+	if (!si)
+		return -EINVAL;
+	return zswap_writepages(si, first, iov, n);
 }
 
 void swap_report_error(swp_entry_t entry, int err)

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <sys/uio.h>
 
+#include "config.h"
 #include "pgtable.h"
 
 struct swap_info_struct;
@@ -75,6 +76,12 @@ int swap_readpage(swp_entry_t entry, void *buf);
 int swap_writepage(swp_entry_t entry, const void *buf);
 /* Write @n pages to the consecutive slots from @first (one request). */
 int swap_writepages(swp_entry_t first, const struct iovec *iov, int n);
+
+/*
+ * Put the compressed tier (zswap.h) of @pool_bytes in front of every
+ * area, its writeback through the areas' backends.  zswap_init's result.
+ */
+int swap_zswap_init(size_t pool_bytes, enum upage_compressor comp);
 
 /* Say, once per area, that I/O on @entry failed with @err, naming the area. */
 void swap_report_error(swp_entry_t entry, int err);

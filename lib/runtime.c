@@ -31,6 +31,7 @@
 #include "report.h"
 #include "sampler.h"
 #include "stats.h"
+#include "page_io.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
@@ -38,6 +39,7 @@
 #include "upaged_client.h"
 #include "vmscan.h"
 #include "zone_cap.h"
+#include "zswap.h"
 
 struct upage_state upage;
 
@@ -192,31 +194,75 @@ static unsigned long long cap_in_force(const struct fault_engine *e,
 void control_setup(void)
 {
 	struct zone *z = &upage.zone;
+	struct zswap_stats zs;
+	uint64_t pool;
 
-	control_init((uint64_t)z->cap_frames << PAGE_SHIFT, (uint64_t)z->ceiling_frames << PAGE_SHIFT,
+	zswap_get_stats(&zs);
+	pool = zs.limit_bytes;	/* the compressed pool is part of the cap */
+	control_init(((uint64_t)z->cap_frames << PAGE_SHIFT) + pool,
+		     ((uint64_t)z->ceiling_frames << PAGE_SHIFT) + pool,
 		     (uint64_t)ZONE_CAP_MIN_FRAMES << PAGE_SHIFT, upage.cfg.max_rss_set,
 		     upage.cfg.socket);
 }
 
-/* Start engine @e: its cap, the zone of that many frames, the engine.
+/*
+ * The compressed tier's share of a cap of @cap bytes (UPAGE_ZSWAP): its
+ * pool's bytes are frames the zone does not have.  A pool that would
+ * leave the zone less than half the cap (an engine cut it) gets half.
+ */
+static unsigned long long zswap_in_force(const struct upage_config *cfg, unsigned long long cap)
+{
+	unsigned long long bytes = config_zswap_bytes(cfg, cap);
+
+	if (!bytes && !cfg->zswap_bytes && !cfg->zswap_percent)
+		return 0;
+	if (cfg->zswap_bytes && bytes + CONFIG_MIN_MAX_RSS > cap) {
+		bytes = (cap / 2) & ~(PAGE_SIZE - 1);
+		upage_msg("UPAGE_ZSWAP=%lluK does not fit in the cap in force of %lluK: "
+			  "the compressed pool takes half of it",
+			  cfg->zswap_bytes >> 10, cap >> 10);
+	}
+	if (bytes < ZSWAP_MIN_POOL) {
+		upage_msg("UPAGE_ZSWAP=%u%% of a cap of %lluK is below %luK: no compressed pool",
+			  cfg->zswap_percent, cap >> 10, ZSWAP_MIN_POOL >> 10);
+		return 0;
+	}
+	return bytes;
+}
+
+/* Start engine @e: its cap, the compressed pool and the zone of frames
+ * that share it, the engine.
  * @quiet: a failure is the caller's to report (auto tries another). */
 static int start_engine(const struct fault_engine *e, const struct upage_config *cfg, bool quiet)
 {
-	unsigned long long ceiling, cap = cap_in_force(e, cfg, &ceiling);
+	unsigned long long ceiling, cap = cap_in_force(e, cfg, &ceiling), zbytes;
 	int ret;
 
 	if (!cap)
 		return -ENOMEM;
-	ret = setup_zone(cap, ceiling);
+	zbytes = zswap_in_force(cfg, cap);
+	/* The pool's frames are the zone's less, under the ceiling too. */
+	ret = setup_zone(cap - zbytes, ceiling > cap ? ceiling - zbytes : cap - zbytes);
 	if (ret) {
-		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cap,
+		upage_msg("cannot set up %llu bytes of frames (UPAGE_MAX_RSS): %s", cap - zbytes,
 			  strerrordesc_np(-ret));
 		return ret;
+	}
+	if (zbytes) {
+		ret = swap_zswap_init(zbytes, cfg->zswap_compressor);
+		if (ret) {
+			upage_msg("cannot set up a compressed pool of %llu bytes (UPAGE_ZSWAP, %s): %s",
+				  zbytes, compressor_name(cfg->zswap_compressor),
+				  strerrordesc_np(-ret));
+			teardown_zone();
+			return ret;
+		}
 	}
 	ret = e->init(&upage.mm);
 	if (ret) {
 		if (!quiet)
 			upage_msg("the %s engine cannot start (%s)", e->name, strerrordesc_np(-ret));
+		zswap_destroy();
 		teardown_zone();
 		return ret;
 	}
@@ -284,6 +330,7 @@ int upage_load_config(void)
 int upage_setup(void)
 {
 	struct upage_config *cfg = &upage.cfg;
+	struct zswap_stats zs;
 	const char *where;
 	int ret;
 
@@ -313,8 +360,7 @@ int upage_setup(void)
 			  "keeps its no_new_privs, and a set-user-ID program among it runs without "
 			  "its privilege", upage.mm.engine->name);
 	stats_set_latency(cfg->latency);	/* before any fault is served */
-	stats_init(upage.mm.engine->name, (unsigned long long)upage.zone.cap_frames << PAGE_SHIFT,
-		   upage.mm.arena.size);
+	stats_init(upage.mm.engine->name, upage.max_rss, upage.mm.arena.size);
 	control_setup();
 	upaged_client_init(cfg->socket);
 	ret = kswapd_start(&upage.mm, &upage_kswapd_env);
@@ -328,9 +374,11 @@ int upage_setup(void)
 	if (ret)	/* counting goes on; only the sampled values stay still */
 		upage_msg("cannot start the sampler (no timeline, no list lengths): %s",
 			  strerrordesc_np(-ret));
+	zswap_get_stats(&zs);
 	if (cfg->verbose)
-		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s",
+		upage_msg("engine %s, max_rss %llu, arena %llu at %#lx, swap %s, zswap %llu (%s)",
 			  upage.mm.engine->name, upage.max_rss, (unsigned long long)upage.mm.arena.size,
-			  (unsigned long)upage.mm.arena.base, where);
+			  (unsigned long)upage.mm.arena.base, where,
+			  (unsigned long long)zs.limit_bytes, compressor_name(cfg->zswap_compressor));
 	return 0;
 }

@@ -162,6 +162,7 @@ const char *const latency_kind_name[UPAGE_LAT_KINDS] = {
 	[UPAGE_LAT_EVICT] = "evict",
 	[UPAGE_LAT_IO_READ] = "io_read",
 	[UPAGE_LAT_IO_WRITE] = "io_write",
+	[UPAGE_LAT_ZSWAP_LOAD] = "zswap_load",
 };
 
 static bool json_name_char(char c)
@@ -170,6 +171,28 @@ static bool json_name_char(char c)
 }
 
 #define LOAD(field) __atomic_load_n(&st->field, __ATOMIC_RELAXED)
+
+/*
+ * The compressed tier's object: its ratio is of the pages it holds
+ * compressed (same-filled ones take no pool bytes), 0 when it holds none.
+ */
+static void json_zswap(const struct upage_stats *st, struct outbuf *o)
+{
+	uint64_t bytes = LOAD(zswap_pool_bytes);
+	uint64_t stored = LOAD(zswap_stored_pages), same = LOAD(zswap_same_filled);
+	uint64_t compressed = stored > same ? stored - same : 0;	/* read one by one */
+	double ratio = bytes ? (double)(compressed * STATS_PAGE_BYTES) / (double)bytes : 0.0;
+
+	outbuf_printf(o,
+		      "\"zswap\": {\"limit_bytes\": %" PRIu64 ", \"pool_bytes\": %" PRIu64
+		      ", \"stored_pages\": %" PRIu64 ", \"same_filled\": %" PRIu64
+		      ", \"ratio\": %.2f, \"stores\": %" PRIu64 ", \"hits\": %" PRIu64
+		      ", \"rejects\": %" PRIu64 ", \"pool_full\": %" PRIu64
+		      ", \"writebacks\": %" PRIu64 "}, ",
+		      LOAD(zswap_limit_bytes), bytes, stored, same, ratio, LOAD(zswap_stores),
+		      LOAD(zswap_hits), LOAD(zswap_rejects), LOAD(zswap_pool_full),
+		      LOAD(zswap_writebacks));
+}
 
 static void json_counters(const struct upage_stats *st, struct outbuf *o)
 {
@@ -214,6 +237,7 @@ static void json_counters(const struct upage_stats *st, struct outbuf *o)
 		      "\"swap_used_bytes\": %" PRIu64 ", ",
 		      LOAD(active_pages), LOAD(inactive_dirty_pages), LOAD(inactive_clean_pages),
 		      LOAD(free_pages), LOAD(swap_used_pages) * STATS_PAGE_BYTES);
+	json_zswap(st, o);
 }
 
 /* "name": {"count": .., "mean": .., "p50": .., ..., "buckets": [[lo, hi, n], ...]} */

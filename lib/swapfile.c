@@ -28,7 +28,8 @@
  * without it.  Growing a file (fallocate, a metadata operation) is
  * done under it.  swapoff_all must not race with I/O on the areas: it runs
  * at exit and between tests.  swap_lock nests inside page_table_lock
- * (mm.h) and takes no other lock.
+ * (mm.h) and takes no other lock but zswap's pool lock (zswap_invalidate,
+ * when a slot's last user goes).
  */
 #include "autoconfig.h"
 
@@ -52,6 +53,7 @@
 #include "ownfd.h"
 #include "stats.h"
 #include "sys.h"
+#include "zswap.h"
 
 #define SWAP_GROW_BYTES	(16UL << 20)			/* a file grows 16 MiB at a time */
 #define SWAP_GROW_SLOTS	(SWAP_GROW_BYTES >> PAGE_SHIFT)
@@ -819,8 +821,11 @@ int swap_free(swp_entry_t entry)
 	a = entry_area(entry, &offset);
 	if (a && map_count(a->si.swap_map[offset])) {
 		a->si.swap_map[offset]--;
-		if (!map_count(a->si.swap_map[offset]))
+		if (!map_count(a->si.swap_map[offset])) {
+			/* Before the slot can be handed out again (zswap.h). */
+			zswap_invalidate(entry);
 			slot_released(a, offset);
+		}
 		err = 0;
 	}
 	pthread_mutex_unlock(&swap_lock);

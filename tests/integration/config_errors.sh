@@ -38,6 +38,11 @@ check_env UPAGE_INHERIT 2
 check_env UPAGE_SUMMARY yes
 check_env UPAGE_SUMMARY ""
 check_env UPAGE_LATENCY off
+check_env UPAGE_ZSWAP 12Q
+check_env UPAGE_ZSWAP 95%
+check_env UPAGE_ZSWAP ""
+check_env UPAGE_ZSWAP_COMPRESSOR gzip
+UPAGE_MAX_RSS=8M check_env UPAGE_ZSWAP 8M
 
 # The CLI: refuses with status 2, naming the flag.
 check_flag() {
@@ -57,6 +62,9 @@ check_flag --arena-size 99999999999999999999T
 check_flag --max-rss ""
 check_flag --report /nonexistent-dir/r.json
 check_flag --report "$WORK/"
+check_flag --zswap 1Q
+check_flag --zswap 0%
+check_flag --zswap-compressor lzma
 
 # A flag without a value refuses one.
 set +e

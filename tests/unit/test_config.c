@@ -474,3 +474,48 @@ Test(config, short_error_buffer_truncated)
 		     "a bad value should be -EINVAL whatever the buffer");
 	cr_assert_str_eq(small, "UPAGE_E", "the message should be cut and NUL terminated");
 }
+
+Test(config, zswap_off_by_default)
+{
+	cr_assert_eq(load(NULL), 0, "expected the defaults to load: %s", err);
+	cr_assert_eq(cfg.zswap_bytes, 0, "expected no pool by default");
+	cr_assert_eq(cfg.zswap_percent, 0, "expected no pool by default");
+	cr_assert_eq(cfg.zswap_compressor, COMPRESSOR_LZ4, "expected lz4 by default");
+	cr_assert_eq(config_zswap_bytes(&cfg, 64 * MiB), 0, "expected no pool bytes");
+}
+
+Test(config, zswap_size_and_percent)
+{
+	const struct fake_var size[] = { { "UPAGE_MAX_RSS", "64M" }, { "UPAGE_ZSWAP", "16M" },
+					 { "UPAGE_ZSWAP_COMPRESSOR", "zstd" }, { NULL, NULL } };
+	const struct fake_var pct[] = { { "UPAGE_MAX_RSS", "64M" }, { "UPAGE_ZSWAP", "25%" },
+					{ NULL, NULL } };
+
+	cr_assert_eq(load(size), 0, "expected UPAGE_ZSWAP=16M accepted: %s", err);
+	cr_assert_eq(config_zswap_bytes(&cfg, 64 * MiB), 16 * MiB, "expected a 16M pool");
+	cr_assert_eq(cfg.zswap_compressor, COMPRESSOR_ZSTD, "expected zstd");
+	cr_assert_eq(load(pct), 0, "expected UPAGE_ZSWAP=25%% accepted: %s", err);
+	cr_assert_eq(cfg.zswap_percent, 25, "expected 25%%");
+	cr_assert_eq(config_zswap_bytes(&cfg, 64 * MiB), 16 * MiB, "expected a quarter of 64M");
+	cr_assert_eq(config_zswap_bytes(&cfg, 10 * MiB) % 4096, 0, "expected a page multiple");
+}
+
+static void assert_zswap_refused(const char *var, const char *value, const char *why)
+{
+	const struct fake_var vars[] = { { "UPAGE_MAX_RSS", "64M" }, { var, value }, { NULL, NULL } };
+
+	cr_assert_eq(load(vars), -EINVAL, "expected %s=%s refused", var, value);
+	cr_assert(strstr(err, var) != NULL, "expected the message to name %s: %s", var, err);
+	cr_assert(strstr(err, why) != NULL, "expected the message to say '%s': %s", why, err);
+}
+
+Test(config, bad_zswap_named)
+{
+	assert_zswap_refused("UPAGE_ZSWAP", "12Q", "not a size or a percentage");
+	assert_zswap_refused("UPAGE_ZSWAP", "95%", "from 1% to 90%");
+	assert_zswap_refused("UPAGE_ZSWAP", "0%", "from 1% to 90%");
+	assert_zswap_refused("UPAGE_ZSWAP", "x%", "not a percentage");
+	assert_zswap_refused("UPAGE_ZSWAP", "4K", "below the minimum of 64K");
+	assert_zswap_refused("UPAGE_ZSWAP", "64M", "leaves less than 1M");
+	assert_zswap_refused("UPAGE_ZSWAP_COMPRESSOR", "gzip", "not a compressor");
+}

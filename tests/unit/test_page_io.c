@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "page_io.h"
+#include "zswap.h"
 #include "swapfile.h"
 #include "sys.h"
 
@@ -335,4 +337,153 @@ Test(page_io, slots_past_a_backend_area_are_einval)
 	cr_assert_eq(swap_readpage(swp_entry(0, MEM_SLOTS), buf), -EINVAL,
 		     "expected -EINVAL past the area's last slot");
 	cr_assert_eq(m->submits, 0, "expected nothing submitted");
+}
+
+/* ---- the compressed tier in front of the file area ------------------- */
+
+static void zswap_teardown(void)
+{
+	zswap_destroy();
+	teardown();
+}
+
+TestSuite(page_io_zswap, .init = setup, .fini = zswap_teardown);
+
+static void fill_text(char *page, unsigned long n)
+{
+	size_t off = 0;
+
+	for (int line = 0; off < PAGE_SIZE; line++) {
+		char l[96];
+		int len = snprintf(l, sizeof(l), "slot %lu line %d: some text %lu\n", n, line,
+				   n * 17 + (unsigned long)line);
+		size_t take = PAGE_SIZE - off < (size_t)len ? PAGE_SIZE - off : (size_t)len;
+
+		memcpy(page + off, l, take);
+		off += take;
+	}
+}
+
+static struct zswap_stats zstats(void)
+{
+	struct zswap_stats st;
+
+	zswap_get_stats(&st);
+	return st;
+}
+
+/* What the area's file holds at @e, bypassing the pool. */
+static void read_file_slot(int type, swp_entry_t e, char *buf)
+{
+	struct swap_info_struct *si = swap_info(type);
+
+	cr_assert_eq(pread(si->fd, buf, PAGE_SIZE, (off_t)swp_offset(e) * PAGE_SIZE),
+		     (ssize_t)PAGE_SIZE, "expected the file's slot read");
+}
+
+Test(page_io_zswap, stored_pages_spare_the_disk_and_read_back)
+{
+	char *buf = page_buf(), *back = page_buf();
+	int type = file_area(0, 64);
+	swp_entry_t e[8];
+
+	cr_assert_eq(swap_zswap_init(1 << 20, COMPRESSOR_LZ4), 0, "expected a pool");
+	for (int i = 0; i < 8; i++) {
+		e[i] = get_slot();
+		fill_text(buf, swp_offset(e[i]));
+		cr_assert_eq(swap_writepage(e[i], buf), 0, "expected page %d written", i);
+	}
+	cr_assert_eq(zstats().stores, 8, "expected every page stored in the pool");
+	for (int i = 0; i < 8; i++) {
+		read_file_slot(type, e[i], back);
+		fill_text(buf, swp_offset(e[i]));
+		cr_assert_neq(memcmp(back, buf, PAGE_SIZE), 0, "expected page %d not on the disk", i);
+		cr_assert_eq(swap_readpage(e[i], back), 0, "expected page %d read", i);
+		cr_assert_arr_eq(back, buf, PAGE_SIZE, "expected page %d as written", i);
+	}
+	cr_assert_eq(zstats().hits, 8, "expected every read served by the pool");
+	sys_free_pages(buf, PAGE_SIZE);
+	sys_free_pages(back, PAGE_SIZE);
+}
+
+Test(page_io_zswap, freeing_the_slot_drops_its_entry)
+{
+	char *buf = page_buf();
+	swp_entry_t e;
+
+	file_area(0, 64);
+	cr_assert_eq(swap_zswap_init(1 << 20, COMPRESSOR_LZ4), 0, "expected a pool");
+	e = get_slot();
+	fill_text(buf, 1);
+	cr_assert_eq(swap_writepage(e, buf), 0, "expected the page written");
+	cr_assert_eq(swap_duplicate(e), 0, "expected a second user of the slot");
+	cr_assert_eq(swap_free(e), 0, "expected one user fewer");
+	cr_assert_eq(zstats().stored_pages, 1, "expected the entry kept while the slot is used");
+	cr_assert_eq(swap_free(e), 0, "expected the slot freed");
+	cr_assert_eq(zstats().stored_pages, 0, "expected the entry dropped with the slot");
+	cr_assert_eq(zswap_load(e, buf), -ENOENT, "expected no copy of a free slot");
+	sys_free_pages(buf, PAGE_SIZE);
+}
+
+Test(page_io_zswap, a_run_of_stored_and_refused_pages)
+{
+	char *pages = sys_alloc_pages(4 * PAGE_SIZE), *back = page_buf();
+	struct iovec iov[4];
+	swp_entry_t first;
+
+	cr_assert_not_null(pages, "expected 4 aligned pages");
+	file_area(0, 64);
+	cr_assert_eq(swap_zswap_init(1 << 20, COMPRESSOR_LZ4), 0, "expected a pool");
+	first = get_slot();
+	for (int i = 1; i < 4; i++)
+		get_slot();
+	for (int i = 0; i < 4; i++) {
+		char *p = pages + i * PAGE_SIZE;
+
+		if (i % 2)
+			cr_assert_eq(getrandom(p, PAGE_SIZE, 0), (ssize_t)PAGE_SIZE,
+				     "expected random bytes");
+		else
+			fill_text(p, (unsigned long)i);
+		iov[i] = (struct iovec){ p, PAGE_SIZE };
+	}
+	cr_assert_eq(swap_writepages(first, iov, 4), 0, "expected 4 pages written");
+	cr_assert_eq(zstats().stores, 2, "expected the text pages stored");
+	cr_assert_eq(zstats().rejects, 2, "expected the random pages refused");
+	for (int i = 0; i < 4; i++) {
+		swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + i);
+
+		cr_assert_eq(swap_readpage(e, back), 0, "expected page %d read", i);
+		cr_assert_arr_eq(back, pages + i * PAGE_SIZE, PAGE_SIZE,
+				 "expected page %d as written", i);
+	}
+	sys_free_pages(pages, 4 * PAGE_SIZE);
+	sys_free_pages(back, PAGE_SIZE);
+}
+
+Test(page_io_zswap, writeback_reaches_the_file)
+{
+	char *buf = page_buf(), *back = page_buf();
+	int type = file_area(0, 1024);
+	const int n = 400;
+	swp_entry_t e[400];
+
+	cr_assert_eq(swap_zswap_init(ZSWAP_MIN_POOL, COMPRESSOR_LZ4), 0, "expected a small pool");
+	for (int i = 0; i < n; i++) {
+		e[i] = get_slot();
+		fill_text(buf, swp_offset(e[i]));
+		cr_assert_eq(swap_writepage(e[i], buf), 0, "expected page %d written", i);
+	}
+	cr_assert_gt(zstats().writebacks, 0, "expected a full pool to write back");
+	/* The oldest was written back: the file has it. */
+	read_file_slot(type, e[0], back);
+	fill_text(buf, swp_offset(e[0]));
+	cr_assert_arr_eq(back, buf, PAGE_SIZE, "expected the oldest page on the disk");
+	for (int i = 0; i < n; i++) {
+		fill_text(buf, swp_offset(e[i]));
+		cr_assert_eq(swap_readpage(e[i], back), 0, "expected page %d read", i);
+		cr_assert_arr_eq(back, buf, PAGE_SIZE, "expected page %d as written", i);
+	}
+	sys_free_pages(buf, PAGE_SIZE);
+	sys_free_pages(back, PAGE_SIZE);
 }
