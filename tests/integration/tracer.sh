@@ -28,7 +28,7 @@ if command -v strace >/dev/null; then
 		[ $i -lt 1200 ] || { kill -9 $pid; fail "strace -f -p: the program hung after the tracer left"; }
 		sleep 0.1
 	done
-	wait $pid || fail "strace -f -p: the program failed"
+	wait $pid || fail "strace -f -p: the program failed (status $?): $(tail -5 "$WORK/att.out")"
 	expect "$WORK/att.json" "r['swap_ins'] > 1000" "strace -f -p: the program went on"
 else
 	echo "strace is not installed: its part is skipped"
