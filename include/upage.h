@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	2
+#define UPAGE_STATS_VERSION	3
 
 /*
  * Counters are updated with relaxed atomic adds by the threads that
@@ -58,6 +58,13 @@ struct upage_stats {
 	/* concurrency: the most at once, since the process started */
 	uint64_t max_faults_in_flight;	/* faults being served (holding the region lock) */
 	uint64_t max_reads_in_flight;	/* swap reads under way */
+
+	/* speculation (UPAGE_STATS_VERSION 3) */
+	uint64_t pages_faulted_around;	/* zero pages mapped with a first touch's */
+	uint64_t faultaround_unused;	/* of those, dropped still zero */
+	uint64_t swap_readahead_pages;	/* pages read ahead into the swap cache */
+	uint64_t swap_readahead_hits;	/* faults served by a page read ahead */
+	uint64_t overhead_bytes;	/* upage's own resident memory, at the report */
 };
 
 /*

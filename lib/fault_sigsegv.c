@@ -259,6 +259,30 @@ static int segv_install_copy(uintptr_t addr, const void *src, bool wp)
 	return set_page_prot(addr, wp);
 }
 
+/* Fault-around's run: zeros through the alias, then one mprotect (or one per
+ * run of pages whose regions allow the same). */
+static long segv_install_zero_run(uintptr_t addr, unsigned long nr)
+{
+	size_t len = nr << PAGE_SHIFT;
+	uint8_t *s = page_state(addr);
+	int ret;
+
+	memset(alias + arena_off(addr), 0, len);
+	for (unsigned long i = 0; i < nr; i++)
+		__atomic_store_n(&s[i], (uint8_t)((s[i] & (PS_REGION | PS_MAPPED)) | PS_PROT_R | PS_PROT_W),
+				 __ATOMIC_RELEASE);
+	ret = apply_range(addr, len);
+	if (ret) {
+		for (unsigned long i = 0; i < nr; i++)
+			__atomic_store_n(&s[i], (uint8_t)(s[i] & ~(PS_PROT_R | PS_PROT_W)),
+					 __ATOMIC_RELEASE);
+		apply_range(addr, len);
+		punch(addr, len);
+		return ret;
+	}
+	return (long)nr;
+}
+
 static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 {
 	int ret;
@@ -629,6 +653,7 @@ const struct fault_engine sigsegv_engine = {
 	.unmap_range = segv_unmap_range,
 	.zap_range = segv_zap_range,
 	.install_copy = segv_install_copy,
+	.install_zero_run = segv_install_zero_run,
 	.install_move = segv_install_move,
 	.unmap_page = segv_unmap_page,
 	.unprotect = segv_unprotect,

@@ -81,6 +81,7 @@ static unsigned int pte_prot(bool dirty)
 static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dirty)
 {
 	page->vaddr = addr;
+	ClearPageFlag(page, PG_faultaround);
 	SetPageFlag(page, PG_mapped);
 	SetPageFlag(page, PG_uptodate);
 	if (dirty) {
@@ -92,11 +93,89 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
 	*ptep = mk_pte(page->index, pte_prot(dirty));
 }
 
+/*
+ * Fault-around: a region being filled in order (each first-touch write
+ * lands on the page after the last one mapped) gets its next pages mapped
+ * with the faulting one, zero-filled and writable, in one engine call: a
+ * window that doubles with each fault in order, up to FAULT_AROUND_MAX,
+ * and falls back to one page at the first fault out of order, so random
+ * first touches pay nothing.  Only frames to spare are used
+ * (alloc_page_spare), never a reclaim.  A page mapped that way is dirty
+ * (writable, so no fault says whether it is ever written) and goes to
+ * the tail of the active list behind the faulting one, unreferenced:
+ * refill_inactive_scan looks at it first, and finds it still zero if it
+ * was never touched (unmap_page_to_swap_cache drops it without I/O).
+ * Write faults only: a read of fresh memory maps a clean page.
+ */
+#define FAULT_AROUND_MAX	16
+
+/* How many pages, from @addr, the first touch at @addr should map. */
+static unsigned int fault_around_window(struct vm_area_struct *vma, uintptr_t addr)
+{
+	if (addr != vma->fa_next || vma->fa_window == 0)
+		vma->fa_window = 1;
+	else if (vma->fa_window < FAULT_AROUND_MAX)
+		vma->fa_window *= 2;
+	return vma->fa_window;
+}
+
+/*
+ * Take frames for the pages after @addr that fault-around may map: in
+ * @vma, not mapped (PTE none), up to @want - 1 of them, while frames are
+ * to spare.  Returns how many were taken into @pages[1..].
+ */
+static unsigned int fault_around_pages(struct mm_struct *mm, struct vm_area_struct *vma,
+				       uintptr_t addr, unsigned int want, struct page **pages,
+				       pte_t **pteps)
+{
+	unsigned int n = 1;
+
+	for (uintptr_t a = addr + PAGE_SIZE; n < want && a < vma->vm_end; a += PAGE_SIZE, n++) {
+		pte_t *ptep = pte_alloc(&mm->pgd, a);
+
+		if (!ptep || !pte_none(*ptep))
+			break;
+		pages[n] = alloc_page_spare(mm);
+		if (!pages[n])
+			break;
+		pteps[n] = ptep;
+	}
+	return n - 1;
+}
+
+/* Map @page, first touched by a write at @addr, and the @extra pages after
+ * it in one call (pages[1..extra], their PTEs in pteps[]); the pages the
+ * engine did not map are freed.  Returns 0 or a negative errno. */
+static int install_zero_run(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+			    struct page **pages, pte_t **pteps, unsigned int extra)
+{
+	long mapped = mm->engine->install_zero_run(addr, extra + 1);
+
+	if (mapped < 0)
+		goto fail;
+	for (long i = 0; i < mapped; i++) {
+		page_mapped(pages[i], addr + ((uintptr_t)i << PAGE_SHIFT), pteps[i], true);
+		pages[i]->age = 0;
+		if (i > 0)
+			SetPageFlag(pages[i], PG_faultaround);
+		add_page_to_active_list_tail(mm->zone, pages[i]);
+	}
+	vma->fa_next = addr + ((uintptr_t)mapped << PAGE_SHIFT);
+	if (mapped > 1)
+		count_event(pages_faulted_around, mapped - 1);
+	count_event(faults_no_page, 1);
+fail:
+	for (unsigned int i = mapped < 0 ? 0 : (unsigned int)mapped; i <= extra; i++)
+		free_page_and_swap_cache(mm, pages[i]);
+	return mapped < 0 ? (int)mapped : 0;
+}
+
 static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
 		      pte_t *ptep, bool write)
 {
 	const void *src = zero_page;
 	struct page *page;
+	bool anon = !vma->vm_ops || vma->vm_ops == &anon_vm_ops || !vma->vm_ops->nopage;
 	int ret;
 
 	page = __alloc_pages(mm, &ret);
@@ -107,7 +186,18 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
 	}
-	if (vma->vm_ops && vma->vm_ops != &anon_vm_ops && vma->vm_ops->nopage) {
+	if (anon && write && mm->engine->install_zero_run) {
+		struct page *pages[FAULT_AROUND_MAX];
+		pte_t *pteps[FAULT_AROUND_MAX];
+		unsigned int extra;
+
+		pages[0] = page;
+		pteps[0] = ptep;
+		extra = fault_around_pages(mm, vma, addr, fault_around_window(vma, addr), pages,
+					   pteps);
+		return install_zero_run(mm, vma, addr, pages, pteps, extra);
+	}
+	if (!anon) {
 		char *buf = bounce_page();
 
 		/* nopage may do I/O: not under the lock other faults need. */

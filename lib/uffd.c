@@ -144,6 +144,46 @@ int uffd_install_copy(uintptr_t addr, const void *src, bool wp)
 	return ret;
 }
 
+/* The source of fault-around's zero pages: never written, so the kernel
+ * backs it with its zero page and it costs no memory. */
+#define ZERO_RUN_PAGES	16
+static char zero_run[ZERO_RUN_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/*
+ * UFFDIO_COPY of zeros over @nr pages from @addr, writable, a chunk of
+ * ZERO_RUN_PAGES at a time.  The kernel may stop part-way (a signal, or a
+ * page someone mapped meanwhile: -EEXIST) and say how far it got; what it
+ * mapped counts.
+ */
+long uffd_install_zero_run(uintptr_t addr, unsigned long nr)
+{
+	size_t len = nr << PAGE_SHIFT, done = 0;
+
+	while (done < len) {
+		size_t chunk = len - done < sizeof(zero_run) ? len - done : sizeof(zero_run);
+		struct uffdio_copy copy = {
+			.dst = addr + done, .src = (uintptr_t)zero_run, .len = chunk, .mode = 0,
+		};
+		int err;
+
+		if (ioctl(uffd, UFFDIO_COPY, &copy) == 0) {
+			done += chunk;
+			continue;
+		}
+		err = errno;
+		if (copy.copy > 0) {
+			done += (size_t)copy.copy & PAGE_MASK;
+			continue;
+		}
+		if (err == EAGAIN)
+			continue;
+		if (done)
+			break;
+		return -err;
+	}
+	return (long)(done >> PAGE_SHIFT);
+}
+
 static int uffd_move(uintptr_t dst, uintptr_t src, unsigned long long mode)
 {
 	struct uffdio_move mv = { .dst = dst, .src = src, .len = PAGE_SIZE, .mode = mode };

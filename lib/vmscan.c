@@ -37,10 +37,24 @@
 #include "workingset.h"
 #include "sys.h"
 
+/* Is the page at @data all zeros?  (Early out at the first word that is not.) */
+static bool page_is_zero(const void *data)
+{
+	const uint64_t *w = data;
+
+	for (size_t i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
 /*
  * Unmap an active page into the swap cache: give it a swap slot if it has
  * none, move its data to its frame slot, leave the swap entry in the PTE.
- * A clean page with no swap copy (read, never written) is simply dropped.
+ * A clean page with no swap copy (read, never written) is simply dropped,
+ * and so is a page fault-around mapped that is still all zeros once out of
+ * the program's reach (never written, or written zeros): its next touch is
+ * a first touch again.
  */
 static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 {
@@ -73,6 +87,16 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 		return ret;
 	}
 	ClearPageFlag(page, PG_mapped);
+	if (new_slot && PageFlag(page, PG_faultaround) && page_is_zero(page_address(z, page))) {
+		entry = page->swap;
+		delete_from_swap_cache(page);
+		swap_free(entry);
+		pte_clear(&mm->pgd, page->vaddr);
+		free_page_and_swap_cache(mm, page);
+		count_event(pages_reclaimed, 1);
+		count_event(faultaround_unused, 1);
+		return 0;
+	}
 	set_pte(&mm->pgd, page->vaddr, swp_entry_to_pte(page->swap));
 	deactivate_page(z, page);
 	count_event(pages_deactivated, 1);
@@ -338,6 +362,19 @@ struct page *__alloc_pages(struct mm_struct *mm, int *err)
 			*err = -ENOSPC;
 		return NULL;
 	}
+}
+
+struct page *alloc_page_spare(struct mm_struct *mm)
+{
+	struct zone *z = mm->zone;
+	struct page *page;
+
+	if (z->nr_free_pages <= z->pages_low)
+		return NULL;
+	page = rmqueue(z);
+	if (page)
+		stats_resident_add(1);
+	return page;
 }
 
 void wakeup_kswapd(struct zone *z)

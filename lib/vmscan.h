@@ -23,6 +23,14 @@
  */
 struct page *__alloc_pages(struct mm_struct *mm, int *err);
 
+/*
+ * A frame to spare for a page no fault asked for yet (fault-around,
+ * readahead): from the free list only while it holds more than
+ * pages_low, never by reclaiming, so speculation never pushes a page
+ * out.  Counted as resident.  Lock held.  NULL when none is to spare.
+ */
+struct page *alloc_page_spare(struct mm_struct *mm);
+
 /* Age the active list; unmap up to @nr old pages into the swap cache.
  * Returns how many were deactivated, or -ENOSPC when swap is full. */
 int refill_inactive_scan(struct mm_struct *mm, unsigned int nr);

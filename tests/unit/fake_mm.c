@@ -117,6 +117,24 @@ static int fake_install_move(uintptr_t addr, void *slot, bool wp)
 	return ret;
 }
 
+/* Maps at most fake.zero_run_max pages (0: all) of a run, as UFFDIO_COPY
+ * stopping part-way. */
+static long fake_install_zero_run(uintptr_t addr, unsigned long nr)
+{
+	unsigned long n = fake.zero_run_max && nr > fake.zero_run_max ? fake.zero_run_max : nr;
+
+	for (unsigned long i = 0; i < n; i++) {
+		uintptr_t a = addr + (i << PAGE_SHIFT);
+
+		if (fake.state[idx(a)] & FAKE_MAPPED)
+			return i ? (long)i : -EEXIST;
+		kernel_map(a, true);
+		fake.state[idx(a)] = FAKE_MAPPED;
+	}
+	fake.zero_runs++;
+	return (long)n;
+}
+
 static int fake_unmap_page(uintptr_t addr, void *slot)
 {
 	if (!(fake.state[idx(addr)] & FAKE_MAPPED))
@@ -157,6 +175,22 @@ const struct fault_engine fake_engine = {
 	.unmap_range = fake_zap_range,
 	.zap_range = fake_zap_range,
 	.install_copy = fake_install_copy,
+	.install_move = fake_install_move,
+	.unmap_page = fake_unmap_page,
+	.unprotect = fake_unprotect,
+	.wake = fake_wake,
+	.free_slot = fake_free_slot,
+};
+/* The same with install_zero_run: fault-around on. */
+const struct fault_engine fake_engine_faultaround = {
+	.name = "fake-fa",
+	.init = fake_init,
+	.map_range = fake_map_range,
+	.protect_range = fake_protect_range,
+	.unmap_range = fake_zap_range,
+	.zap_range = fake_zap_range,
+	.install_copy = fake_install_copy,
+	.install_zero_run = fake_install_zero_run,
 	.install_move = fake_install_move,
 	.unmap_page = fake_unmap_page,
 	.unprotect = fake_unprotect,

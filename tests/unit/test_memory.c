@@ -250,3 +250,114 @@ Test(memory, a_region_s_nopage_fills_its_first_touch)
 		     "expected the next page filled by it too");
 	cr_assert_eq(upage_stats->faults_no_page, 2, "expected two do_no_page");
 }
+
+/* Fault-around: a zone large enough that frames are to spare. */
+static void setup_faultaround(void)
+{
+	fake_mm_setup(256, 128, 512);
+	test_mm.engine = &fake_engine_faultaround;
+}
+
+TestSuite(faultaround, .init = setup_faultaround, .fini = fake_mm_destroy);
+
+Test(faultaround, first_writes_in_order_map_runs)
+{
+	for (unsigned long i = 0; i < 64; i++)
+		fake_write(page_addr(i) + 8, (unsigned char)(i + 1));
+	cr_assert_lt(upage_stats->faults_no_page, 12,
+		     "expected the window to grow to 16 pages, got %lu faults for 64 pages",
+		     (unsigned long)upage_stats->faults_no_page);
+	cr_assert_eq(upage_stats->resident_pages,
+		     upage_stats->faults_no_page + upage_stats->pages_faulted_around,
+		     "expected a frame for every page mapped");
+	for (unsigned long i = 0; i < 64; i++) {
+		pte_t pte = fake_pte(page_addr(i));
+
+		cr_assert(pte_present(pte) && pte_write(pte) && pte_dirty(pte),
+			  "expected page %lu present, writable and dirty", i);
+		cr_assert_eq(fake_read(page_addr(i) + 8), (unsigned char)(i + 1),
+			     "expected page %lu's byte", i);
+		cr_assert_eq(fake_read(page_addr(i)), 0, "expected page %lu zero-filled", i);
+	}
+}
+
+Test(faultaround, first_writes_out_of_order_map_one_page_each)
+{
+	for (unsigned long i = 0; i < 32; i++)
+		fake_write(page_addr(100 - 2 * i), 1);
+	cr_assert_eq(upage_stats->faults_no_page, 32, "expected a fault per page");
+	cr_assert_eq(upage_stats->pages_faulted_around, 0, "expected nothing mapped around");
+	cr_assert_eq(upage_stats->resident_pages, 32, "expected only the pages touched resident");
+}
+
+Test(faultaround, reads_map_single_clean_pages)
+{
+	for (unsigned long i = 0; i < 16; i++)
+		cr_assert_eq(fake_read(page_addr(i)), 0);
+	cr_assert_eq(upage_stats->pages_faulted_around, 0, "expected no fault-around for reads");
+	for (unsigned long i = 0; i < 16; i++)
+		cr_assert(!pte_write(fake_pte(page_addr(i))), "expected page %lu write-protected", i);
+}
+
+Test(faultaround, a_run_mapped_part_way_gives_the_rest_back)
+{
+	fake.zero_run_max = 3;
+	fake_write(page_addr(0), 1);
+	fake_write(page_addr(1), 2);	/* window 2: pages 1-2 */
+	fake_write(page_addr(3), 3);	/* window 4, three mapped: pages 3-5 */
+	cr_assert(fake_mapped(page_addr(5)), "expected page 5 mapped");
+	cr_assert(!fake_mapped(page_addr(6)) && pte_none(fake_pte(page_addr(6))),
+		  "expected page 6 neither mapped nor in the page table");
+	cr_assert_eq(upage_stats->resident_pages, 6, "expected the unmapped page's frame back");
+	fake_write(page_addr(6), 4);
+	cr_assert_eq(fake_read(page_addr(6)), 4, "expected page 6 served by its own fault");
+}
+
+Test(faultaround, untouched_pages_age_out_first_without_io)
+{
+	struct mm_struct *mm = &test_mm;
+
+	for (unsigned long i = 0; i < 4; i++)
+		fake_write(page_addr(i), 0x5a);	/* maps 0, 1-2, 3-6 */
+	cr_assert(fake_mapped(page_addr(6)) && !fake_mapped(page_addr(7)),
+		  "expected pages 0-6 mapped");
+	lock();
+	/* The tail of the active list: 6, 5, 4 (never touched), then 3, 2. */
+	cr_assert_eq(refill_inactive_scan(mm, 5), 5, "expected 5 pages taken");
+	unlock();
+	for (unsigned long i = 4; i < 7; i++)
+		cr_assert(pte_none(fake_pte(page_addr(i))),
+			  "expected untouched page %lu dropped, not swapped", i);
+	cr_assert_eq(upage_stats->faultaround_unused, 3, "expected 3 unused pages counted");
+	cr_assert_eq(swap_info(0)->inuse_pages, 2, "expected slots for the written pages 2 and 3 only");
+	cr_assert(pte_present(fake_pte(page_addr(1))), "expected page 1 still active");
+	lock();
+	cr_assert_eq(page_launder(mm, SWAP_CLUSTER_MAX), 2, "expected pages 2 and 3 written");
+	unlock();
+	cr_assert_eq(fake_read(page_addr(2)), 0x5a, "expected page 2 (written, no fault) kept");
+	cr_assert_eq(fake_read(page_addr(3)), 0x5a, "expected page 3 kept");
+	cr_assert_eq(fake_read(page_addr(5)), 0, "expected page 5 zero-filled again");
+}
+
+Test(faultaround, never_takes_a_frame_kswapd_needs)
+{
+	struct mm_struct *mm = &test_mm;
+
+	for (unsigned long i = 0; i < 200; i++) {
+		unsigned long before = upage_stats->resident_pages, free_before;
+
+		lock();
+		free_before = test_zone.nr_free_pages;
+		unlock();
+		if (fake_mapped(page_addr(i)))
+			continue;
+		fake_write(page_addr(i), 1);
+		if (free_before <= test_zone.pages_low + 1)
+			cr_assert_leq(upage_stats->resident_pages, before + 1,
+				      "expected no spare frame taken with %lu free (pages_low %lu)",
+				      free_before, test_zone.pages_low);
+	}
+	cr_assert_gt(upage_stats->swap_outs + upage_stats->faultaround_unused, 0,
+		     "expected the 200 pages to have pushed some out of 128 frames");
+	(void)mm;
+}
