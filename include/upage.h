@@ -62,8 +62,8 @@ struct upage_stats {
 	/* speculation (UPAGE_STATS_VERSION 3) */
 	uint64_t pages_faulted_around;	/* zero pages mapped with a first touch's */
 	uint64_t faultaround_unused;	/* of those, dropped still zero */
-	uint64_t swap_readahead_pages;	/* pages read ahead into the swap cache */
-	uint64_t swap_readahead_hits;	/* faults served by a page read ahead */
+	uint64_t swap_readahead_pages;	/* pages read (and mapped) with a swap-in's */
+	uint64_t swap_readahead_runs;	/* swap-ins that read more than their page */
 	uint64_t overhead_bytes;	/* upage's own resident memory, at the report */
 };
 

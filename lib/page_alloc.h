@@ -40,6 +40,7 @@ enum pageflags {
 	PG_reserved,		/* never on a list (not a usable frame) */
 	PG_faultaround,		/* mapped zero-filled by fault-around, no fault on it
 				 * since: perhaps never touched */
+	PG_readahead,		/* mapped clean by swap readahead, no fault on it since */
 };
 
 enum page_lru {

@@ -169,6 +169,16 @@ int swap_readpage(swp_entry_t entry, void *buf)
 	return ret;
 }
 
+int swap_readpages(swp_entry_t first, const struct iovec *iov, int n)
+{
+	int ret;
+
+	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
+	ret = sync_io(false, first, iov, n);
+	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);
+	return ret;
+}
+
 int swap_writepage(swp_entry_t entry, const void *buf)
 {
 	struct iovec v = { .iov_base = (void *)buf, .iov_len = PAGE_SIZE };

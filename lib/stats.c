@@ -174,7 +174,7 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 			", \"pages_dropped\": %" PRIu64 ", \"io_errors\": %" PRIu64 ", "
 			"\"max_faults_in_flight\": %" PRIu64 ", \"max_reads_in_flight\": %" PRIu64
 			", \"pages_faulted_around\": %" PRIu64 ", \"faultaround_unused\": %" PRIu64
-			", \"swap_readahead_pages\": %" PRIu64 ", \"swap_readahead_hits\": %" PRIu64
+			", \"swap_readahead_pages\": %" PRIu64 ", \"swap_readahead_runs\": %" PRIu64
 			", \"overhead_bytes\": %" PRIu64 "}",
 			st->pid, engine, LOAD(max_rss_bytes), LOAD(arena_bytes),
 			LOAD(peak_resident_pages) * STATS_PAGE_BYTES,
@@ -185,7 +185,7 @@ int stats_format_json(const struct upage_stats *st, char *buf, size_t len)
 			LOAD(direct_reclaims), LOAD(kswapd_wakeups), LOAD(pages_dropped),
 			LOAD(io_errors), LOAD(max_faults_in_flight), LOAD(max_reads_in_flight),
 			LOAD(pages_faulted_around), LOAD(faultaround_unused),
-			LOAD(swap_readahead_pages), LOAD(swap_readahead_hits), LOAD(overhead_bytes));
+			LOAD(swap_readahead_pages), LOAD(swap_readahead_runs), LOAD(overhead_bytes));
 }
 
 /* Read the counters behind /proc/PID/fd/@nr if it is upage's memfd. */

@@ -150,19 +150,22 @@ int uffd_install_copy(uintptr_t addr, const void *src, bool wp)
 static char zero_run[ZERO_RUN_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 /*
- * UFFDIO_COPY of zeros over @nr pages from @addr, writable, a chunk of
- * ZERO_RUN_PAGES at a time.  The kernel may stop part-way (a signal, or a
- * page someone mapped meanwhile: -EEXIST) and say how far it got; what it
- * mapped counts.
+ * UFFDIO_COPY of @nr pages from @src (zeros, a chunk of ZERO_RUN_PAGES at
+ * a time, when NULL) to @addr.  The kernel may stop part-way (a signal, or
+ * a page someone mapped meanwhile: -EEXIST) and say how far it got; what
+ * it mapped counts.
  */
-long uffd_install_zero_run(uintptr_t addr, unsigned long nr)
+long uffd_install_run(uintptr_t addr, const void *src, unsigned long nr, bool wp)
 {
 	size_t len = nr << PAGE_SHIFT, done = 0;
 
 	while (done < len) {
-		size_t chunk = len - done < sizeof(zero_run) ? len - done : sizeof(zero_run);
+		size_t chunk = src || len - done < sizeof(zero_run) ? len - done : sizeof(zero_run);
 		struct uffdio_copy copy = {
-			.dst = addr + done, .src = (uintptr_t)zero_run, .len = chunk, .mode = 0,
+			.dst = addr + done,
+			.src = src ? (uintptr_t)src + done : (uintptr_t)zero_run,
+			.len = chunk,
+			.mode = wp ? UFFDIO_COPY_MODE_WP : 0,
 		};
 		int err;
 

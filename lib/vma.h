@@ -53,6 +53,10 @@ struct vm_area_struct {
 	 * pages it maps.  Hints only: a split region's copy keeps them. */
 	uintptr_t fa_next;
 	unsigned int fa_window;
+	/* Swap readahead (memory.c), the same for swap-ins. */
+	uintptr_t ra_next;
+	unsigned int ra_window;
+	bool ra_write;		/* pages read ahead get written: map them dirty */
 	RB_ENTRY(vm_area_struct) vm_rb;
 };
 

@@ -367,13 +367,15 @@ struct page *__alloc_pages(struct mm_struct *mm, int *err)
 struct page *alloc_page_spare(struct mm_struct *mm)
 {
 	struct zone *z = mm->zone;
-	struct page *page;
+	struct page *page = NULL;
 
-	if (z->nr_free_pages <= z->pages_low)
+	if (z->nr_free_pages > z->pages_min || reclaim_page(mm))
+		page = rmqueue(z);
+	if (!page)
 		return NULL;
-	page = rmqueue(z);
-	if (page)
-		stats_resident_add(1);
+	stats_resident_add(1);
+	if (z->nr_free_pages < z->pages_low)
+		wakeup_kswapd(z);
 	return page;
 }
 

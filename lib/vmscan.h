@@ -24,10 +24,11 @@
 struct page *__alloc_pages(struct mm_struct *mm, int *err);
 
 /*
- * A frame to spare for a page no fault asked for yet (fault-around,
- * readahead): from the free list only while it holds more than
- * pages_low, never by reclaiming, so speculation never pushes a page
- * out.  Counted as resident.  Lock held.  NULL when none is to spare.
+ * A frame for a page no fault asked for yet (fault-around, readahead),
+ * that never waits: from the free list while it holds more than
+ * pages_min (the faults' reserve), else the frame of the oldest clean
+ * inactive page (written already: freed without I/O).  Counted as
+ * resident.  Lock held.  NULL when none is to be had at once.
  */
 struct page *alloc_page_spare(struct mm_struct *mm);
 

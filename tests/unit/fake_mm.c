@@ -117,11 +117,11 @@ static int fake_install_move(uintptr_t addr, void *slot, bool wp)
 	return ret;
 }
 
-/* Maps at most fake.zero_run_max pages (0: all) of a run, as UFFDIO_COPY
+/* Maps at most fake.run_max pages (0: all) of a run, as UFFDIO_COPY
  * stopping part-way. */
-static long fake_install_zero_run(uintptr_t addr, unsigned long nr)
+static long fake_install_run(uintptr_t addr, const void *src, unsigned long nr, bool wp)
 {
-	unsigned long n = fake.zero_run_max && nr > fake.zero_run_max ? fake.zero_run_max : nr;
+	unsigned long n = fake.run_max && nr > fake.run_max ? fake.run_max : nr;
 
 	for (unsigned long i = 0; i < n; i++) {
 		uintptr_t a = addr + (i << PAGE_SHIFT);
@@ -129,9 +129,11 @@ static long fake_install_zero_run(uintptr_t addr, unsigned long nr)
 		if (fake.state[idx(a)] & FAKE_MAPPED)
 			return i ? (long)i : -EEXIST;
 		kernel_map(a, true);
-		fake.state[idx(a)] = FAKE_MAPPED;
+		if (src)
+			memcpy(data(a), (const char *)src + (i << PAGE_SHIFT), PAGE_SIZE);
+		fake.state[idx(a)] = FAKE_MAPPED | (wp ? FAKE_WP : 0);
 	}
-	fake.zero_runs++;
+	fake.runs++;
 	return (long)n;
 }
 
@@ -181,7 +183,7 @@ const struct fault_engine fake_engine = {
 	.wake = fake_wake,
 	.free_slot = fake_free_slot,
 };
-/* The same with install_zero_run: fault-around on. */
+/* The same with install_run: fault-around and swap readahead on. */
 const struct fault_engine fake_engine_faultaround = {
 	.name = "fake-fa",
 	.init = fake_init,
@@ -190,7 +192,7 @@ const struct fault_engine fake_engine_faultaround = {
 	.unmap_range = fake_zap_range,
 	.zap_range = fake_zap_range,
 	.install_copy = fake_install_copy,
-	.install_zero_run = fake_install_zero_run,
+	.install_run = fake_install_run,
 	.install_move = fake_install_move,
 	.unmap_page = fake_unmap_page,
 	.unprotect = fake_unprotect,

@@ -301,7 +301,7 @@ Test(faultaround, reads_map_single_clean_pages)
 
 Test(faultaround, a_run_mapped_part_way_gives_the_rest_back)
 {
-	fake.zero_run_max = 3;
+	fake.run_max = 3;
 	fake_write(page_addr(0), 1);
 	fake_write(page_addr(1), 2);	/* window 2: pages 1-2 */
 	fake_write(page_addr(3), 3);	/* window 4, three mapped: pages 3-5 */
@@ -339,25 +339,163 @@ Test(faultaround, untouched_pages_age_out_first_without_io)
 	cr_assert_eq(fake_read(page_addr(5)), 0, "expected page 5 zero-filled again");
 }
 
-Test(faultaround, never_takes_a_frame_kswapd_needs)
+Test(faultaround, never_waits_for_a_frame)
+{
+	struct zone *z = &test_zone;
+	struct page *held[128];
+	unsigned long n = 0;
+
+	/* Nothing to spare: the free list at pages_min, nothing clean inactive. */
+	lock();
+	while (z->nr_free_pages > z->pages_min)
+		held[n++] = rmqueue(z);
+	unlock();
+	fake_write(page_addr(0), 1);
+	fake_write(page_addr(1), 1);
+	fake_write(page_addr(3), 1);
+	cr_assert_eq(upage_stats->pages_faulted_around, 0, "expected no frame taken for fault-around");
+	cr_assert(!fake_mapped(page_addr(2)) && !fake_mapped(page_addr(4)),
+		  "expected only the pages touched mapped");
+	lock();
+	while (n)
+		__free_page(z, held[--n]);
+	unlock();
+	fake_write(page_addr(4), 1);
+	cr_assert_gt(upage_stats->pages_faulted_around, 0, "expected fault-around with frames free");
+}
+
+/* Swap readahead: a zone small enough that 64 pages go out to swap. */
+static void setup_readahead(void)
+{
+	fake_mm_setup(256, 32, 512);
+	test_mm.engine = &fake_engine_faultaround;
+}
+
+TestSuite(readahead, .init = setup_readahead, .fini = fake_mm_destroy);
+
+/* Write pages [0, 64) (in order, or backwards), then push them all out. */
+static void write_and_swap_out(bool backwards)
+{
+	for (unsigned long k = 0; k < 64; k++) {
+		unsigned long i = backwards ? 63 - k : k;
+
+		fake_write(page_addr(i) + 16, (unsigned char)(i + 1));
+	}
+	/* Touch 32 other pages, far away and out of order, so the first 64
+	 * leave memory. */
+	for (unsigned long k = 0; k < 32; k++)
+		fake_write(page_addr(128 + (k * 7) % 32 * 4), 1);
+	for (unsigned long i = 0; i < 64; i++)
+		fake_evict(page_addr(i));
+}
+
+static void read_back(const unsigned long *order, unsigned long n)
+{
+	for (unsigned long k = 0; k < n; k++) {
+		unsigned long i = order[k];
+
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 1),
+			     "expected page %lu's byte back", i);
+		cr_assert_eq(fake_read(page_addr(i)), 0, "expected the rest of page %lu", i);
+	}
+}
+
+static void in_order(unsigned long *order)
+{
+	for (unsigned long i = 0; i < 64; i++)
+		order[i] = i;
+}
+
+Test(readahead, swap_ins_in_order_read_runs)
+{
+	unsigned long order[64];
+	uint64_t ins = upage_stats->swap_ins;
+
+	write_and_swap_out(false);
+	in_order(order);
+	read_back(order, 64);
+	cr_assert_gt(upage_stats->swap_readahead_pages, 32,
+		     "expected most pages read ahead, got %lu",
+		     (unsigned long)upage_stats->swap_readahead_pages);
+	cr_assert_eq(upage_stats->swap_ins - ins, 64, "expected every page read once");
+	cr_assert_lt(upage_stats->faults_swap_page, 32, "expected far fewer faults than pages");
+}
+
+Test(readahead, runs_are_found_whichever_way_the_slots_go)
+{
+	unsigned long order[64];
+
+	write_and_swap_out(true);	/* the other slot order of the two */
+	in_order(order);
+	read_back(order, 64);
+	cr_assert_gt(upage_stats->swap_readahead_pages, 32,
+		     "expected most pages read ahead, got %lu",
+		     (unsigned long)upage_stats->swap_readahead_pages);
+}
+
+Test(readahead, random_swap_ins_read_nothing_ahead)
+{
+	unsigned long order[64];
+
+	write_and_swap_out(false);
+	for (unsigned long k = 0; k < 64; k++)
+		order[k] = (k * 37 + 11) % 64;
+	read_back(order, 64);
+	cr_assert_eq(upage_stats->swap_readahead_pages, 0, "expected no readahead");
+	cr_assert_eq(upage_stats->swap_readahead_runs, 0, "expected no run read");
+}
+
+Test(readahead, pages_read_ahead_are_clean_and_age_out_first)
 {
 	struct mm_struct *mm = &test_mm;
+	unsigned long order[3] = { 0, 1, 3 };
+	unsigned long outs, clean;
 
-	for (unsigned long i = 0; i < 200; i++) {
-		unsigned long before = upage_stats->resident_pages, free_before;
+	write_and_swap_out(false);
+	read_back(order, 3);	/* window 1, 2 (pages 1-2), 4 (pages 3-6) */
+	cr_assert_gt(upage_stats->swap_readahead_pages, 0, "expected a run read");
+	for (unsigned long i = 4; i < 7; i++) {
+		pte_t pte = fake_pte(page_addr(i));
 
-		lock();
-		free_before = test_zone.nr_free_pages;
-		unlock();
-		if (fake_mapped(page_addr(i)))
-			continue;
-		fake_write(page_addr(i), 1);
-		if (free_before <= test_zone.pages_low + 1)
-			cr_assert_leq(upage_stats->resident_pages, before + 1,
-				      "expected no spare frame taken with %lu free (pages_low %lu)",
-				      free_before, test_zone.pages_low);
+		cr_assert(pte_present(pte) && !pte_write(pte) && !pte_dirty(pte),
+			  "expected page %lu read ahead, mapped clean", i);
+		cr_assert(fake.state[i] & FAKE_WP, "expected page %lu write-protected", i);
 	}
-	cr_assert_gt(upage_stats->swap_outs + upage_stats->faultaround_unused, 0,
-		     "expected the 200 pages to have pushed some out of 128 frames");
-	(void)mm;
+	outs = upage_stats->swap_outs;
+	lock();
+	clean = test_zone.nr_inactive_clean_pages;
+	cr_assert_eq(refill_inactive_scan(mm, 3), 3, "expected 3 pages taken");
+	for (unsigned long i = 4; i < 7; i++) {
+		pte_t pte = fake_pte(page_addr(i));
+
+		cr_assert(!pte_present(pte), "expected page %lu (read ahead, untouched) out first", i);
+	}
+	cr_assert_eq(test_zone.nr_inactive_clean_pages, clean + 3,
+		     "expected them clean: no write needed");
+	page_launder(mm, SWAP_CLUSTER_MAX);
+	unlock();
+	cr_assert_eq(upage_stats->swap_outs, outs, "expected no page written");
+	order[0] = 5;
+	read_back(order, 1);
+}
+
+Test(readahead, a_stream_that_writes_gets_its_runs_mapped_dirty)
+{
+	write_and_swap_out(false);
+	for (unsigned long i = 0; i < 64; i++) {
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 1),
+			     "expected page %lu's byte back", i);
+		fake_write(page_addr(i) + 16, (unsigned char)(i + 2));
+	}
+	cr_assert_lt(upage_stats->faults_wp_page, 16,
+		     "expected runs mapped writable once writes were seen, got %lu wp faults",
+		     (unsigned long)upage_stats->faults_wp_page);
+	for (unsigned long i = 0; i < 64; i++)
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 2),
+			     "expected page %lu's new byte", i);
+	for (unsigned long i = 0; i < 64; i++)
+		fake_evict(page_addr(i));
+	for (unsigned long i = 0; i < 64; i++)
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 2),
+			     "expected page %lu's new byte from swap", i);
 }
