@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "overhead.h"
 #include "stats.h"
 #include "sys.h"
 #include "runtime.h"
@@ -93,6 +94,7 @@ static int write_report(const char *path)
 	char buf[4096];
 	int fd, len, ret;
 
+	__atomic_store_n(&upage_stats->overhead_bytes, overhead_resident_bytes(), __ATOMIC_RELAXED);
 	len = stats_format_json(upage_stats, buf, sizeof(buf) - 1);
 	if (len < 0 || len >= (int)sizeof(buf) - 1)
 		return -EOVERFLOW;

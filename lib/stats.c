@@ -27,6 +27,7 @@
 
 #include <upage.h>
 
+#include "overhead.h"
 #include "sys.h"
 
 #define STATS_MEMFD_NAME	"upage-stats"
@@ -71,6 +72,7 @@ static struct upage_stats *stats_map_memfd(size_t len, int *fdp)
 	p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		goto fail;
+	overhead_register(p, len);	/* upage's own memory */
 	*fdp = fd;
 	return p;
 fail:
@@ -116,8 +118,10 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 	__atomic_store_n(&upage_stats, st, __ATOMIC_RELEASE);
 	stats_fd = fd;
 	stats_map_len = len;
-	if (old && old != st && old_len)
+	if (old && old != st && old_len) {
+		overhead_unregister(old, old_len);
 		sys_munmap(old, old_len);
+	}
 	if (old_fd >= 0 && old_fd != fd)
 		close(old_fd);
 	return ret;

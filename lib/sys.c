@@ -7,6 +7,8 @@
 
 #include "sys.h"
 
+#include "overhead.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -89,22 +91,39 @@ static void *thread_entry(void *p)
 	return ts.fn(ts.arg);
 }
 
+/* upage's threads' stacks: from sys_alloc_pages, so they count as its own
+ * memory (only the pages touched are resident), a guard page below. */
+#define THREAD_STACK_BYTES	(1024 * 1024)
+
 int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
 {
 	struct thread_start *ts = sys_alloc_pages(PAGE_BYTES);
+	char *stack = sys_alloc_pages(THREAD_STACK_BYTES + PAGE_BYTES);
+	pthread_attr_t attr;
 	sigset_t all, old;
 	int ret;
 
-	if (!ts)
+	if (!ts || !stack) {
+		sys_free_pages(ts, PAGE_BYTES);
+		sys_free_pages(stack, THREAD_STACK_BYTES + PAGE_BYTES);
 		return -ENOMEM;
+	}
+	sys_mprotect(stack, PAGE_BYTES, PROT_NONE);
 	*ts = (struct thread_start){ name, fn, arg };
+	pthread_attr_init(&attr);
+	/* The stack is never freed: upage's threads live as long as the
+	 * process (a forked child's copy of its parent's stays too). */
+	pthread_attr_setstack(&attr, stack + PAGE_BYTES, THREAD_STACK_BYTES);
 	/* A new thread starts with its creator's mask. */
 	sigfillset(&all);
 	sys_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(thread, NULL, thread_entry, ts);
+	ret = pthread_create(thread, &attr, thread_entry, ts);
 	sys_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret)
+	pthread_attr_destroy(&attr);
+	if (ret) {
 		sys_free_pages(ts, PAGE_BYTES);
+		sys_free_pages(stack, THREAD_STACK_BYTES + PAGE_BYTES);
+	}
 	return -ret;
 }
 
@@ -113,13 +132,18 @@ void *sys_alloc_pages(size_t len)
 	void *p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	overhead_register(p, len);
+	return p;
 }
 
 void sys_free_pages(void *p, size_t len)
 {
-	if (p)
+	if (p) {
+		overhead_unregister(p, len);
 		sys_munmap(p, len);
+	}
 }
 
 #define KMEM_CHUNK	(64 * 1024)

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "fault.h"
+#include "overhead.h"
 #include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -405,13 +406,30 @@ static void kswapd_balance(struct mm_struct *mm)
 	}
 }
 
+/* Once a second, for `upage stat`: upage's own resident memory (its
+ * mincore walk runs without page_table_lock). */
+static void kswapd_update_overhead(struct mm_struct *mm, struct timespec *last)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec == last->tv_sec)
+		return;
+	*last = now;
+	pthread_mutex_unlock(&mm->page_table_lock);
+	__atomic_store_n(&upage_stats->overhead_bytes, overhead_resident_bytes(), __ATOMIC_RELAXED);
+	pthread_mutex_lock(&mm->page_table_lock);
+}
+
 static void *kswapd(void *arg)
 {
 	struct mm_struct *mm = arg;
 	struct zone *z = mm->zone;
+	struct timespec last = { 0, 0 };
 
 	pthread_mutex_lock(&mm->page_table_lock);
 	for (;;) {
+		kswapd_update_overhead(mm, &last);
 		while (!z->kswapd_wake) {
 			struct timespec ts;
 
