@@ -2,8 +2,8 @@
 /*
  * overhead.h - upage's own memory: what it maps for itself outside the
  * pages it manages (page tables, struct pages, the swap cache's hash,
- * swap maps, shadows, buffers, its threads' stacks, the counters), and
- * how much of it is resident (overhead.c).
+ * swap maps, shadows, buffers, the counters; not its threads' glibc
+ * stacks), and how much of it is resident (overhead.c).
  *
  * Every such mapping is registered when made (sys_alloc_pages does it)
  * and named "upage" for the kernel (PR_SET_VMA_ANON_NAME, where the

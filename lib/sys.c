@@ -91,39 +91,30 @@ static void *thread_entry(void *p)
 	return ts.fn(ts.arg);
 }
 
-/* upage's threads' stacks: from sys_alloc_pages, so they count as its own
- * memory (only the pages touched are resident), a guard page below. */
-#define THREAD_STACK_BYTES	(1024 * 1024)
-
+/*
+ * The stack is glibc's: with one of upage's own (pthread_attr_setstack),
+ * pthread_create callocs the new thread's TLS vector every time, and a
+ * forked child starts its handlers before jemalloc's fork handler has
+ * unlocked its arenas (redis_bgsave.sh hung there), where a stack from
+ * glibc's cache needs no malloc.  So upage's threads' stacks are not in
+ * overhead_bytes (a few pages each are resident).
+ */
 int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
 {
 	struct thread_start *ts = sys_alloc_pages(PAGE_BYTES);
-	char *stack = sys_alloc_pages(THREAD_STACK_BYTES + PAGE_BYTES);
-	pthread_attr_t attr;
 	sigset_t all, old;
 	int ret;
 
-	if (!ts || !stack) {
-		sys_free_pages(ts, PAGE_BYTES);
-		sys_free_pages(stack, THREAD_STACK_BYTES + PAGE_BYTES);
+	if (!ts)
 		return -ENOMEM;
-	}
-	sys_mprotect(stack, PAGE_BYTES, PROT_NONE);
 	*ts = (struct thread_start){ name, fn, arg };
-	pthread_attr_init(&attr);
-	/* The stack is never freed: upage's threads live as long as the
-	 * process (a forked child's copy of its parent's stays too). */
-	pthread_attr_setstack(&attr, stack + PAGE_BYTES, THREAD_STACK_BYTES);
 	/* A new thread starts with its creator's mask. */
 	sigfillset(&all);
 	sys_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(thread, &attr, thread_entry, ts);
+	ret = pthread_create(thread, NULL, thread_entry, ts);
 	sys_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (ret) {
+	if (ret)
 		sys_free_pages(ts, PAGE_BYTES);
-		sys_free_pages(stack, THREAD_STACK_BYTES + PAGE_BYTES);
-	}
 	return -ret;
 }
 
