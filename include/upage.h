@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	4
+#define UPAGE_STATS_VERSION	5
 
 /* struct upage_stats.flags */
 #define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
@@ -140,6 +140,13 @@ struct upage_stats {
 	uint64_t zswap_rejects;		/* pages that compressed to over 3/4 of a page */
 	uint64_t zswap_pool_full;	/* stores refused: full, nothing to write back */
 	uint64_t zswap_writebacks;	/* entries written back to the swap area */
+
+	/* speculation */
+	uint64_t pages_faulted_around;	/* zero pages mapped with a first touch's */
+	uint64_t faultaround_unused;	/* of those, dropped still zero */
+	uint64_t swap_readahead_pages;	/* pages read (and mapped) with a swap-in's */
+	uint64_t swap_readahead_runs;	/* swap-ins that read more than their page */
+	uint64_t overhead_bytes;	/* upage's own resident memory, at the report */
 };
 
 /*

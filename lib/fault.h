@@ -58,6 +58,13 @@ struct fault_engine {
 	int (*zap_range)(uintptr_t start, size_t len);
 	/* Map a copy of the page at @src at @addr; read-only when @wp; wake. */
 	int (*install_copy)(uintptr_t addr, const void *src, bool wp);
+	/* Optional (fault-around, swap readahead): map copies of the @nr
+	 * pages at @src (zeros when @src is NULL) at the @nr pages from
+	 * @addr, none of them mapped now, in one step; read-only when @wp;
+	 * wake.  Returns how many were mapped from @addr on (at least 1), or
+	 * a negative errno when none was.  Without it, every page is a
+	 * fault. */
+	long (*install_run)(uintptr_t addr, const void *src, unsigned long nr, bool wp);
 	/* Move the page in frame slot @slot to @addr (no copy); read-only
 	 * when @wp; wake.  The slot is empty afterwards. */
 	int (*install_move)(uintptr_t addr, void *slot, bool wp);

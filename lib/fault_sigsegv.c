@@ -308,6 +308,34 @@ static int segv_install_copy(uintptr_t addr, const void *src, bool wp)
 	return ret ? ret : set_page_prot(addr, wp);
 }
 
+/* A run (fault-around, readahead): the data through the alias, then one
+ * mprotect (or one per run of pages whose regions allow the same). */
+static long segv_install_run(uintptr_t addr, const void *src, unsigned long nr, bool wp)
+{
+	size_t len = nr << PAGE_SHIFT;
+	uint8_t *s = page_state(addr);
+	uint8_t installed = PS_PROT_R | (wp ? 0 : PS_PROT_W);
+	int ret;
+
+	if (src)
+		memcpy(alias + arena_off(addr), src, len);
+	else
+		memset(alias + arena_off(addr), 0, len);
+	for (unsigned long i = 0; i < nr; i++)
+		__atomic_store_n(&s[i], (uint8_t)((s[i] & (PS_REGION | PS_MAPPED)) | installed),
+				 __ATOMIC_RELEASE);
+	ret = apply_range(addr, len);
+	if (ret) {
+		for (unsigned long i = 0; i < nr; i++)
+			__atomic_store_n(&s[i], (uint8_t)(s[i] & ~(PS_PROT_R | PS_PROT_W)),
+					 __ATOMIC_RELEASE);
+		apply_range(addr, len);
+		punch(addr, len);
+		return ret;
+	}
+	return (long)nr;
+}
+
 static int segv_install_move(uintptr_t addr, void *slot, bool wp)
 {
 	int ret = mfd_io(addr, slot, true);
@@ -698,6 +726,7 @@ const struct fault_engine sigsegv_engine = {
 	.unmap_range = segv_unmap_range,
 	.zap_range = segv_zap_range,
 	.install_copy = segv_install_copy,
+	.install_run = segv_install_run,
 	.install_move = segv_install_move,
 	.unmap_page = segv_unmap_page,
 	.unprotect = segv_unprotect,

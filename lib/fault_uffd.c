@@ -183,6 +183,7 @@ const struct fault_engine uffd_engine = {
 	.unmap_range = uffd_unmap_range,
 	.zap_range = uffd_zap_range,
 	.install_copy = uffd_install_copy,
+	.install_run = uffd_install_run,
 	.install_move = uffd_install_move,
 	.unmap_page = uffd_unmap_page,
 	.unprotect = uffd_unprotect,

@@ -91,6 +91,8 @@ static unsigned int pte_prot(bool dirty)
 static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dirty)
 {
 	page->vaddr = addr;
+	ClearPageFlag(page, PG_faultaround);
+	ClearPageFlag(page, PG_readahead);
 	SetPageFlag(page, PG_mapped);
 	SetPageFlag(page, PG_uptodate);
 	if (dirty) {
@@ -102,11 +104,90 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
 	*ptep = mk_pte(page->index, pte_prot(dirty));
 }
 
+/*
+ * Fault-around: a region being filled in order (each first-touch write
+ * lands on the page after the last one mapped) gets its next pages mapped
+ * with the faulting one, zero-filled and writable, in one engine call: a
+ * window that doubles with each fault in order, up to FAULT_AROUND_MAX,
+ * and falls back to one page at the first fault out of order, so random
+ * first touches pay nothing.  Frames come from alloc_page_spare, which
+ * never waits for I/O.  A page mapped that way is dirty
+ * (writable, so no fault says whether it is ever written) and goes to
+ * the tail of the active list behind the faulting one, unreferenced:
+ * refill_inactive_scan looks at it first, and finds it still zero if it
+ * was never touched (unmap_page_to_swap_cache drops it without I/O).
+ * Write faults only: a read of fresh memory maps a clean page.
+ */
+#define FAULT_AROUND_MAX	16
+
+/* How many pages, from @addr, the first touch at @addr should map. */
+static unsigned int fault_around_window(struct vm_area_struct *vma, uintptr_t addr)
+{
+	if (addr != vma->fa_next || vma->fa_window == 0)
+		vma->fa_window = 1;
+	else if (vma->fa_window < FAULT_AROUND_MAX)
+		vma->fa_window *= 2;
+	return vma->fa_window;
+}
+
+/*
+ * Take frames for the pages after @addr that fault-around may map: in
+ * @vma, not mapped (PTE none), up to @want - 1 of them, while frames are
+ * to spare.  Returns how many were taken into @pages[1..].
+ */
+static unsigned int fault_around_pages(struct mm_struct *mm, struct vm_area_struct *vma,
+				       uintptr_t addr, unsigned int want, struct page **pages,
+				       pte_t **pteps)
+{
+	unsigned int n = 1;
+
+	for (uintptr_t a = addr + PAGE_SIZE; n < want && a < vma->vm_end; a += PAGE_SIZE, n++) {
+		pte_t *ptep = pte_alloc(&mm->pgd, a);
+
+		if (!ptep || !pte_none(*ptep))
+			break;
+		pages[n] = alloc_page_spare(mm);
+		if (!pages[n])
+			break;
+		pteps[n] = ptep;
+	}
+	return n - 1;
+}
+
+/* Map @page, first touched by a write at @addr, and the @extra pages after
+ * it in one call (pages[1..extra], their PTEs in pteps[]); the pages the
+ * engine did not map are freed.  Returns 0 or a negative errno. */
+static int install_zero_run(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+			    struct page **pages, pte_t **pteps, unsigned int extra)
+{
+	long mapped = mm->engine->install_run(addr, NULL, extra + 1, false);
+
+	if (mapped < 0)
+		goto fail;
+	for (long i = 0; i < mapped; i++) {
+		page_mapped(pages[i], addr + ((uintptr_t)i << PAGE_SHIFT), pteps[i], true);
+		pages[i]->age = 0;
+		if (i > 0)
+			SetPageFlag(pages[i], PG_faultaround);
+		add_page_to_active_list_tail(mm->zone, pages[i]);
+	}
+	vma->fa_next = addr + ((uintptr_t)mapped << PAGE_SHIFT);
+	if (mapped > 1)
+		count_event(pages_faulted_around, mapped - 1);
+	count_event(faults_no_page, 1);
+	fault_kind = UPAGE_LAT_NO_PAGE;
+fail:
+	for (unsigned int i = mapped < 0 ? 0 : (unsigned int)mapped; i <= extra; i++)
+		free_page_and_swap_cache(mm, pages[i]);
+	return mapped < 0 ? (int)mapped : 0;
+}
+
 static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
 		      pte_t *ptep, bool write)
 {
 	const void *src = zero_page;
 	struct page *page;
+	bool anon = !vma->vm_ops || vma->vm_ops == &anon_vm_ops || !vma->vm_ops->nopage;
 	int ret;
 
 	page = __alloc_pages(mm, &ret);
@@ -117,7 +198,18 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
 	}
-	if (vma->vm_ops && vma->vm_ops != &anon_vm_ops && vma->vm_ops->nopage) {
+	if (anon && write && mm->engine->install_run) {
+		struct page *pages[FAULT_AROUND_MAX];
+		pte_t *pteps[FAULT_AROUND_MAX];
+		unsigned int extra;
+
+		pages[0] = page;
+		pteps[0] = ptep;
+		extra = fault_around_pages(mm, vma, addr, fault_around_window(vma, addr), pages,
+					   pteps);
+		return install_zero_run(mm, vma, addr, pages, pteps, extra);
+	}
+	if (!anon) {
 		char *buf = bounce_page();
 
 		/* nopage may do I/O: not under the lock other faults need. */
@@ -173,12 +265,191 @@ static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t add
 	return 0;
 }
 
-static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig, bool write)
+/*
+ * Swap readahead, as 2.4's swapin_readahead ("Linux also reads the pages
+ * next to this one"), found by address as later kernels' VMA readahead: a
+ * swap-in on the page after the last run its region read finds whether
+ * the next pages' PTEs hold the neighbouring slots of the same area, the
+ * next ones or the ones before (clustered swap-out gives pages unmapped
+ * together consecutive slots: get_swap_page, page_launder's
+ * write_clusters; refill_inactive_scan unmaps a stream's pages newest
+ * first, so a run in address order is often one in descending slot
+ * order, which 2.4's aligned cluster around the slot read as well), and
+ * reads the run in one I/O.  The pages read ahead go into the swap cache and are mapped in
+ * place, clean (write-protected), unreferenced at the active list's tail
+ * behind the faulting page, so that pages read for nothing age out first
+ * (with their swap copy, freed without a write).  The window doubles with
+ * each swap-in in order, up to SWAP_RA_MAX, and is one page (no readahead)
+ * at the first out of order: random access pays a comparison.  Frames
+ * come from alloc_page_spare (never waiting for I/O).
+ *
+ * A stream that writes what it reads (a read-modify-write pass) would take
+ * a write-protect fault on every page read ahead: once one is seen
+ * (do_wp_page on a PG_readahead page), the region's next runs are mapped
+ * writable and dirty instead (vma->ra_write), until the stream breaks
+ * (a swap-in out of order).
+ */
+#define SWAP_RA_MAX	16
+
+/* SWAP_RA_MAX pages per fault-serving thread for a run, made when first
+ * needed. */
+static TLS char *ra_buf;
+
+static unsigned int swapin_window(struct vm_area_struct *vma, uintptr_t addr)
+{
+	if (addr != vma->ra_next || vma->ra_window == 0) {
+		vma->ra_window = 1;
+		vma->ra_write = false;
+	} else if (vma->ra_window < SWAP_RA_MAX)
+		vma->ra_window *= 2;
+	return vma->ra_window;
+}
+
+/* The slot of page @i of a run from @entry, going @dir (+1 or -1). */
+static swp_entry_t run_slot(swp_entry_t entry, int dir, unsigned int i)
+{
+	return swp_entry(swp_type(entry), swp_offset(entry) + (unsigned long)((long)dir * i));
+}
+
+/* Which way the slots of the pages after @addr run from @entry's: +1, -1,
+ * or 0 when the next page's PTE holds neither neighbour. */
+static int run_direction(struct mm_struct *mm, uintptr_t addr, swp_entry_t entry)
+{
+	pte_t pte = pte_get(&mm->pgd, addr + PAGE_SIZE);
+
+	if (pte_none(pte) || pte_present(pte))
+		return 0;
+	if (pte == swp_entry_to_pte(run_slot(entry, 1, 1)))
+		return 1;
+	if (swp_offset(entry) > 1 && pte == swp_entry_to_pte(run_slot(entry, -1, 1)))
+		return -1;
+	return 0;
+}
+
+/*
+ * Take frames for the pages after @addr, in @vma, whose PTEs hold the
+ * slots next to @entry's going @dir, none in the swap cache, up to
+ * @want - 1 of them, while frames are to spare.  Returns how many, in
+ * @pages[1..].
+ */
+static unsigned int swapin_readahead_pages(struct mm_struct *mm, struct vm_area_struct *vma,
+					   uintptr_t addr, swp_entry_t entry, int dir,
+					   unsigned int want, struct page **pages, pte_t **pteps)
+{
+	unsigned int n = 1;
+
+	if (!dir || want < 2)
+		return 0;
+	if (!ra_buf)
+		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
+	if (!ra_buf)
+		return 0;
+	if (dir < 0 && want > swp_offset(entry))
+		want = (unsigned int)swp_offset(entry);	/* slot 0 is never used */
+	for (uintptr_t a = addr + PAGE_SIZE; n < want && a < vma->vm_end; a += PAGE_SIZE, n++) {
+		swp_entry_t next = run_slot(entry, dir, n);
+		pte_t *ptep = pte_offset(&mm->pgd, a);
+
+		if (!ptep || *ptep != swp_entry_to_pte(next) || lookup_swap_cache(next))
+			break;
+		pages[n] = alloc_page_spare(mm);
+		if (!pages[n])
+			break;
+		pteps[n] = ptep;
+	}
+	return n - 1;
+}
+
+/* Give back pages[from..to] of a run: in the swap cache, locked, unread. */
+static void drop_readahead(struct mm_struct *mm, struct page **pages, unsigned int from,
+			   unsigned int to)
+{
+	for (unsigned int i = from; i <= to; i++) {
+		unlock_page(pages[i], &mm->page_wait);
+		free_page_and_swap_cache(mm, pages[i]);
+	}
+}
+
+/* Read the faulting page into @buf and, when @extra > 0, the run after it
+ * (page i at ra_buf + i pages) in the same request, which starts at the
+ * run's lowest slot.  On a failed run, the faulting page alone is read
+ * again (its error is its own) and the run given back.  Lock dropped
+ * around the I/O.  Returns 0 or the read's error. */
+static int swapin_read(struct mm_struct *mm, swp_entry_t entry, int dir, char *buf,
+		       struct page **pages, unsigned int *extra)
+{
+	struct iovec iov[SWAP_RA_MAX];
+	int ret;
+
+	pthread_mutex_unlock(&mm->page_table_lock);
+	if (*extra) {
+		unsigned int n = *extra;
+
+		for (unsigned int i = 0; i <= n; i++) {
+			char *b = i ? ra_buf + ((size_t)i << PAGE_SHIFT) : buf;
+
+			iov[dir > 0 ? i : n - i] = (struct iovec){ .iov_base = b,
+								   .iov_len = PAGE_SIZE };
+		}
+		ret = swap_readpages(dir > 0 ? entry : run_slot(entry, -1, n), iov, (int)n + 1);
+		if (ret == 0) {
+			pthread_mutex_lock(&mm->page_table_lock);
+			return 0;
+		}
+	}
+	ret = swap_readpage(entry, buf);
+	pthread_mutex_lock(&mm->page_table_lock);
+	if (*extra) {
+		drop_readahead(mm, pages, 1, *extra);
+		*extra = 0;
+	}
+	return ret;
+}
+
+/* Map the run read ahead after @addr (pages[1..extra]), clean; what could
+ * not be mapped (a PTE that changed meanwhile, an engine that stopped
+ * part-way) is given back. */
+static void map_readahead(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+			  struct page **pages, pte_t **pteps, unsigned int extra)
+{
+	bool dirty = vma->ra_write;
+	unsigned int n = 0;
+	long mapped;
+
+	/* Only the pages whose PTEs still hold their slots, from the first. */
+	while (n < extra && *pteps[n + 1] == swp_entry_to_pte(pages[n + 1]->swap))
+		n++;
+	mapped = n ? mm->engine->install_run(addr + PAGE_SIZE, ra_buf + PAGE_SIZE, n, !dirty) : 0;
+	if (mapped < 0)
+		mapped = 0;
+	for (long i = 1; i <= mapped; i++) {
+		struct page *page = pages[i];
+
+		page_mapped(page, addr + ((uintptr_t)i << PAGE_SHIFT), pteps[i], dirty);
+		if (!dirty)
+			SetPageFlag(page, PG_readahead);
+		page->age = 0;
+		add_page_to_active_list_tail(mm->zone, page);
+		unlock_page(page, &mm->page_wait);
+	}
+	if ((unsigned int)mapped < extra)
+		drop_readahead(mm, pages, (unsigned int)mapped + 1, extra);
+	if (mapped) {
+		count_event(swap_readahead_pages, mapped);
+		count_event(swap_readahead_runs, 1);
+		count_event(swap_ins, mapped);
+	}
+}
+
+static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr, pte_t *ptep,
+		   pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
-	struct page *page;
+	struct page *pages[SWAP_RA_MAX], *page;
+	pte_t *pteps[SWAP_RA_MAX];
 	char *buf = bounce_page();
-	int ret;
+	unsigned int extra = 0;
+	int dir = 0, ret;
 
 	if (!buf)
 		return -ENOMEM;
@@ -189,11 +460,20 @@ static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig
 		free_page_and_swap_cache(mm, page);
 		return -EAGAIN;
 	}
-	add_to_swap_cache(page, entry);
-	SetPageFlag(page, PG_locked);
-	pthread_mutex_unlock(&mm->page_table_lock);
-	ret = swap_readpage(entry, buf);
-	pthread_mutex_lock(&mm->page_table_lock);
+	pages[0] = page;
+	pteps[0] = ptep;
+	if (mm->engine->install_run) {
+		unsigned int want = swapin_window(vma, addr);
+
+		if (want > 1)
+			dir = run_direction(mm, addr, entry);
+		extra = swapin_readahead_pages(mm, vma, addr, entry, dir, want, pages, pteps);
+	}
+	for (unsigned int i = 0; i <= extra; i++) {
+		add_to_swap_cache(pages[i], run_slot(entry, dir, i));
+		SetPageFlag(pages[i], PG_locked);
+	}
+	ret = swapin_read(mm, entry, dir, buf, pages, &extra);
 	if (ret) {
 		/* Never a zero page in its place: the program is told. */
 		swap_report_error(entry, ret);
@@ -204,6 +484,8 @@ static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig
 		count_event(swap_ins, 1);	/* read: as io_read counts it */
 	}
 	if (ret) {
+		if (extra)
+			drop_readahead(mm, pages, 1, extra);
 		unlock_page(page, &mm->page_wait);
 		free_page_and_swap_cache(mm, page);
 		return ret;
@@ -219,25 +501,34 @@ static int swap_in(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig
 		add_page_to_active_list_tail(mm->zone, page);
 	}
 	unlock_page(page, &mm->page_wait);
+	vma->ra_next = addr + ((uintptr_t)(extra + 1) << PAGE_SHIFT);
+	if (extra)
+		map_readahead(mm, vma, addr, pages, pteps, extra);
 	count_event(faults_swap_page, 1);
 	fault_kind = UPAGE_LAT_SWAP_PAGE;
 	return 0;
 }
 
-static int do_swap_page(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t orig,
-			bool write)
+static int do_swap_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+			pte_t *ptep, pte_t orig, bool write)
 {
 	struct page *page = lookup_swap_cache(pte_to_swp_entry(orig));
 
 	return page ? swap_cache_hit(mm, page, addr, ptep, write)
-		    : swap_in(mm, addr, ptep, orig, write);
+		    : swap_in(mm, vma, addr, ptep, orig, write);
 }
 
-static int do_wp_page(struct mm_struct *mm, uintptr_t addr, pte_t *ptep, pte_t pte)
+static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+		      pte_t *ptep, pte_t pte)
 {
 	struct page *page = pfn_to_page(mm->zone, pte_frame(pte));
 	int ret;
 
+	/* Read ahead, then written: the stream writes what it reads. */
+	if (PageFlag(page, PG_readahead)) {
+		ClearPageFlag(page, PG_readahead);
+		vma->ra_write = true;
+	}
 	ret = mm->engine->unprotect(addr);
 	if (ret)
 		return ret;
@@ -260,7 +551,7 @@ static int handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma, ui
 		/* A write to a page mapped write-protected (it was clean): the
 		 * engine need not tell, the PTE does. */
 		if (write && !pte_write(entry))
-			return do_wp_page(mm, addr, ptep, entry);
+			return do_wp_page(mm, vma, addr, ptep, entry);
 		/* Served already (two threads faulted on one page), unless the
 		 * kernel lost a page we mapped: a bug, never to be papered over
 		 * with a zero page. */
@@ -271,7 +562,7 @@ static int handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma, ui
 	}
 	if (pte_none(entry))
 		return do_no_page(mm, vma, addr, ptep, write);
-	return do_swap_page(mm, addr, ptep, entry, write);
+	return do_swap_page(mm, vma, addr, ptep, entry, write);
 }
 
 /* 2.4's handle_mm_fault: the PTE once, then its case, under page_table_lock. */

@@ -38,6 +38,9 @@ enum pageflags {
 	PG_mapped,		/* data at page->vaddr in the arena, not in the pool */
 	PG_wp,			/* mapped write-protected: a write faults */
 	PG_reserved,		/* never on a list (not a usable frame) */
+	PG_faultaround,		/* mapped zero-filled by fault-around, no fault on it
+				 * since: perhaps never touched */
+	PG_readahead,		/* mapped clean by swap readahead, no fault on it since */
 };
 
 enum page_lru {

@@ -255,6 +255,40 @@ int swap_readpage(swp_entry_t entry, void *buf)
 	return ret;
 }
 
+/*
+ * A run of @n slots from @first (readahead): the pages the compressed tier
+ * holds come from it (the area's copy of such a slot is not the page), the
+ * others from the area, a request per run of them.
+ */
+int swap_readpages(swp_entry_t first, const struct iovec *iov, int n)
+{
+	int ret = 0, i = 0, j;
+
+	if (!iov || n <= 0 || n > IOV_MAX)
+		return -EINVAL;
+	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
+	while (i < n && !ret) {
+		for (j = i; j < n; j++) {
+			swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + j);
+			uint64_t t0 = latency_now();
+
+			ret = zswap_load(e, iov[j].iov_base);
+			if (ret == 0)
+				latency_record_since(UPAGE_LAT_ZSWAP_LOAD, t0);
+			if (ret != -ENOENT)
+				break;
+			ret = 0;
+		}
+		/* [i, j) are the area's; j, if any, came from the tier or failed */
+		if (j > i && !ret)
+			ret = sync_io(NULL, false, swp_entry(swp_type(first), swp_offset(first) + i),
+				      iov + i, j - i);
+		i = j + 1;
+	}
+	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);
+	return ret;
+}
+
 int swap_writepage(swp_entry_t entry, const void *buf)
 {
 	struct iovec v = { .iov_base = (void *)buf, .iov_len = PAGE_SIZE };

@@ -74,6 +74,8 @@ int rw_swap_page(struct swap_io *io);
  */
 int swap_readpage(swp_entry_t entry, void *buf);
 int swap_writepage(swp_entry_t entry, const void *buf);
+/* Read @n pages from the consecutive slots from @first (one request). */
+int swap_readpages(swp_entry_t first, const struct iovec *iov, int n);
 /* Write @n pages to the consecutive slots from @first (one request). */
 int swap_writepages(swp_entry_t first, const struct iovec *iov, int n);
 

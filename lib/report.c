@@ -27,6 +27,7 @@
 
 #include "memory.h"
 #include "outfile.h"
+#include "overhead.h"
 #include "outbuf.h"
 #include "stats.h"
 #include "summary.h"
@@ -132,6 +133,7 @@ static void take_snapshot(void)
 		}
 		pthread_cond_timedwait(&mm->page_wait, &mm->page_table_lock, &ts);
 	}
+	__atomic_store_n(&upage_stats->overhead_bytes, overhead_resident_bytes(), __ATOMIC_RELAXED);
 	snap = *upage_stats;
 	if (timeline_read(&upage_stats->timeline, &snap.timeline))
 		snap.timeline.nr = 0;

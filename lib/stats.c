@@ -25,6 +25,7 @@
 
 #include <upage.h>
 
+#include "overhead.h"
 #include "ownfd.h"
 #include "stats.h"
 #include "sys.h"
@@ -68,6 +69,7 @@ static struct upage_stats *stats_map_memfd(size_t len, int *fdp)
 	p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		goto fail;
+	overhead_register(p, len);	/* upage's own memory */
 	*fdp = fd;
 	return p;
 fail:
@@ -113,8 +115,10 @@ int stats_init(const char *engine, unsigned long long max_rss, unsigned long lon
 
 	__atomic_store_n(&upage_stats, st, __ATOMIC_RELEASE);
 	stats_map_len = len;
-	if (old && old != st && old_len)
+	if (old && old != st && old_len) {
+		overhead_unregister(old, old_len);
 		sys_munmap(old, old_len);
+	}
 	if (old_fd != fd) {
 		ownfd_close(&stats_fd);
 		stats_fd = fd;
@@ -231,6 +235,12 @@ static void json_counters(const struct upage_stats *st, struct outbuf *o)
 		      "\"max_faults_in_flight\": %" PRIu64 ", \"max_reads_in_flight\": %" PRIu64
 		      ", ",
 		      LOAD(max_faults_in_flight), LOAD(max_reads_in_flight));
+	outbuf_printf(o,
+		      "\"pages_faulted_around\": %" PRIu64 ", \"faultaround_unused\": %" PRIu64
+		      ", \"swap_readahead_pages\": %" PRIu64 ", \"swap_readahead_runs\": %" PRIu64
+		      ", \"overhead_bytes\": %" PRIu64 ", ",
+		      LOAD(pages_faulted_around), LOAD(faultaround_unused),
+		      LOAD(swap_readahead_pages), LOAD(swap_readahead_runs), LOAD(overhead_bytes));
 	outbuf_printf(o,
 		      "\"lists\": {\"active\": %" PRIu64 ", \"inactive_dirty\": %" PRIu64
 		      ", \"inactive_clean\": %" PRIu64 ", \"free\": %" PRIu64 "}, "

@@ -7,6 +7,8 @@
 
 #include "sys.h"
 
+#include "overhead.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -89,6 +91,14 @@ static void *thread_entry(void *p)
 	return ts.fn(ts.arg);
 }
 
+/*
+ * The stack is glibc's: with one of upage's own (pthread_attr_setstack),
+ * pthread_create callocs the new thread's TLS vector every time, and a
+ * forked child starts its handlers before jemalloc's fork handler has
+ * unlocked its arenas (redis_bgsave.sh hung there), where a stack from
+ * glibc's cache needs no malloc.  So upage's threads' stacks are not in
+ * overhead_bytes (a few pages each are resident).
+ */
 int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
 {
 	struct thread_start *ts = sys_alloc_pages(PAGE_BYTES);
@@ -113,13 +123,18 @@ void *sys_alloc_pages(size_t len)
 	void *p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	overhead_register(p, len);
+	return p;
 }
 
 void sys_free_pages(void *p, size_t len)
 {
-	if (p)
+	if (p) {
+		overhead_unregister(p, len);
 		sys_munmap(p, len);
+	}
 }
 
 #define KMEM_CHUNK	(64 * 1024)

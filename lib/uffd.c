@@ -152,6 +152,49 @@ int uffd_install_copy(uintptr_t addr, const void *src, bool wp)
 	return ret;
 }
 
+/* The source of fault-around's zero pages: never written, so the kernel
+ * backs it with its zero page and it costs no memory. */
+#define ZERO_RUN_PAGES	16
+static char zero_run[ZERO_RUN_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/*
+ * UFFDIO_COPY of @nr pages from @src (zeros, a chunk of ZERO_RUN_PAGES at
+ * a time, when NULL) to @addr.  The kernel may stop part-way (a signal, or
+ * a page someone mapped meanwhile: -EEXIST) and say how far it got; what
+ * it mapped counts.
+ */
+long uffd_install_run(uintptr_t addr, const void *src, unsigned long nr, bool wp)
+{
+	size_t len = nr << PAGE_SHIFT, done = 0;
+
+	while (done < len) {
+		size_t chunk = src || len - done < sizeof(zero_run) ? len - done : sizeof(zero_run);
+		struct uffdio_copy copy = {
+			.dst = addr + done,
+			.src = src ? (uintptr_t)src + done : (uintptr_t)zero_run,
+			.len = chunk,
+			.mode = wp ? UFFDIO_COPY_MODE_WP : 0,
+		};
+		int err;
+
+		if (ioctl(uffd, UFFDIO_COPY, &copy) == 0) {
+			done += chunk;
+			continue;
+		}
+		err = errno;
+		if (copy.copy > 0) {
+			done += (size_t)copy.copy & PAGE_MASK;
+			continue;
+		}
+		if (err == EAGAIN)
+			continue;
+		if (done)
+			break;
+		return -err;
+	}
+	return (long)(done >> PAGE_SHIFT);
+}
+
 static int uffd_move(uintptr_t dst, uintptr_t src, unsigned long long mode)
 {
 	struct uffdio_move mv = { .dst = dst, .src = src, .len = PAGE_SIZE, .mode = mode };

@@ -51,6 +51,8 @@ int uffd_protect_range(uintptr_t start, size_t len, int prot);
 int uffd_unmap_range(uintptr_t start, size_t len);
 int uffd_zap_range(uintptr_t start, size_t len);
 int uffd_install_copy(uintptr_t addr, const void *src, bool wp);
+/* fault.h's install_run: UFFDIO_COPY of a run. */
+long uffd_install_run(uintptr_t addr, const void *src, unsigned long nr, bool wp);
 int uffd_install_move(uintptr_t addr, void *slot, bool wp);
 int uffd_unmap_page(uintptr_t addr, void *slot);
 int uffd_unprotect(uintptr_t addr);

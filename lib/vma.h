@@ -48,6 +48,15 @@ struct vm_area_struct {
 	const struct vm_operations_struct *vm_ops;
 	void *vm_private_data;
 	struct mm_struct *vm_mm;
+	/* Fault-around (memory.c), protected by page_table_lock: where the
+	 * next first touch of a region filled in order lands, and how many
+	 * pages it maps.  Hints only: a split region's copy keeps them. */
+	uintptr_t fa_next;
+	unsigned int fa_window;
+	/* Swap readahead (memory.c), the same for swap-ins. */
+	uintptr_t ra_next;
+	unsigned int ra_window;
+	bool ra_write;		/* pages read ahead get written: map them dirty */
 	RB_ENTRY(vm_area_struct) vm_rb;
 };
 

@@ -31,6 +31,7 @@
 
 #include "control.h"
 #include "fault.h"
+#include "overhead.h"
 #include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -38,10 +39,24 @@
 #include "workingset.h"
 #include "sys.h"
 
+/* Is the page at @data all zeros?  (Early out at the first word that is not.) */
+static bool page_is_zero(const void *data)
+{
+	const uint64_t *w = data;
+
+	for (size_t i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
 /*
  * Unmap an active page into the swap cache: give it a swap slot if it has
  * none, move its data to its frame slot, leave the swap entry in the PTE.
- * A clean page with no swap copy (read, never written) is simply dropped.
+ * A clean page with no swap copy (read, never written) is simply dropped,
+ * and so is a page fault-around mapped that is still all zeros once out of
+ * the program's reach (never written, or written zeros): its next touch is
+ * a first touch again.
  */
 static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 {
@@ -74,6 +89,16 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 		return ret;
 	}
 	ClearPageFlag(page, PG_mapped);
+	if (new_slot && PageFlag(page, PG_faultaround) && page_is_zero(page_address(z, page))) {
+		entry = page->swap;
+		delete_from_swap_cache(page);
+		swap_free(entry);
+		pte_clear(&mm->pgd, page->vaddr);
+		free_page_and_swap_cache(mm, page);
+		count_event(pages_reclaimed, 1);
+		count_event(faultaround_unused, 1);
+		return 0;
+	}
 	set_pte(&mm->pgd, page->vaddr, swp_entry_to_pte(page->swap));
 	deactivate_page(z, page);
 	count_event(pages_deactivated, 1);
@@ -347,6 +372,21 @@ struct page *__alloc_pages(struct mm_struct *mm, int *err)
 	}
 }
 
+struct page *alloc_page_spare(struct mm_struct *mm)
+{
+	struct zone *z = mm->zone;
+	struct page *page = NULL;
+
+	if (z->nr_free_pages > z->pages_min || reclaim_page(mm))
+		page = rmqueue(z);
+	if (!page)
+		return NULL;
+	stats_resident_add(1);
+	if (z->nr_free_pages < z->pages_low)
+		wakeup_kswapd(z);
+	return page;
+}
+
 void wakeup_kswapd(struct zone *z)
 {
 	if (!z->kswapd_wake) {
@@ -376,8 +416,9 @@ static void kswapd_balance(struct mm_struct *mm)
 /*
  * What kswapd does besides reclaim, at most twice a second: the runtime's
  * tick (staying registered with upaged: socket calls, so without the
- * lock) and the cap another process asked for (control.c).  Returns
- * whether the cap has work for it.
+ * lock), upage's own resident memory for `upage stat` (a mincore walk,
+ * without the lock too) and the cap another process asked for
+ * (control.c).  Returns whether the cap has work for it.
  */
 static bool kswapd_tick(struct mm_struct *mm, const struct kswapd_env *env)
 {
@@ -390,11 +431,13 @@ static bool kswapd_tick(struct mm_struct *mm, const struct kswapd_env *env)
 	if (ms - last_ms < 500)
 		return false;
 	last_ms = ms;
-	if (env && env->tick) {
-		pthread_mutex_unlock(&mm->page_table_lock);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	if (env && env->tick)
 		env->tick();
-		pthread_mutex_lock(&mm->page_table_lock);
-	}
+	if (upage_stats)
+		__atomic_store_n(&upage_stats->overhead_bytes, overhead_resident_bytes(),
+				 __ATOMIC_RELAXED);
+	pthread_mutex_lock(&mm->page_table_lock);
 	return control_tick(mm->zone);
 }
 

@@ -23,6 +23,15 @@
  */
 struct page *__alloc_pages(struct mm_struct *mm, int *err);
 
+/*
+ * A frame for a page no fault asked for yet (fault-around, readahead),
+ * that never waits: from the free list while it holds more than
+ * pages_min (the faults' reserve), else the frame of the oldest clean
+ * inactive page (written already: freed without I/O).  Counted as
+ * resident.  Lock held.  NULL when none is to be had at once.
+ */
+struct page *alloc_page_spare(struct mm_struct *mm);
+
 /* Age the active list; unmap up to @nr old pages into the swap cache.
  * Returns how many were deactivated, or -ENOSPC when swap is full. */
 int refill_inactive_scan(struct mm_struct *mm, unsigned int nr);

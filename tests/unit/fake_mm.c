@@ -117,6 +117,26 @@ static int fake_install_move(uintptr_t addr, void *slot, bool wp)
 	return ret;
 }
 
+/* Maps at most fake.run_max pages (0: all) of a run, as UFFDIO_COPY
+ * stopping part-way. */
+static long fake_install_run(uintptr_t addr, const void *src, unsigned long nr, bool wp)
+{
+	unsigned long n = fake.run_max && nr > fake.run_max ? fake.run_max : nr;
+
+	for (unsigned long i = 0; i < n; i++) {
+		uintptr_t a = addr + (i << PAGE_SHIFT);
+
+		if (fake.state[idx(a)] & FAKE_MAPPED)
+			return i ? (long)i : -EEXIST;
+		kernel_map(a, true);
+		if (src)
+			memcpy(data(a), (const char *)src + (i << PAGE_SHIFT), PAGE_SIZE);
+		fake.state[idx(a)] = FAKE_MAPPED | (wp ? FAKE_WP : 0);
+	}
+	fake.runs++;
+	return (long)n;
+}
+
 static int fake_unmap_page(uintptr_t addr, void *slot)
 {
 	if (!(fake.state[idx(addr)] & FAKE_MAPPED))
@@ -157,6 +177,22 @@ const struct fault_engine fake_engine = {
 	.unmap_range = fake_zap_range,
 	.zap_range = fake_zap_range,
 	.install_copy = fake_install_copy,
+	.install_move = fake_install_move,
+	.unmap_page = fake_unmap_page,
+	.unprotect = fake_unprotect,
+	.wake = fake_wake,
+	.free_slot = fake_free_slot,
+};
+/* The same with install_run: fault-around and swap readahead on. */
+const struct fault_engine fake_engine_faultaround = {
+	.name = "fake-fa",
+	.init = fake_init,
+	.map_range = fake_map_range,
+	.protect_range = fake_protect_range,
+	.unmap_range = fake_zap_range,
+	.zap_range = fake_zap_range,
+	.install_copy = fake_install_copy,
+	.install_run = fake_install_run,
 	.install_move = fake_install_move,
 	.unmap_page = fake_unmap_page,
 	.unprotect = fake_unprotect,

@@ -26,7 +26,8 @@ struct fake_mmu {
 	uint8_t *state;		/* FAKE_MAPPED, FAKE_WP per page */
 	int fail_install;	/* install_copy / install_move fail with this ... */
 	int fail_times;		/* ... this many times (0: every time) */
-	unsigned long installs, moves, unmaps, unprotects, wakes, zaps;
+	unsigned long run_max;		/* install_run maps at most this many (0: all) */
+	unsigned long installs, moves, unmaps, unprotects, wakes, zaps, runs;
 };
 
 #define FAKE_MAPPED	0x1
@@ -34,6 +35,8 @@ struct fake_mmu {
 
 extern struct fake_mmu fake;
 extern const struct fault_engine fake_engine;
+/* fake_engine with install_run (fault-around, readahead): set test_mm.engine to it. */
+extern const struct fault_engine fake_engine_faultaround;
 extern struct mm_struct test_mm;
 extern struct zone test_zone;
 

@@ -250,3 +250,252 @@ Test(memory, a_region_s_nopage_fills_its_first_touch)
 		     "expected the next page filled by it too");
 	cr_assert_eq(upage_stats->faults_no_page, 2, "expected two do_no_page");
 }
+
+/* Fault-around: a zone large enough that frames are to spare. */
+static void setup_faultaround(void)
+{
+	fake_mm_setup(256, 128, 512);
+	test_mm.engine = &fake_engine_faultaround;
+}
+
+TestSuite(faultaround, .init = setup_faultaround, .fini = fake_mm_destroy);
+
+Test(faultaround, first_writes_in_order_map_runs)
+{
+	for (unsigned long i = 0; i < 64; i++)
+		fake_write(page_addr(i) + 8, (unsigned char)(i + 1));
+	cr_assert_lt(upage_stats->faults_no_page, 12,
+		     "expected the window to grow to 16 pages, got %lu faults for 64 pages",
+		     (unsigned long)upage_stats->faults_no_page);
+	cr_assert_eq(upage_stats->resident_pages,
+		     upage_stats->faults_no_page + upage_stats->pages_faulted_around,
+		     "expected a frame for every page mapped");
+	for (unsigned long i = 0; i < 64; i++) {
+		pte_t pte = fake_pte(page_addr(i));
+
+		cr_assert(pte_present(pte) && pte_write(pte) && pte_dirty(pte),
+			  "expected page %lu present, writable and dirty", i);
+		cr_assert_eq(fake_read(page_addr(i) + 8), (unsigned char)(i + 1),
+			     "expected page %lu's byte", i);
+		cr_assert_eq(fake_read(page_addr(i)), 0, "expected page %lu zero-filled", i);
+	}
+}
+
+Test(faultaround, first_writes_out_of_order_map_one_page_each)
+{
+	for (unsigned long i = 0; i < 32; i++)
+		fake_write(page_addr(100 - 2 * i), 1);
+	cr_assert_eq(upage_stats->faults_no_page, 32, "expected a fault per page");
+	cr_assert_eq(upage_stats->pages_faulted_around, 0, "expected nothing mapped around");
+	cr_assert_eq(upage_stats->resident_pages, 32, "expected only the pages touched resident");
+}
+
+Test(faultaround, reads_map_single_clean_pages)
+{
+	for (unsigned long i = 0; i < 16; i++)
+		cr_assert_eq(fake_read(page_addr(i)), 0);
+	cr_assert_eq(upage_stats->pages_faulted_around, 0, "expected no fault-around for reads");
+	for (unsigned long i = 0; i < 16; i++)
+		cr_assert(!pte_write(fake_pte(page_addr(i))), "expected page %lu write-protected", i);
+}
+
+Test(faultaround, a_run_mapped_part_way_gives_the_rest_back)
+{
+	fake.run_max = 3;
+	fake_write(page_addr(0), 1);
+	fake_write(page_addr(1), 2);	/* window 2: pages 1-2 */
+	fake_write(page_addr(3), 3);	/* window 4, three mapped: pages 3-5 */
+	cr_assert(fake_mapped(page_addr(5)), "expected page 5 mapped");
+	cr_assert(!fake_mapped(page_addr(6)) && pte_none(fake_pte(page_addr(6))),
+		  "expected page 6 neither mapped nor in the page table");
+	cr_assert_eq(upage_stats->resident_pages, 6, "expected the unmapped page's frame back");
+	fake_write(page_addr(6), 4);
+	cr_assert_eq(fake_read(page_addr(6)), 4, "expected page 6 served by its own fault");
+}
+
+Test(faultaround, untouched_pages_age_out_first_without_io)
+{
+	struct mm_struct *mm = &test_mm;
+
+	for (unsigned long i = 0; i < 4; i++)
+		fake_write(page_addr(i), 0x5a);	/* maps 0, 1-2, 3-6 */
+	cr_assert(fake_mapped(page_addr(6)) && !fake_mapped(page_addr(7)),
+		  "expected pages 0-6 mapped");
+	lock();
+	/* The tail of the active list: 6, 5, 4 (never touched), then 3, 2. */
+	cr_assert_eq(refill_inactive_scan(mm, 5), 5, "expected 5 pages taken");
+	unlock();
+	for (unsigned long i = 4; i < 7; i++)
+		cr_assert(pte_none(fake_pte(page_addr(i))),
+			  "expected untouched page %lu dropped, not swapped", i);
+	cr_assert_eq(upage_stats->faultaround_unused, 3, "expected 3 unused pages counted");
+	cr_assert_eq(swap_info(0)->inuse_pages, 2, "expected slots for the written pages 2 and 3 only");
+	cr_assert(pte_present(fake_pte(page_addr(1))), "expected page 1 still active");
+	lock();
+	cr_assert_eq(page_launder(mm, SWAP_CLUSTER_MAX), 2, "expected pages 2 and 3 written");
+	unlock();
+	cr_assert_eq(fake_read(page_addr(2)), 0x5a, "expected page 2 (written, no fault) kept");
+	cr_assert_eq(fake_read(page_addr(3)), 0x5a, "expected page 3 kept");
+	cr_assert_eq(fake_read(page_addr(5)), 0, "expected page 5 zero-filled again");
+}
+
+Test(faultaround, never_waits_for_a_frame)
+{
+	struct zone *z = &test_zone;
+	struct page *held[128];
+	unsigned long n = 0;
+
+	/* Nothing to spare: the free list at pages_min, nothing clean inactive. */
+	lock();
+	while (z->nr_free_pages > z->pages_min)
+		held[n++] = rmqueue(z);
+	unlock();
+	fake_write(page_addr(0), 1);
+	fake_write(page_addr(1), 1);
+	fake_write(page_addr(3), 1);
+	cr_assert_eq(upage_stats->pages_faulted_around, 0, "expected no frame taken for fault-around");
+	cr_assert(!fake_mapped(page_addr(2)) && !fake_mapped(page_addr(4)),
+		  "expected only the pages touched mapped");
+	lock();
+	while (n)
+		__free_page(z, held[--n]);
+	unlock();
+	fake_write(page_addr(4), 1);
+	cr_assert_gt(upage_stats->pages_faulted_around, 0, "expected fault-around with frames free");
+}
+
+/* Swap readahead: a zone small enough that 64 pages go out to swap. */
+static void setup_readahead(void)
+{
+	fake_mm_setup(256, 32, 512);
+	test_mm.engine = &fake_engine_faultaround;
+}
+
+TestSuite(readahead, .init = setup_readahead, .fini = fake_mm_destroy);
+
+/* Write pages [0, 64) (in order, or backwards), then push them all out. */
+static void write_and_swap_out(bool backwards)
+{
+	for (unsigned long k = 0; k < 64; k++) {
+		unsigned long i = backwards ? 63 - k : k;
+
+		fake_write(page_addr(i) + 16, (unsigned char)(i + 1));
+	}
+	/* Touch 32 other pages, far away and out of order, so the first 64
+	 * leave memory. */
+	for (unsigned long k = 0; k < 32; k++)
+		fake_write(page_addr(128 + (k * 7) % 32 * 4), 1);
+	for (unsigned long i = 0; i < 64; i++)
+		fake_evict(page_addr(i));
+}
+
+static void read_back(const unsigned long *order, unsigned long n)
+{
+	for (unsigned long k = 0; k < n; k++) {
+		unsigned long i = order[k];
+
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 1),
+			     "expected page %lu's byte back", i);
+		cr_assert_eq(fake_read(page_addr(i)), 0, "expected the rest of page %lu", i);
+	}
+}
+
+static void in_order(unsigned long *order)
+{
+	for (unsigned long i = 0; i < 64; i++)
+		order[i] = i;
+}
+
+Test(readahead, swap_ins_in_order_read_runs)
+{
+	unsigned long order[64];
+	uint64_t ins = upage_stats->swap_ins;
+
+	write_and_swap_out(false);
+	in_order(order);
+	read_back(order, 64);
+	cr_assert_gt(upage_stats->swap_readahead_pages, 32,
+		     "expected most pages read ahead, got %lu",
+		     (unsigned long)upage_stats->swap_readahead_pages);
+	cr_assert_eq(upage_stats->swap_ins - ins, 64, "expected every page read once");
+	cr_assert_lt(upage_stats->faults_swap_page, 32, "expected far fewer faults than pages");
+}
+
+Test(readahead, runs_are_found_whichever_way_the_slots_go)
+{
+	unsigned long order[64];
+
+	write_and_swap_out(true);	/* the other slot order of the two */
+	in_order(order);
+	read_back(order, 64);
+	cr_assert_gt(upage_stats->swap_readahead_pages, 32,
+		     "expected most pages read ahead, got %lu",
+		     (unsigned long)upage_stats->swap_readahead_pages);
+}
+
+Test(readahead, random_swap_ins_read_nothing_ahead)
+{
+	unsigned long order[64];
+
+	write_and_swap_out(false);
+	for (unsigned long k = 0; k < 64; k++)
+		order[k] = (k * 37 + 11) % 64;
+	read_back(order, 64);
+	cr_assert_eq(upage_stats->swap_readahead_pages, 0, "expected no readahead");
+	cr_assert_eq(upage_stats->swap_readahead_runs, 0, "expected no run read");
+}
+
+Test(readahead, pages_read_ahead_are_clean_and_age_out_first)
+{
+	struct mm_struct *mm = &test_mm;
+	unsigned long order[3] = { 0, 1, 3 };
+	unsigned long outs, clean;
+
+	write_and_swap_out(false);
+	read_back(order, 3);	/* window 1, 2 (pages 1-2), 4 (pages 3-6) */
+	cr_assert_gt(upage_stats->swap_readahead_pages, 0, "expected a run read");
+	for (unsigned long i = 4; i < 7; i++) {
+		pte_t pte = fake_pte(page_addr(i));
+
+		cr_assert(pte_present(pte) && !pte_write(pte) && !pte_dirty(pte),
+			  "expected page %lu read ahead, mapped clean", i);
+		cr_assert(fake.state[i] & FAKE_WP, "expected page %lu write-protected", i);
+	}
+	outs = upage_stats->swap_outs;
+	lock();
+	clean = test_zone.nr_inactive_clean_pages;
+	cr_assert_eq(refill_inactive_scan(mm, 3), 3, "expected 3 pages taken");
+	for (unsigned long i = 4; i < 7; i++) {
+		pte_t pte = fake_pte(page_addr(i));
+
+		cr_assert(!pte_present(pte), "expected page %lu (read ahead, untouched) out first", i);
+	}
+	cr_assert_eq(test_zone.nr_inactive_clean_pages, clean + 3,
+		     "expected them clean: no write needed");
+	page_launder(mm, SWAP_CLUSTER_MAX);
+	unlock();
+	cr_assert_eq(upage_stats->swap_outs, outs, "expected no page written");
+	order[0] = 5;
+	read_back(order, 1);
+}
+
+Test(readahead, a_stream_that_writes_gets_its_runs_mapped_dirty)
+{
+	write_and_swap_out(false);
+	for (unsigned long i = 0; i < 64; i++) {
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 1),
+			     "expected page %lu's byte back", i);
+		fake_write(page_addr(i) + 16, (unsigned char)(i + 2));
+	}
+	cr_assert_lt(upage_stats->faults_wp_page, 16,
+		     "expected runs mapped writable once writes were seen, got %lu wp faults",
+		     (unsigned long)upage_stats->faults_wp_page);
+	for (unsigned long i = 0; i < 64; i++)
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 2),
+			     "expected page %lu's new byte", i);
+	for (unsigned long i = 0; i < 64; i++)
+		fake_evict(page_addr(i));
+	for (unsigned long i = 0; i < 64; i++)
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 2),
+			     "expected page %lu's new byte from swap", i);
+}
