@@ -80,10 +80,19 @@ struct thread_start {
 	void *arg;
 };
 
+TLS bool sys_own_thread;
+
 static void *thread_entry(void *p)
 {
 	struct thread_start ts = *(struct thread_start *)p;
+	sigset_t sys;
 
+	/* A seccomp trap with SIGSYS blocked kills the process: see
+	 * sys_own_thread. */
+	sys_own_thread = true;
+	sigemptyset(&sys);
+	sigaddset(&sys, SIGSYS);
+	sys_sigmask(SIG_UNBLOCK, &sys, NULL);
 	sys_free_pages(p, PAGE_BYTES);
 	pthread_setname_np(pthread_self(), ts.name);
 	return ts.fn(ts.arg);

@@ -15,6 +15,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -54,6 +55,15 @@ int sys_sigmask(int how, const sigset_t *set, sigset_t *old);
  * SIGSETXID open as glibc's sigfillset does.  Returns 0 or -errno.
  */
 int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg);
+
+/*
+ * True in the threads sys_thread_start starts.  They keep SIGSYS open (the
+ * kernel kills a process whose thread traps with SIGSYS blocked): the
+ * system call trap's filter may take a call of theirs whose unused
+ * argument registers happen to point into the arena, and the trap then
+ * just runs it (syscall_trap.c).
+ */
+extern TLS bool sys_own_thread;
 
 /* Zeroed anonymous pages outside the arena, or NULL. */
 void *sys_alloc_pages(size_t len);
