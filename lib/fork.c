@@ -59,6 +59,7 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "mlock.h"
 #include "runtime.h"
 #include "signals.h"
 #include "stats.h"
@@ -209,6 +210,7 @@ static int fork_child(void)
 	/* The threads that held pins are the parent's. */
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		z->mem_map[i].pins = 0;
+	mlock_fork_child(z);
 	stats_init(upage.mm.engine->name, upage.max_rss, mm->arena.size);
 	swap_freeze_all();
 	ret = swapon(child_swap_location(), 1, 0);

@@ -38,6 +38,7 @@ enum pageflags {
 	PG_mapped,		/* data at page->vaddr in the arena, not in the pool */
 	PG_wp,			/* mapped write-protected: a write faults */
 	PG_reserved,		/* never on a list (not a usable frame) */
+	PG_mlocked,		/* mlock'd: holds one pin (mlock.c) */
 };
 
 enum page_lru {
@@ -111,6 +112,7 @@ static inline void unpin_page(struct page *p)
 struct zone {
 	struct page *mem_map;		/* nr_frames descriptors */
 	unsigned long nr_frames;
+	unsigned long nr_mlocked;	/* PG_mlocked pages: page_table_lock */
 	char *pool;			/* nr_frames pages: each frame's slot */
 
 	struct list_head active_list;

@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "mlock.h"
 #include "mm.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -103,20 +104,13 @@ struct pinset {
 
 static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
 
-static void touch(uintptr_t addr, bool write)
-{
-	if (write)
-		__asm__ volatile("lock orb $0, %0" : "+m"(*(volatile char *)addr));
-	else
-		(void)*(volatile const char *)addr;
-}
-
 static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 {
 	struct mm_struct *mm = trap_mm;
 	struct vm_area_struct *vma;
 	struct page *page;
 	bool ok;
+	int ret;
 
 	if (ps->n == MAX_PINS)
 		return -E2BIG;
@@ -130,25 +124,13 @@ static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 	mmap_read_unlock(mm);
 	if (!ok)
 		return -EFAULT;	/* as the kernel would say */
-	for (int tries = 0; tries < 1000; tries++) {
-		pte_t pte;
-
-		touch(addr, write);
-		pthread_mutex_lock(&mm->page_table_lock);
-		pte = pte_get(&mm->pgd, addr);
-		page = pte_present(pte) ? pfn_to_page(mm->zone, pte_frame(pte)) : NULL;
-		if (page && (!write || pte_write(pte)) && pin_page(page)) {
-			pthread_mutex_unlock(&mm->page_table_lock);
-			ps->p[ps->n].page = page;
-			ps->p[ps->n].vaddr = addr;
-			ps->n++;
-			return 0;
-		}
-		/* Evicted again between the touch and the lock (or pinned
-		 * UINT16_MAX times): retry. */
-		pthread_mutex_unlock(&mm->page_table_lock);
+	ret = get_user_page(mm, addr, write, &page);
+	if (ret == 0) {
+		ps->p[ps->n].page = page;
+		ps->p[ps->n].vaddr = addr;
+		ps->n++;
 	}
-	return -EAGAIN;
+	return ret;
 }
 
 static int pin_range(struct pinset *ps, uintptr_t start, size_t len, bool write)
