@@ -603,8 +603,10 @@ static int segv_init(struct mm_struct *mm)
 	for (int sig = 1; sig < NSIG; sig++) {
 		if (!lib_action[sig].sa_handler)
 			continue;
+		/* SA_ONSTACK always: on upage's own alternate stack
+		 * (altstack.c) a fault on a stack in the arena is served. */
 		ret = upage_claim_signal(sig, segv_entry, &mask,
-					 lib_action[sig].sa_flags & (SA_ONSTACK | SA_RESTART));
+					 SA_ONSTACK | (lib_action[sig].sa_flags & SA_RESTART));
 		if (ret)
 			goto fail;
 	}

@@ -7,6 +7,7 @@
 
 #include "sys.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -98,6 +99,9 @@ static void *thread_entry(void *p)
 	return ts.fn(ts.arg);
 }
 
+typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static create_fn real_create;
+
 int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
 {
 	struct thread_start *ts = sys_alloc_pages(PAGE_BYTES);
@@ -107,10 +111,19 @@ int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), v
 	if (!ts)
 		return -ENOMEM;
 	*ts = (struct thread_start){ name, fn, arg };
+	/* libc's, not the interposed one (altstack.c), which allocates: a
+	 * forked child starts kswapd before jemalloc may be used.  Looked up
+	 * by the first call, in the parent at start-up. */
+	if (!real_create)
+		real_create = (create_fn)dlsym(RTLD_NEXT, "pthread_create");
+	if (!real_create) {
+		sys_free_pages(ts, PAGE_BYTES);
+		return -ENOSYS;
+	}
 	/* A new thread starts with its creator's mask. */
 	sigfillset(&all);
 	sys_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(thread, NULL, thread_entry, ts);
+	ret = real_create(thread, NULL, thread_entry, ts);
 	sys_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		sys_free_pages(ts, PAGE_BYTES);

@@ -30,9 +30,6 @@
  * already expect.  recvmsg and sendmsg are cut to pin_limit bytes (a short
  * count too).
  *
- * rt_sigprocmask run here must leave its mask in the ucontext, the one
- * the handler's return restores (call_sigprocmask).
- *
  * Pinning is the page layer's (pin_page, PagePinned in page_alloc.h): a
  * pinned page is never deactivated, so it stays mapped, with its
  * protection, until the call returns.
@@ -253,28 +250,6 @@ static long call(long nr, const long *a, struct trap_call *t)
 	set_mask(t->mask);
 	ret = tramp(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	set_mask(&blocked);
-	return ret;
-}
-
-/*
- * rt_sigprocmask with a set in the arena: run as any call, with the
- * program's mask, and the mask it leaves is then made the one the
- * handler's return restores (@ucmask, the ucontext's), or sigreturn would
- * undo it.  The kernel checks the arguments and reads and writes the sets.
- */
-static long call_sigprocmask(const long *a, struct trap_call *t, sigset_t *ucmask)
-{
-	sigset_t blocked, now;
-	long ret;
-
-	upage_async_signals(&blocked);
-	set_mask(t->mask);
-	ret = tramp(SYS_rt_sigprocmask, a[0], a[1], a[2], a[3], 0, 0);
-	if (ret == 0)
-		ret = tramp(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&now, _NSIG / 8, 0, 0);
-	set_mask(&blocked);
-	if (ret == 0)
-		memcpy(ucmask, &now, _NSIG / 8);
 	return ret;
 }
 
@@ -637,11 +612,11 @@ static long run_generic(long nr, long *a, struct trap_call *t)
 	return ret;
 }
 
-static long run_trapped(long nr, const long *args, sigset_t *ucmask, bool cancellable)
+static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
 {
 	const struct trap_desc *d = trap_desc(nr);
 	struct pinset ps = { .n = 0 };
-	struct trap_call t = { .mask = ucmask, .cancellable = cancellable, .pins = { &ps, NULL } };
+	struct trap_call t = { .mask = mask, .cancellable = cancellable, .pins = { &ps, NULL } };
 	long a[6], ret, done = 0;
 	const struct trap_arg *c;
 	size_t len;
@@ -670,10 +645,6 @@ static long run_trapped(long nr, const long *args, sigset_t *ucmask, bool cancel
 		goto out;
 	}
 	ret = pin_args(d, a, &ps);
-	if (ret == 0 && nr == SYS_rt_sigprocmask) {
-		ret = call_sigprocmask(a, &t, ucmask);
-		goto out;
-	}
 	if (ret || !d->chunked) {
 		if (ret == 0)
 			ret = call(nr, a, &t);
@@ -775,7 +746,7 @@ static int claim_sigsys(void)
 	sigset_t mask;
 
 	upage_async_signals(&mask);
-	return upage_claim_signal(SIGSYS, sigsys_entry, &mask, SA_NODEFER | SA_RESTART);
+	return upage_claim_signal(SIGSYS, sigsys_entry, &mask, SA_NODEFER | SA_RESTART | SA_ONSTACK);
 }
 
 /* kswapd's pwritev (see "Exec" in syscall_filter.c): allowed on the
