@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 
+#include "mlock.h"
 #include "mmap.h"
 #include "runtime.h"
 #include "sys.h"
@@ -59,6 +60,10 @@ static void *extent_alloc(extent_hooks_t *hooks, void *new_addr, size_t size, si
 		return NULL;	/* jemalloc asks to extend in place: no */
 	/* With new_addr jemalloc asks to grow in place: only if it is free. */
 	p = upage_map_anon((uintptr_t)new_addr, size, alignment, PROT_READ | PROT_WRITE, false);
+	if (p && mlock_new_mapping(p, size)) {
+		upage_unmap(p, size);	/* MCL_FUTURE, and it cannot be locked */
+		return NULL;
+	}
 	if (!p && !new_addr)
 		p = (uintptr_t)map_outside(size, alignment);
 	if (!p)

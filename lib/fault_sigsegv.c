@@ -317,10 +317,23 @@ static long segv_install_run(uintptr_t addr, const void *src, unsigned long nr, 
 	uint8_t installed = PS_PROT_R | (wp ? 0 : PS_PROT_W);
 	int ret;
 
-	if (src)
+	if (!alias) {
+		/* Under RLIMIT_AS (no alias): a pwrite a page, as mfd_io
+		 * writes one. */
+		static const char zeros[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+		ret = 0;
+		for (unsigned long i = 0; !ret && i < nr; i++)
+			ret = mfd_io(addr + (i << PAGE_SHIFT),
+				     src ? (void *)((const char *)src + (i << PAGE_SHIFT))
+					 : (void *)zeros, true);
+		if (ret)
+			return ret;
+	} else if (src) {
 		memcpy(alias + arena_off(addr), src, len);
-	else
+	} else {
 		memset(alias + arena_off(addr), 0, len);
+	}
 	for (unsigned long i = 0; i < nr; i++)
 		__atomic_store_n(&s[i], (uint8_t)((s[i] & (PS_REGION | PS_MAPPED)) | installed),
 				 __ATOMIC_RELEASE);
@@ -697,8 +710,10 @@ static int segv_init(struct mm_struct *mm)
 	for (int sig = 1; sig < NSIG; sig++) {
 		if (!lib_action[sig].sa_handler)
 			continue;
+		/* SA_ONSTACK always: on upage's own alternate stack
+		 * (altstack.c) a fault on a stack in the arena is served. */
 		ret = upage_claim_signal(sig, segv_entry, &mask,
-					 lib_action[sig].sa_flags & (SA_ONSTACK | SA_RESTART));
+					 SA_ONSTACK | (lib_action[sig].sa_flags & SA_RESTART));
 		if (ret)
 			goto fail;
 	}

@@ -62,6 +62,7 @@
 
 #include "memory.h"
 #include "ownfd.h"
+#include "mlock.h"
 #include "runtime.h"
 #include "sampler.h"
 #include "signals.h"
@@ -216,6 +217,7 @@ static int fork_child(void)
 	/* The threads that held pins are the parent's. */
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		z->mem_map[i].pins = 0;
+	mlock_fork_child(z);
 	/* The cap in force now (the parent's may have been set since start),
 	 * the compressed pool included. */
 	zswap_get_stats(&zs);

@@ -23,6 +23,7 @@
 #include "fork.h"
 #include "report.h"
 #include "runtime.h"
+#include "signals.h"
 #include "sys.h"
 
 __attribute__((constructor)) static void upage_init(void)
@@ -43,6 +44,7 @@ __attribute__((constructor)) static void upage_init(void)
 		return;
 	}
 	__atomic_store_n(&upage.active, true, __ATOMIC_RELEASE);
+	upage_thread_altstack();
 	ret = extent_hooks_install();
 	if (ret)
 		upage_msg("jemalloc refused the arena's extent hooks (%s): malloc stays outside",

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "mlock.h"
 #include "mmap.h"
 #include "runtime.h"
 #include "sys.h"
@@ -59,6 +60,10 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 		return sys_mmap(addr, len, prot, flags, fd, off);
 	}
 	p = upage_map_anon(fixed ? (uintptr_t)addr : 0, len, 0, prot, flags & MAP_FIXED);
+	if (p && mlock_new_mapping(p, len)) {
+		upage_unmap(p, len);	/* MCL_FUTURE, and it cannot be locked */
+		return fail(EAGAIN);
+	}
 	if (p)
 		return (void *)p;
 	if (fixed)

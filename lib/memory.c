@@ -705,6 +705,12 @@ static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 		swp_entry_t entry = page->swap;
 		bool cached = PageSwapCache(page);
 
+		if (PageFlag(page, PG_mlocked)) {
+			/* Its lock goes with it (mlock.c). */
+			ClearPageFlag(page, PG_mlocked);
+			unpin_page(page);
+			mm->zone->nr_mlocked--;
+		}
 		free_page_and_swap_cache(mm, page);
 		if (cached)
 			swap_free(entry);

@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 
 #include "memory.h"
+#include "mlock.h"
 #include "runtime.h"
 #include "signals.h"
 #include "sys.h"
@@ -204,6 +205,10 @@ int upage_zap(uintptr_t start, size_t len)
 		return -EINVAL;
 	end = start + PAGE_ALIGN(len);
 	lock_mm(mm, &sigs);
+	if (mlock_range_locked(mm, start, end)) {
+		unlock_mm(mm, &sigs);
+		return -EINVAL;	/* as the kernel's MADV_DONTNEED on locked memory */
+	}
 	for (cur = start; cur < end;) {
 		struct vm_area_struct *vma = find_vma(mm, cur);
 		uintptr_t s, e;

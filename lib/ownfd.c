@@ -538,7 +538,7 @@ int ownfd_keep(void)
 	pthread_attr_setstacksize(&attr, 64 * 1024);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&thread, &attr, keeper, NULL);
+	ret = -sys_pthread_create(&thread, &attr, keeper, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	/* Until its table is trimmed it holds the program's files too. */

@@ -41,6 +41,7 @@ enum pageflags {
 	PG_faultaround,		/* mapped zero-filled by fault-around, no fault on it
 				 * since: perhaps never touched */
 	PG_readahead,		/* mapped clean by swap readahead, no fault on it since */
+	PG_mlocked,		/* mlock'd: holds one pin (mlock.c) */
 };
 
 enum page_lru {
@@ -114,6 +115,7 @@ static inline void unpin_page(struct page *p)
 struct zone {
 	struct page *mem_map;		/* nr_frames descriptors set up */
 	unsigned long nr_frames;
+	unsigned long nr_mlocked;	/* PG_mlocked pages: page_table_lock */
 	char *pool;			/* max_frames pages: each frame's slot */
 
 	/*

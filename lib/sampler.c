@@ -92,7 +92,7 @@ int sampler_start(void)
 	timeline_reset(&upage_stats->timeline);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&thread, NULL, sampler, NULL);
+	ret = sys_pthread_create(&thread, NULL, sampler, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!ret)
 		pthread_detach(thread);

@@ -187,21 +187,26 @@ static void update_prog_blocked(int how, const sigset_t *kept)
 
 EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
-	sigset_t rest, kept, was = prog_blocked;
+	sigset_t rest, kept, was = prog_blocked, o;
 	int ret;
 
+	/* The kernel is given copies on this stack: the program's sets may
+	 * be in paged-out heap, and rt_sigprocmask is never trapped
+	 * (syscall_filter.c). */
 	if (!set)
-		ret = real_sigmask(how, NULL, old);
+		ret = real_sigmask(how, NULL, old ? &o : NULL);
 	else if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 		return EINVAL;
 	else {
 		split_mask(set, &rest, &kept);
-		ret = real_sigmask(how, &rest, old);
+		ret = real_sigmask(how, &rest, old ? &o : NULL);
 		if (ret == 0)
 			update_prog_blocked(how, &kept);
 	}
 	if (ret)
 		return ret;
+	if (old)
+		*old = o;
 	if (old)
 		for (size_t i = 0; i < NR_KEPT; i++)
 			if (sigismember(&was, kept_sigs[i]) == 1)

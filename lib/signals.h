@@ -121,4 +121,13 @@ static inline bool cancel_was_async(const struct cancel_hold *h)
 	return h->state == PTHREAD_CANCEL_ENABLE && h->type == PTHREAD_CANCEL_ASYNCHRONOUS;
 }
 
+/*
+ * Under the engines that serve user-mode faults only: give this thread an
+ * alternate signal stack of upage's, outside the arena, when it has none,
+ * so a fault on a paged-out page of a stack in the arena can be served
+ * (altstack.c).  Called for the main thread at start-up and for each
+ * thread the interposed pthread_create starts.
+ */
+void upage_thread_altstack(void);
+
 #endif /* UPAGE_SIGNALS_H */

@@ -7,8 +7,7 @@
 
 #include "sys.h"
 
-#include "overhead.h"
-
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +17,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include "overhead.h"
 
 #define PAGE_BYTES	4096
 
@@ -82,10 +83,19 @@ struct thread_start {
 	void *arg;
 };
 
+TLS bool sys_own_thread;
+
 static void *thread_entry(void *p)
 {
 	struct thread_start ts = *(struct thread_start *)p;
+	sigset_t sys;
 
+	/* A seccomp trap with SIGSYS blocked kills the process: see
+	 * sys_own_thread. */
+	sys_own_thread = true;
+	sigemptyset(&sys);
+	sigaddset(&sys, SIGSYS);
+	sys_sigmask(SIG_UNBLOCK, &sys, NULL);
 	sys_free_pages(p, PAGE_BYTES);
 	pthread_setname_np(pthread_self(), ts.name);
 	return ts.fn(ts.arg);
@@ -99,6 +109,29 @@ static void *thread_entry(void *p)
  * glibc's cache needs no malloc.  So upage's threads' stacks are not in
  * overhead_bytes (a few pages each are resident).
  */
+typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static create_fn real_create;
+
+/*
+ * libc's pthread_create, not the interposed one (altstack.c), which
+ * allocates: a forked child starts kswapd and its handlers before
+ * jemalloc's fork handler has unlocked its arenas.  Looked up by the
+ * first call, in the parent at start-up.
+ */
+int sys_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+		       void *arg)
+{
+	create_fn f = __atomic_load_n(&real_create, __ATOMIC_ACQUIRE);
+
+	if (!f) {
+		f = (create_fn)dlsym(RTLD_NEXT, "pthread_create");
+		if (!f)
+			return ENOSYS;
+		__atomic_store_n(&real_create, f, __ATOMIC_RELEASE);
+	}
+	return f(thread, attr, fn, arg);
+}
+
 int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
 {
 	struct thread_start *ts = sys_alloc_pages(PAGE_BYTES);
@@ -111,7 +144,7 @@ int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), v
 	/* A new thread starts with its creator's mask. */
 	sigfillset(&all);
 	sys_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(thread, NULL, thread_entry, ts);
+	ret = sys_pthread_create(thread, NULL, thread_entry, ts);
 	sys_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		sys_free_pages(ts, PAGE_BYTES);

@@ -15,6 +15,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -46,6 +47,11 @@ ssize_t sys_preadv(int fd, const struct iovec *iov, int n, off_t pos);
  * and glibc's SIGCANCEL may be blocked too.  Returns 0 or -errno. */
 int sys_sigmask(int how, const sigset_t *set, sigset_t *old);
 
+/* libc's pthread_create, whatever the program interposes (0 or an errno,
+ * as pthread_create). */
+int sys_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+		       void *arg);
+
 /*
  * Start one of upage's own threads (kswapd, a fault handler), named
  * @name, with every signal blocked: the program's signals never land in
@@ -54,6 +60,15 @@ int sys_sigmask(int how, const sigset_t *set, sigset_t *old);
  * SIGSETXID open as glibc's sigfillset does.  Returns 0 or -errno.
  */
 int sys_thread_start(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg);
+
+/*
+ * True in the threads sys_thread_start starts.  They keep SIGSYS open (the
+ * kernel kills a process whose thread traps with SIGSYS blocked): the
+ * system call trap's filter may take a call of theirs whose unused
+ * argument registers happen to point into the arena, and the trap then
+ * just runs it (syscall_trap.c).
+ */
+extern TLS bool sys_own_thread;
 
 /* Zeroed anonymous pages outside the arena, or NULL. */
 void *sys_alloc_pages(size_t len);

@@ -4,15 +4,19 @@
  * seccomp filter built from it.
  *
  * A seccomp filter (installed unprivileged: PR_SET_NO_NEW_PRIVS, then
- * SECCOMP_SET_MODE_FILTER) returns SECCOMP_RET_TRAP for the system calls
- * that take user buffers when a buffer argument lies in the arena (read,
- * write, pread64, pwrite64, recvfrom, sendto, getdents64, getrandom, the
- * stat family and the calls taking a path), and always for those whose
- * buffers hang off a structure the filter cannot read (readv, writev,
- * preadv(2), pwritev(2), recvmsg, sendmsg).  A filter sees a call's six
- * argument values, not what they point to: comparing each pointer
- * argument against the arena's bounds catches every direct pointer into
- * the arena at once.
+ * SECCOMP_SET_MODE_FILTER) returns SECCOMP_RET_TRAP for a system call one
+ * of whose arguments points into the arena.  A filter sees a call's six
+ * argument values, not what they point to, and the arena is one range:
+ * comparing the arguments against its bounds catches every direct pointer
+ * into the arena, for every system call at once.  The table (descs[]) says
+ * which arguments of a known call are pointers, so that only those are
+ * compared (the others may hold anything), and how long each buffer is;
+ * a call it does not know has all six compared.  Calls whose pointers hang
+ * off a structure the filter cannot read (readv, writev and the p*v
+ * family, recvmsg, sendmsg, recvmmsg, sendmmsg, process_vm_readv and
+ * _writev, vmsplice) are trapped always.  Calls that take arena
+ * addresses as addresses (mmap, mprotect, madvise, clone's stack, ...) and
+ * frequent calls that take no pointers are never trapped (never[]).
  *
  * Exec: a seccomp filter cannot be removed and survives execve, into
  * processes that may not run upage (or not yet: the dynamic loader runs
@@ -40,11 +44,16 @@
 #include <link.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "pgtable.h"
@@ -56,10 +65,23 @@
 #define STR(i)		{ .kind = A_STR, .arg = (i) }
 #define IOV(i, l, w)	{ .kind = A_IOV, .arg = (i), .len = (l), .write = (w) }
 #define MSG(i, w)	{ .kind = A_MSG, .arg = (i), .write = (w) }
+#define MMSG(i, l, w)	{ .kind = A_MMSG, .arg = (i), .len = (l), .write = (w) }
 #define ADDRW(i, l)	{ .kind = A_ADDRW, .arg = (i), .len = (l), .write = true }
+#define FDSET(i)	{ .kind = A_FDSET, .arg = (i), .len = 0, .write = true }
+#define IOC(i, c)	{ .kind = A_IOC, .arg = (i), .len = (c), .write = true }
+#define EXEC(v, e)	{ .kind = A_EXEC, .arg = (v), .len = (e) }
+#define RIOV(i, l, w)	{ .kind = A_RIOV, .arg = (i), .len = (l), .write = (w) }
+
+/* A_FIX only for the operations @o (OP(n) | ...): trap_arg.ops */
+#define OP(n)		(1ull << (n))
+#define FIXOP(i, s, w, o) { .kind = A_FIX, .arg = (i), .write = (w), .size = (s), .ops = (o) }
 
 #define READS	true	/* the kernel writes the buffer: the call reads into it */
 #define WRITES	false	/* the kernel only reads it */
+
+#define TIMESPEC	16	/* struct timespec, struct timeval */
+#define RUSAGE		sizeof(struct rusage)
+#define SOCKLEN		sizeof(socklen_t)
 
 static const struct trap_desc descs[] = {
 	{ .nr = SYS_read, .chunked = true, .a = { BUF(1, 2, READS) } },
@@ -67,16 +89,26 @@ static const struct trap_desc descs[] = {
 	{ .nr = SYS_pread64, .chunked = true, .offset = true, .a = { BUF(1, 2, READS) } },
 	{ .nr = SYS_pwrite64, .chunked = true, .offset = true, .a = { BUF(1, 2, WRITES) } },
 	{ .nr = SYS_recvfrom, .chunked = true,
-	  .a = { BUF(1, 2, READS), ADDRW(4, 5), FIX(5, sizeof(socklen_t), READS) } },
+	  .a = { BUF(1, 2, READS), ADDRW(4, 5), FIX(5, SOCKLEN, READS) } },
 	{ .nr = SYS_sendto, .chunked = true, .a = { BUF(1, 2, WRITES), BUF(4, 5, WRITES) } },
 	{ .nr = SYS_readv, .always = true, .a = { IOV(1, 2, READS) } },
 	{ .nr = SYS_writev, .always = true, .a = { IOV(1, 2, WRITES) } },
-	{ .nr = SYS_preadv, .always = true, .a = { IOV(1, 2, READS) } },
-	{ .nr = SYS_pwritev, .always = true, .a = { IOV(1, 2, WRITES) } },
-	{ .nr = SYS_preadv2, .always = true, .a = { IOV(1, 2, READS) } },
-	{ .nr = SYS_pwritev2, .always = true, .a = { IOV(1, 2, WRITES) } },
+	{ .nr = SYS_preadv, .always = true, .offset = true, .a = { IOV(1, 2, READS) } },
+	{ .nr = SYS_pwritev, .always = true, .offset = true, .a = { IOV(1, 2, WRITES) } },
+	{ .nr = SYS_preadv2, .always = true, .offset = true, .a = { IOV(1, 2, READS) } },
+	{ .nr = SYS_pwritev2, .always = true, .offset = true, .a = { IOV(1, 2, WRITES) } },
+	{ .nr = SYS_vmsplice, .always = true, .a = { IOV(1, 2, WRITES) } },
 	{ .nr = SYS_recvmsg, .always = true, .a = { MSG(1, READS) } },
 	{ .nr = SYS_sendmsg, .always = true, .a = { MSG(1, WRITES) } },
+	{ .nr = SYS_recvmmsg, .always = true, .a = { MMSG(1, 2, READS), FIX(4, TIMESPEC, WRITES) } },
+	{ .nr = SYS_sendmmsg, .always = true, .a = { MMSG(1, 2, WRITES) } },
+	/* Not always: posix_spawn's child runs execve with every handler
+	 * reset, where a trap would kill it.  So only vectors in the arena
+	 * are seen, not a vector elsewhere holding strings in the arena. */
+	{ .nr = SYS_execve, .a = { STR(0), EXEC(1, 2) } },
+	{ .nr = SYS_execveat, .a = { STR(1), EXEC(2, 3) } },
+	{ .nr = SYS_process_vm_readv, .always = true, .a = { RIOV(1, 2, READS) } },
+	{ .nr = SYS_process_vm_writev, .always = true, .a = { RIOV(1, 2, WRITES) } },
 	{ .nr = SYS_getdents64, .a = { BUF(1, 2, READS) } },
 	{ .nr = SYS_getrandom, .a = { BUF(0, 1, READS) } },
 	{ .nr = SYS_getcwd, .a = { BUF(0, 1, READS) } },
@@ -97,9 +129,84 @@ static const struct trap_desc descs[] = {
 	{ .nr = SYS_mkdir, .a = { STR(0) } },
 	{ .nr = SYS_rename, .a = { STR(0), STR(1) } },
 	{ .nr = SYS_poll, .a = { NBUF(0, 1, 8) } },
-	{ .nr = SYS_ppoll, .a = { NBUF(0, 1, 8) } },
+	{ .nr = SYS_ppoll, .a = { NBUF(0, 1, 8), FIX(2, TIMESPEC, WRITES), FIX(3, 8, WRITES) } },
 	{ .nr = SYS_epoll_wait, .a = { NBUF(1, 2, 12) } },
-	{ .nr = SYS_epoll_pwait, .a = { NBUF(1, 2, 12) } },
+	{ .nr = SYS_epoll_pwait, .a = { NBUF(1, 2, 12), FIX(4, 8, WRITES) } },
+	{ .nr = SYS_epoll_ctl, .a = { FIX(3, 12, WRITES) } },
+	{ .nr = SYS_select, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS) } },
+	{ .nr = SYS_pselect6, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS) } },
+	{ .nr = SYS_uname, .a = { FIX(0, sizeof(struct utsname), READS) } },
+	{ .nr = SYS_pipe, .a = { FIX(0, 2 * sizeof(int), READS) } },
+	{ .nr = SYS_pipe2, .a = { FIX(0, 2 * sizeof(int), READS) } },
+	{ .nr = SYS_socketpair, .a = { FIX(3, 2 * sizeof(int), READS) } },
+	/* The word (written: a wait's compare is atomic), the timeout of a
+	 * wait, the second word of a requeue or wake_op. */
+	{ .nr = SYS_futex, .op_arg = 1, .op_mask = 0x7f /* FUTEX_CMD_MASK */,
+	  .a = { FIX(0, 4, READS),
+		 FIXOP(3, TIMESPEC, WRITES, OP(FUTEX_WAIT) | OP(FUTEX_LOCK_PI) |
+			OP(FUTEX_WAIT_BITSET) | OP(FUTEX_WAIT_REQUEUE_PI) | OP(FUTEX_LOCK_PI2)),
+		 FIXOP(4, 4, READS, OP(FUTEX_REQUEUE) | OP(FUTEX_CMP_REQUEUE) |
+			OP(FUTEX_WAKE_OP) | OP(FUTEX_CMP_REQUEUE_PI) | OP(FUTEX_WAIT_REQUEUE_PI)) } },
+	{ .nr = SYS_nanosleep, .a = { FIX(0, TIMESPEC, WRITES), FIX(1, TIMESPEC, READS) } },
+	{ .nr = SYS_clock_nanosleep, .a = { FIX(2, TIMESPEC, WRITES), FIX(3, TIMESPEC, READS) } },
+	{ .nr = SYS_clock_gettime, .a = { FIX(1, TIMESPEC, READS) } },
+	{ .nr = SYS_gettimeofday, .a = { FIX(0, TIMESPEC, READS) } },
+	{ .nr = SYS_rt_sigaction, .a = { FIX(1, 32 + 8, WRITES), FIX(2, 32 + 8, READS) } },
+	{ .nr = SYS_sigaltstack, .a = { FIX(0, sizeof(stack_t), WRITES),
+					FIX(1, sizeof(stack_t), READS) } },
+	{ .nr = SYS_wait4, .a = { FIX(1, sizeof(int), READS), FIX(3, RUSAGE, READS) } },
+	{ .nr = SYS_waitid, .a = { FIX(2, sizeof(siginfo_t), READS), FIX(4, RUSAGE, READS) } },
+	{ .nr = SYS_getrusage, .a = { FIX(1, RUSAGE, READS) } },
+	{ .nr = SYS_sched_getaffinity, .a = { BUF(2, 1, READS) } },
+	{ .nr = SYS_sched_setaffinity, .a = { BUF(2, 1, WRITES) } },
+	{ .nr = SYS_accept, .a = { ADDRW(1, 2), FIX(2, SOCKLEN, READS) } },
+	{ .nr = SYS_accept4, .a = { ADDRW(1, 2), FIX(2, SOCKLEN, READS) } },
+	{ .nr = SYS_getsockname, .a = { ADDRW(1, 2), FIX(2, SOCKLEN, READS) } },
+	{ .nr = SYS_getpeername, .a = { ADDRW(1, 2), FIX(2, SOCKLEN, READS) } },
+	{ .nr = SYS_getsockopt, .a = { ADDRW(3, 4), FIX(4, SOCKLEN, READS) } },
+	{ .nr = SYS_setsockopt, .a = { BUF(3, 4, WRITES) } },
+	{ .nr = SYS_bind, .a = { BUF(1, 2, WRITES) } },
+	{ .nr = SYS_connect, .a = { BUF(1, 2, WRITES) } },
+	{ .nr = SYS_fcntl, .op_arg = 1,
+	  .a = { FIXOP(2, sizeof(struct flock), READS,
+		     OP(F_GETLK) | OP(F_SETLK) | OP(F_SETLKW) | OP(F_OFD_GETLK) | OP(F_OFD_SETLK) |
+		     OP(F_OFD_SETLKW) | OP(F_GETOWN_EX) | OP(F_SETOWN_EX)) } },
+	{ .nr = SYS_prctl, .a = { FIX(1, 16, READS) } },
+	{ .nr = SYS_ioctl, .a = { IOC(2, 1) } },
+	{ .nr = SYS_timerfd_settime, .a = { FIX(2, 2 * TIMESPEC, WRITES),
+					    FIX(3, 2 * TIMESPEC, READS) } },
+	{ .nr = SYS_timerfd_gettime, .a = { FIX(1, 2 * TIMESPEC, READS) } },
+	{ .nr = SYS_copy_file_range, .a = { FIX(1, 8, READS), FIX(3, 8, READS) } },
+	{ .nr = SYS_splice, .a = { FIX(1, 8, READS), FIX(3, 8, READS) } },
+	{ .nr = SYS_sendfile, .a = { FIX(2, 8, READS) } },
+	{ .nr = SYS_mincore, .a = { FIX(2, 1, READS) } },
+};
+
+/*
+ * Calls the filter never traps: those that take an address in the arena
+ * as an address, not as memory the kernel reads or writes (a trap would
+ * touch the very pages they change, or, for clone and rt_sigreturn, run
+ * them on the wrong stack), and frequent calls that take no pointer at
+ * all, whose unused argument registers may hold anything.
+ */
+static const int never[] = {
+	SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_msync, SYS_brk,
+	SYS_mlock, SYS_mlock2, SYS_munlock, SYS_mlockall, SYS_munlockall, SYS_pkey_mprotect,
+	SYS_remap_file_pages, SYS_mbind, SYS_shmat, SYS_shmdt, SYS_process_madvise,
+	SYS_rt_sigreturn, SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_exit, SYS_exit_group,
+	SYS_set_robust_list, SYS_set_tid_address, SYS_arch_prctl, SYS_rseq, SYS_userfaultfd,
+	/* glibc's new thread sets its mask from its descriptor, at the top
+	 * of a stack that may be in the heap, with every signal blocked
+	 * (a trap there kills); a program's sigprocmask and pthread_sigmask
+	 * pass copies (signals.c). */
+	SYS_rt_sigprocmask,
+	SYS_close, SYS_close_range, SYS_dup, SYS_dup2, SYS_dup3, SYS_lseek, SYS_fsync,
+	SYS_fdatasync, SYS_ftruncate, SYS_fallocate, SYS_fadvise64, SYS_kill, SYS_tkill,
+	SYS_tgkill, SYS_getpid, SYS_gettid, SYS_getppid, SYS_sched_yield, SYS_listen,
+	SYS_shutdown, SYS_socket, SYS_fchmod, SYS_fchown, SYS_flock, SYS_umask, SYS_setsid,
+	SYS_alarm, SYS_pause, SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_eventfd2,
+	SYS_epoll_create1, SYS_timerfd_create, SYS_memfd_create, SYS_sync, SYS_syncfs,
+	SYS_membarrier, SYS_sched_getscheduler, SYS_getpgrp, SYS_setpgid, SYS_getpgid,
 };
 
 #define NR_DESCS	(sizeof(descs) / sizeof(descs[0]))
@@ -118,7 +225,7 @@ static size_t arena_size;
 static uintptr_t libc_start, libc_end;	/* libc's executable segment */
 
 struct bpf_buf {
-	struct sock_filter f[2048];
+	struct sock_filter f[BPF_MAXINSNS];
 	unsigned int n;
 };
 
@@ -162,21 +269,87 @@ static void emit_arena_check(struct bpf_buf *b, int arg, unsigned int trap)
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 0, (uint8_t)trap));
 }
 
-/* The pointer arguments the filter looks at. */
-static int filter_args(const struct trap_desc *d, int *out)
+/* An argument the filter compares: when @ops (trap_arg.ops) says so. */
+struct fcheck {
+	int arg;
+	uint64_t ops;
+};
+
+/* The pointer arguments the filter looks at, each once. */
+static int filter_args(const struct trap_desc *d, struct fcheck *out)
 {
+	uint64_t ops[6] = { 0 };
+	unsigned int seen = 0, always = 0;
 	int n = 0;
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < TRAP_ARGS; i++) {
 		const struct trap_arg *t = &d->a[i];
 
 		if (t->kind == A_NONE)
 			continue;
-		out[n++] = t->arg;
-		if (t->kind == A_ADDRW)
-			out[n++] = t->len;
+		seen |= 1u << t->arg;
+		if (t->ops)
+			ops[t->arg] |= t->ops;
+		else
+			always |= 1u << t->arg;
+		if (t->kind == A_ADDRW || t->kind == A_EXEC) {
+			seen |= 1u << t->len;
+			always |= 1u << t->len;
+		}
 	}
+	for (int i = 0; i < 6; i++)
+		if (seen & (1u << i))
+			out[n++] = (struct fcheck){ i, always & (1u << i) ? 0 : ops[i] };
 	return n;
+}
+
+static unsigned int popcount64(uint64_t x)
+{
+	return (unsigned int)__builtin_popcountll(x);
+}
+
+/* How many instructions emit_check emits for @c. */
+static unsigned int check_len(const struct trap_desc *d, const struct fcheck *c)
+{
+	if (!c->ops)
+		return CHECK_LEN;
+	return 1 + (d->op_mask ? 1 : 0) + popcount64(c->ops) + 1 + CHECK_LEN;
+}
+
+/* emit_arena_check, guarded by the operation when @c has one: jump to
+ * @trap (instructions after this check) when it applies and the argument
+ * lies in the arena, else fall through. */
+static void emit_check(struct bpf_buf *b, const struct trap_desc *d, const struct fcheck *c,
+		       unsigned int trap)
+{
+	unsigned int m = popcount64(c->ops), i = 0;
+
+	if (c->ops) {
+		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(d->op_arg)));
+		if (d->op_mask)
+			emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, d->op_mask));
+		for (unsigned int op = 0; op < 64; op++)
+			if (c->ops & (1ull << op)) {
+				/* to the check, past the other ops and the ja */
+				emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, op,
+								     (uint8_t)(m - i), 0));
+				i++;
+			}
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, CHECK_LEN, 0, 0));
+	}
+	emit_arena_check(b, c->arg, trap);
+}
+
+/* ld nr first: allowed when it is one of never[]. */
+static void emit_never(struct bpf_buf *b)
+{
+	const unsigned int k = sizeof(never) / sizeof(never[0]);
+
+	for (unsigned int i = 0; i < k; i++)
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)never[i],
+						     (uint8_t)(k - i), 0));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
 
 /* ld args[0]; allowed when it is one of @fds (the swap areas: see "Exec"
@@ -210,11 +383,19 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc_end, 0, 1));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					     offsetof(struct seccomp_data, nr)));
+	emit_never(b);
 	for (size_t i = 0; i < NR_DESCS; i++) {
 		const struct trap_desc *d = &descs[i];
-		int args[6], n = d->always ? 0 : filter_args(d, args);
+		struct fcheck args[6];
+		int n = d->always ? 0 : filter_args(d, args);
+		unsigned int len[6], total = 0, block;
+
+		for (int k = 0; k < n; k++)
+			total += len[k] = check_len(d, &args[k]);
 		/* block: the checks, ret ALLOW, ret TRAP (or just ret TRAP) */
-		unsigned int block = d->always ? 2 * nfds + 2 : n * CHECK_LEN + 2;
+		block = d->always ? 2 * (unsigned int)nfds + 2 : total + 2;
 
 		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						     offsetof(struct seccomp_data, nr)));
@@ -225,13 +406,20 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
 			continue;
 		}
-		for (int k = 0; k < n; k++)
+		for (int k = 0; k < n; k++) {
 			/* TRAP is after the remaining checks and ret ALLOW. */
-			emit_arena_check(b, args[k], (unsigned int)((n - k - 1) * CHECK_LEN + 1));
+			total -= len[k];
+			emit_check(b, d, &args[k], total + 1);
+		}
 		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
 	}
+	/* Any other call: trapped when any of its six arguments lies in the
+	 * arena. */
+	for (int k = 0; k < 6; k++)
+		emit_arena_check(b, k, (unsigned int)((6 - k - 1) * CHECK_LEN + 1));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
 	return b->n <= sizeof(b->f) / sizeof(b->f[0]) ? 0 : -E2BIG;
 }
 

@@ -29,6 +29,12 @@ enum arg_kind {
 	A_IOV,		/* struct iovec[args[len]] */
 	A_MSG,		/* struct msghdr */
 	A_ADDRW,	/* sockaddr at args[arg], its socklen_t * at args[len] */
+	A_FDSET,	/* an fd_set of args[len] descriptors (select) */
+	A_IOC,		/* ioctl's argument: _IOC_SIZE(args[len]) bytes, else a page */
+	A_MMSG,		/* struct mmsghdr[args[len]] */
+	A_EXEC,		/* execve's argv at args[arg], envp at args[len] */
+	A_RIOV,		/* process_vm_*'s iovec at args[arg] (args[len] of them), and
+			 * the remote one at args[arg + 2] (args[len + 2]) */
 };
 
 struct trap_arg {
@@ -37,6 +43,10 @@ struct trap_arg {
 	uint8_t len;	/* the argument holding the length (A_BUF, A_NBUF, A_IOV) */
 	bool write;	/* the kernel writes it */
 	uint16_t size;	/* bytes (A_FIX) or bytes per element (A_NBUF) */
+	/* A pointer only for these operations (bit n: args[op_arg] & op_mask
+	 * is n), or 0: always.  Elsewhere the argument is a number, or the
+	 * call does not take it and its register holds anything. */
+	uint64_t ops;
 };
 
 struct trap_desc {
@@ -44,10 +54,32 @@ struct trap_desc {
 	bool always;	/* the filter cannot see the buffers: trap always */
 	bool chunked;	/* a[0] may be cut into chunks (read/write style) */
 	bool offset;	/* args[3] is a file offset to advance (pread) */
-	struct trap_arg a[3];
+	uint8_t op_arg;	/* the argument saying the operation (trap_arg.ops) */
+	uint8_t op_mask;	/* its bits that do, or 0: all */
+	struct trap_arg a[4];
 };
 
-/* The row of system call @nr, or NULL: not trapped. */
+#define TRAP_ARGS	4
+
+/* Is @t a pointer for this call of @d's (trap_arg.ops)? */
+static inline bool trap_arg_applies(const struct trap_desc *d, const struct trap_arg *t,
+				    const long *args)
+{
+	unsigned long op = (unsigned long)args[d->op_arg];
+
+	if (!t->ops)
+		return true;
+	if (d->op_mask)
+		op &= d->op_mask;
+	return op < 64 && (t->ops & (1ull << op));
+}
+
+/*
+ * The row of system call @nr, or NULL: a call the table does not know,
+ * trapped when any of its six arguments lies in the arena, whose
+ * arguments the runner brings in a page at a time (a call the filter
+ * never traps has no row either: syscall_never_trapped).
+ */
 const struct trap_desc *trap_desc(long nr);
 
 /*

@@ -11,16 +11,24 @@
  * handler of the thread that made them.
  *
  * The SIGSYS handler makes the buffers resident by touching them from
- * user mode (a read, or a `lock or $0` for the buffers the kernel writes,
- * which faults them in through the SIGSEGV engine), pins them, runs the
+ * user mode (a read, or a `lock or $0` for the buffers the kernel may
+ * write, which faults them in through the engine), pins them, runs the
  * call through the trampoline with the program's signal mask, unpins, and
- * stores the result in the ucontext's RAX.  Large read/write-style calls
- * run in chunks of at most pin_limit pages (an eighth of the frames, at
- * most 1 MiB), so a buffer larger than the cap still works: a regular
- * file, or recv with MSG_WAITALL, is filled chunk after chunk as one call
- * would; a pipe or socket returns after the first chunk, a short count
- * the caller must already expect.  readv/writev/recvmsg/sendmsg are cut
- * to the first 64 iovecs and pin_limit bytes (a short count too).
+ * stores the result in the ucontext's RAX.  What it brings in is the
+ * table's (syscall_filter.c) for the calls it knows: the buffers' lengths,
+ * and the pointers inside structures decoded (iovecs, msghdr and mmsghdr,
+ * execve's vectors, copied out; select's sets).  A call it does not know
+ * has the page each arena argument points at brought in, and is run again
+ * with more pages on EFAULT (run_generic).
+ *
+ * Large calls run in chunks of at most pin_limit pages (an eighth of the
+ * frames, at most 1 MiB), so a buffer larger than the cap still works:
+ * read and write style calls, and readv, writev, the p*v family and
+ * process_vm_readv/_writev over their iovecs.  A regular file, or recv
+ * with MSG_WAITALL, is filled chunk after chunk as one call would; a pipe
+ * or socket returns after the first chunk, a short count the caller must
+ * already expect.  recvmsg and sendmsg are cut to pin_limit bytes (a short
+ * count too).
  *
  * Pinning is the page layer's (pin_page, PagePinned in page_alloc.h): a
  * pinned page is never deactivated, so it stays mapped, with its
@@ -36,9 +44,11 @@
 #include "syscall_trap.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -48,6 +58,7 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "mlock.h"
 #include "mm.h"
 #include "swap_state.h"
 #include "swapfile.h"
@@ -90,48 +101,33 @@ struct pinset {
 
 static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
 
-static void touch(uintptr_t addr, bool write)
-{
-	if (write)
-		__asm__ volatile("lock orb $0, %0" : "+m"(*(volatile char *)addr));
-	else
-		(void)*(volatile const char *)addr;
-}
-
 static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 {
 	struct mm_struct *mm = trap_mm;
 	struct vm_area_struct *vma;
+	struct page *page;
 	bool ok;
+	int ret;
 
 	if (ps->n == MAX_PINS)
 		return -E2BIG;
 	mmap_read_lock(mm);
 	vma = find_vma_containing(mm, addr);
-	ok = vma && (vma->vm_flags & VM_READ) && (!write || (vma->vm_flags & VM_WRITE));
+	ok = vma && (vma->vm_flags & VM_READ);
+	/* A buffer the call may write in a read-only mapping: brought in
+	 * for reading, and the kernel says what it says of the write. */
+	if (ok && write && !(vma->vm_flags & VM_WRITE))
+		write = false;
 	mmap_read_unlock(mm);
 	if (!ok)
 		return -EFAULT;	/* as the kernel would say */
-	for (int tries = 0; tries < 1000; tries++) {
-		struct page *page;
-		pte_t pte;
-
-		touch(addr, write);
-		pthread_mutex_lock(&mm->page_table_lock);
-		pte = pte_get(&mm->pgd, addr);
-		page = pte_present(pte) ? pfn_to_page(mm->zone, pte_frame(pte)) : NULL;
-		if (page && (!write || pte_write(pte)) && pin_page(page)) {
-			pthread_mutex_unlock(&mm->page_table_lock);
-			ps->p[ps->n].page = page;
-			ps->p[ps->n].vaddr = addr;
-			ps->n++;
-			return 0;
-		}
-		/* Evicted again between the touch and the lock (or pinned
-		 * UINT16_MAX times): retry. */
-		pthread_mutex_unlock(&mm->page_table_lock);
+	ret = get_user_page(mm, addr, write, &page);
+	if (ret == 0) {
+		ps->p[ps->n].page = page;
+		ps->p[ps->n].vaddr = addr;
+		ps->n++;
 	}
-	return -EAGAIN;
+	return ret;
 }
 
 static int pin_range(struct pinset *ps, uintptr_t start, size_t len, bool write)
@@ -194,7 +190,7 @@ static void unpin_all(struct pinset *ps)
 
 static void set_mask(const sigset_t *set)
 {
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, NULL, _NSIG / 8);
+	tramp(SYS_rt_sigprocmask, SIG_SETMASK, (long)set, 0, _NSIG / 8, 0, 0);
 }
 
 /* One trapped call: the program's mask, whether it may be cancelled,
@@ -257,43 +253,139 @@ static long call(long nr, const long *a, struct trap_call *t)
 	return ret;
 }
 
-/* Pin an iovec array's buffers, at most MAX_IOV of them and @budget
- * bytes: @out gets the (possibly cut) copy.  Returns the count or -errno. */
-static int pin_iov(struct pinset *ps, const struct iovec *uiov, long cnt, bool write,
-		   struct iovec *out, size_t budget)
-{
-	int n = 0, ret;
+static bool fill_on(const struct trap_desc *d, const long *a);
 
-	if (cnt < 0)
-		return -EINVAL;
+/*
+ * Bytes [@skip, @skip + @budget) of the iovec array @uiov (@cnt of them)
+ * as at most MAX_IOV iovecs in @out; *@bytes gets how many bytes that is
+ * (less than @budget at the array's end or past MAX_IOV iovecs).
+ * Returns the count.
+ */
+static int iov_slice(const struct iovec *uiov, long cnt, size_t skip, size_t budget,
+		     struct iovec *out, size_t *bytes)
+{
+	int n = 0;
+
+	*bytes = 0;
 	for (long i = 0; i < cnt && n < MAX_IOV && budget; i++) {
 		struct iovec v = uiov[i];	/* may fault: it is served */
 
+		if (v.iov_len <= skip) {
+			skip -= v.iov_len;
+			continue;
+		}
+		v.iov_base = (char *)v.iov_base + skip;
+		v.iov_len -= skip;
+		skip = 0;
 		if (v.iov_len > budget)
 			v.iov_len = budget;
-		ret = pin_range(ps, (uintptr_t)v.iov_base, v.iov_len, write);
-		if (ret)
-			return ret;
 		out[n++] = v;
 		budget -= v.iov_len;
+		*bytes += v.iov_len;
 	}
 	return n;
 }
 
-static long run_iov(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
-		    struct pinset *ps)
+static int pin_iov(struct pinset *ps, const struct iovec *iov, int n, bool write)
 {
-	struct iovec iov[MAX_IOV];
-	int n = pin_iov(ps, (const struct iovec *)a[d->a[0].arg], a[d->a[0].len], d->a[0].write,
-			iov, pin_limit << PAGE_SHIFT);
+	int ret = 0;
 
-	if (n < 0)
-		return n;
-	a[d->a[0].arg] = (long)iov;
-	a[d->a[0].len] = n;
-	return call(nr, a, t);
+	for (int i = 0; i < n && ret == 0; i++)
+		ret = pin_range(ps, (uintptr_t)iov[i].iov_base, iov[i].iov_len, write);
+	return ret == -EFAULT ? 0 : ret;	/* the kernel says EFAULT itself */
 }
 
+static size_t iov_total(const struct iovec *uiov, long cnt)
+{
+	size_t total = 0;
+
+	for (long i = 0; i < cnt; i++)
+		total += uiov[i].iov_len;	/* may fault: it is served */
+	return total;
+}
+
+/*
+ * readv, writev and the p*v family, vmsplice, process_vm_readv and
+ * _writev: the iovecs' bytes in chunks of at most pin_limit pages, each
+ * pinned while its call runs, and the calls' counts added up, as read(2)
+ * is (run_trapped).  process_vm_* cut their remote iovecs to the same
+ * bytes.  The kernel checks the counts and lengths itself: a call whose
+ * arguments it would refuse is run once, as it is.
+ */
+static long run_iov(const struct trap_desc *d, long nr, long *a, struct trap_call *t)
+{
+	const struct trap_arg *c = &d->a[0];
+	const struct iovec *uiov = (const struct iovec *)a[c->arg];
+	const struct iovec *riov = (const struct iovec *)a[c->arg + 2];
+	long cnt = a[c->len], rcnt = a[c->len + 2];
+	bool remote = c->kind == A_RIOV;
+	struct iovec iov[MAX_IOV], rv[MAX_IOV];
+	long args[6], ret = 0;
+	size_t total, done = 0;
+
+	if (cnt <= 0 || cnt > IOV_MAX || (remote && (rcnt <= 0 || rcnt > IOV_MAX)))
+		return call(nr, a, t);
+	memcpy(args, a, sizeof(args));
+	total = iov_total(uiov, cnt);
+	if (total > SSIZE_MAX)
+		return call(nr, a, t);
+	do {
+		struct pinset ps = { .n = 0 };
+		size_t this, rthis;
+		int n = iov_slice(uiov, cnt, done, pin_limit << PAGE_SHIFT, iov, &this), rn = 0;
+
+		if (remote) {
+			rn = iov_slice(riov, rcnt, done, this, rv, &rthis);
+			if (rthis < this)
+				n = iov_slice(uiov, cnt, done, rthis, iov, &this);
+			a[c->arg + 2] = (long)rv;
+			a[c->len + 2] = rn;
+		}
+		ret = pin_iov(&ps, iov, n, c->write);
+		if (ret == 0) {
+			a[c->arg] = (long)iov;
+			a[c->len] = n;
+			if (d->offset && args[3] != -1)
+				a[3] = args[3] + (long)done;
+			t->pins[1] = &ps;
+			ret = call(nr, a, t);
+			t->pins[1] = NULL;
+		}
+		unpin_all(&ps);
+		if (ret < 0)
+			return done ? (long)done : ret;
+		done += (size_t)ret;
+		if ((size_t)ret < this || !this)
+			break;
+		/* After a full chunk a read goes on only where one call would
+		 * have filled on (a file, not a pipe or a socket). */
+		if (c->write && !remote && nr != SYS_vmsplice && !fill_on(d, args))
+			break;
+	} while (done < total);
+	return (long)done;
+}
+
+static int pin_msghdr(struct pinset *ps, const struct msghdr *m, bool write, struct iovec *iov,
+		      int *n)
+{
+	size_t bytes;
+	int ret;
+
+	ret = pin_range(ps, (uintptr_t)m->msg_name, m->msg_name ? m->msg_namelen : 0, write);
+	if (ret == 0)
+		ret = pin_range(ps, (uintptr_t)m->msg_control,
+				m->msg_control ? m->msg_controllen : 0, write);
+	if (ret == -EFAULT)
+		ret = 0;
+	if (ret)
+		return ret;
+	*n = iov_slice(m->msg_iov, (long)m->msg_iovlen, 0, pin_limit << PAGE_SHIFT, iov, &bytes);
+	return pin_iov(ps, iov, *n, write);
+}
+
+/* recvmsg and sendmsg: the message's buffers pinned, its iovecs cut to
+ * pin_limit pages (a datagram is not cut in two calls; a stream gets the
+ * short count it must expect). */
 static long run_msg(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
 		    struct pinset *ps)
 {
@@ -304,15 +396,9 @@ static long run_msg(const struct trap_desc *d, long nr, long *a, struct trap_cal
 	long ret;
 	int n;
 
-	ret = pin_range(ps, (uintptr_t)m.msg_name, m.msg_name ? m.msg_namelen : 0, write);
-	if (ret == 0)
-		ret = pin_range(ps, (uintptr_t)m.msg_control, m.msg_control ? m.msg_controllen : 0,
-				write);
+	ret = pin_msghdr(ps, &m, write, iov, &n);
 	if (ret)
 		return ret;
-	n = pin_iov(ps, m.msg_iov, (long)m.msg_iovlen, write, iov, pin_limit << PAGE_SHIFT);
-	if (n < 0)
-		return n;
 	m.msg_iov = iov;
 	m.msg_iovlen = n;
 	a[d->a[0].arg] = (long)&m;
@@ -325,16 +411,116 @@ static long run_msg(const struct trap_desc *d, long nr, long *a, struct trap_cal
 	return ret;
 }
 
-/* Pin every argument but the chunked one. */
+/* recvmmsg and sendmmsg: every message's structure and buffers pinned
+ * where they are, as many messages as the pins allow (at least one; the
+ * call's count says how many went). */
+static long run_mmsg(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
+		     struct pinset *ps)
+{
+	struct mmsghdr *um = (struct mmsghdr *)a[d->a[0].arg];
+	bool write = d->a[0].write;
+	unsigned int vlen = (unsigned int)a[d->a[0].len], i;
+
+	if (vlen > IOV_MAX)
+		vlen = IOV_MAX;
+	for (i = 0; i < vlen; i++) {
+		struct msghdr m;
+		int ret;
+
+		ret = pin_range(ps, (uintptr_t)&um[i], sizeof(um[i]), true);
+		if (ret == 0) {
+			m = um[i].msg_hdr;
+			ret = pin_range(ps, (uintptr_t)m.msg_name,
+					m.msg_name ? m.msg_namelen : 0, write);
+		}
+		if (ret == 0)
+			ret = pin_range(ps, (uintptr_t)m.msg_control,
+					m.msg_control ? m.msg_controllen : 0, write);
+		for (size_t k = 0; ret == 0 && k < m.msg_iovlen; k++) {
+			struct iovec v = m.msg_iov[k];	/* may fault: it is served */
+
+			ret = pin_range(ps, (uintptr_t)v.iov_base, v.iov_len, write);
+		}
+		if (ret == -EFAULT)
+			break;	/* the kernel says so, at this message */
+		if (ret) {
+			if (i == 0)
+				return ret ? ret : -ENOMEM;
+			break;
+		}
+	}
+	if (i < vlen && i > 0)
+		a[d->a[0].len] = i;
+	return call(nr, a, t);
+}
+
+/*
+ * execve and execveat: argv and envp copied out of the arena, with their
+ * strings, into pages of upage's own (a new program starts from them; on
+ * failure they are freed).
+ */
+static size_t vec_bytes(char *const *v, long *count)
+{
+	size_t bytes = 0;
+	long n = 0;
+
+	for (; v && v[n]; n++)	/* may fault: it is served */
+		bytes += strlen(v[n]) + 1;
+	*count = n;
+	return bytes + (size_t)(n + 1) * sizeof(char *);
+}
+
+static char **vec_copy(char *const *v, long n, char **out, char **strs)
+{
+	for (long i = 0; i < n; i++) {
+		size_t len = strlen(v[i]) + 1;
+
+		memcpy(*strs, v[i], len);
+		out[i] = *strs;
+		*strs += len;
+	}
+	out[n] = NULL;
+	return out;
+}
+
+static long run_exec(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
+		     struct pinset *ps)
+{
+	char *const *argv = (char *const *)a[d->a[1].arg], *const *envp =
+		(char *const *)a[d->a[1].len];
+	long argc, envc;
+	size_t abytes = vec_bytes(argv, &argc), ebytes = vec_bytes(envp, &envc);
+	size_t len = PAGE_ALIGN(abytes + ebytes);
+	char **block, *strs;
+	long ret;
+
+	if (pin_string(ps, a[d->a[0].arg]) == -E2BIG)
+		return -E2BIG;
+	block = sys_alloc_pages(len);
+	if (!block)
+		return -ENOMEM;
+	strs = (char *)(block + argc + 1 + envc + 1);
+	if (argv)
+		a[d->a[1].arg] = (long)vec_copy(argv, argc, block, &strs);
+	if (envp)
+		a[d->a[1].len] = (long)vec_copy(envp, envc, block + argc + 1, &strs);
+	ret = call(nr, a, t);
+	sys_free_pages(block, len);
+	return ret;
+}
+
+/* Pin every argument but the chunked one.  A pointer the kernel would
+ * refuse (-EFAULT from a pin) is left to the kernel: the call may not
+ * use that argument as a pointer at all. */
 static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
 {
 	int ret = 0;
 
-	for (int i = 0; i < 3 && ret == 0; i++) {
+	for (int i = 0; i < TRAP_ARGS && ret == 0; i++) {
 		const struct trap_arg *t = &d->a[i];
 		size_t len;
 
-		if (i == 0 && d->chunked)
+		if ((i == 0 && d->chunked) || !trap_arg_applies(d, t, a))
 			continue;
 		switch (t->kind) {
 		case A_BUF:
@@ -351,6 +537,15 @@ static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
 			ret = len > pin_limit << PAGE_SHIFT ? -EINVAL :
 							      pin_range(ps, a[t->arg], len, t->write);
 			break;
+		case A_FDSET:
+			len = a[t->len] > 0 && a[t->len] <= 1 << 20 ?
+				      ((size_t)a[t->len] + 63) / 64 * 8 : 0;
+			ret = pin_range(ps, a[t->arg], len, t->write);
+			break;
+		case A_IOC:
+			len = _IOC_SIZE((unsigned long)a[t->len]);
+			ret = pin_range(ps, a[t->arg], len ? len : sizeof(long), t->write);
+			break;
 		case A_STR:
 			ret = pin_string(ps, a[t->arg]);
 			break;
@@ -362,6 +557,8 @@ static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
 		default:
 			break;
 		}
+		if (ret == -EFAULT)
+			ret = 0;
 	}
 	return ret;
 }
@@ -378,6 +575,43 @@ static bool fill_on(const struct trap_desc *d, const long *a)
 	return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
 }
 
+#define GENERIC_PAGES	16
+
+/*
+ * A call the table does not know (prctl, msgsnd, a driver's ioctl, ...),
+ * trapped for an argument in the arena: the page each such argument
+ * points at is pinned (for writing where the mapping allows), and on
+ * EFAULT the call is run again with twice as many pages, up to
+ * GENERIC_PAGES (a call failing with EFAULT has done nothing).
+ */
+static long run_generic(long nr, long *a, struct trap_call *t)
+{
+	long ret = -EFAULT;
+
+	for (size_t pages = 1; pages <= GENERIC_PAGES; pages *= 2) {
+		struct pinset ps = { .n = 0 };
+		int err = 0;
+
+		for (int i = 0; i < 6 && !err; i++) {
+			uintptr_t p = (uintptr_t)a[i];
+
+			if (!arena_contains(&trap_mm->arena, p))
+				continue;
+			for (size_t k = 0; k < pages && !err; k++)
+				err = pin_user_page(&ps, (p & PAGE_MASK) + (k << PAGE_SHIFT), true);
+			if (err == -EFAULT)
+				err = 0;	/* the end of its mapping */
+		}
+		t->pins[1] = &ps;
+		ret = err ? err : call(nr, a, t);
+		t->pins[1] = NULL;
+		unpin_all(&ps);
+		if (ret != -EFAULT)
+			break;
+	}
+	return ret;
+}
+
 static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
 {
 	const struct trap_desc *d = trap_desc(nr);
@@ -388,14 +622,26 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 	size_t len;
 
 	memcpy(a, args, sizeof(a));
-	if (!d || !__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
 		return call(nr, a, &t);
-	if (d->a[0].kind == A_IOV) {
-		ret = run_iov(d, nr, a, &t, &ps);
-		goto out;
-	}
-	if (d->a[0].kind == A_MSG) {
+	if (!d)
+		return run_generic(nr, a, &t);
+	switch (d->a[0].kind) {
+	case A_IOV:
+	case A_RIOV:
+		return run_iov(d, nr, a, &t);
+	case A_MSG:
 		ret = run_msg(d, nr, a, &t, &ps);
+		goto out;
+	case A_MMSG:
+		ret = pin_range(&ps, a[d->a[1].arg], d->a[1].size, false);	/* the timeout */
+		ret = ret && ret != -EFAULT ? ret : run_mmsg(d, nr, a, &t, &ps);
+		goto out;
+	default:
+		break;
+	}
+	if (d->a[1].kind == A_EXEC) {
+		ret = run_exec(d, nr, a, &t, &ps);
 		goto out;
 	}
 	ret = pin_args(d, a, &ps);
@@ -413,6 +659,8 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 		if (this > pin_limit << PAGE_SHIFT)
 			this = pin_limit << PAGE_SHIFT;
 		ret = pin_range(&cps, args[c->arg] + done, this, c->write);
+		if (ret == -EFAULT)
+			ret = 0;
 		if (ret == 0) {
 			a[c->arg] = args[c->arg] + done;
 			a[c->len] = (long)this;
@@ -450,6 +698,12 @@ static void sigsys_entry(int sig, siginfo_t *si, void *ucp)
 
 	if (si->si_code != SYS_SECCOMP || si->si_errno != TRAP_DATA || !tramp) {
 		upage_chain_signal(sig, si, ucp);
+		return;
+	}
+	if (sys_own_thread) {
+		/* upage's own thread: not the program's buffers. */
+		g[REG_RAX] = tramp(si->si_syscall, g[REG_RDI], g[REG_RSI], g[REG_RDX],
+				   g[REG_R10], g[REG_R8], g[REG_R9]);
 		return;
 	}
 	/* SIGCANCEL is blocked here; nothing pinned or locked is left
@@ -492,7 +746,7 @@ static int claim_sigsys(void)
 	sigset_t mask;
 
 	upage_async_signals(&mask);
-	return upage_claim_signal(SIGSYS, sigsys_entry, &mask, SA_NODEFER | SA_RESTART);
+	return upage_claim_signal(SIGSYS, sigsys_entry, &mask, SA_NODEFER | SA_RESTART | SA_ONSTACK);
 }
 
 /* kswapd's pwritev (see "Exec" in syscall_filter.c): allowed on the

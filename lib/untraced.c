@@ -173,7 +173,7 @@ int untraced_start(void *(*fn)(void *), void *arg, const char *name)
 	/* Every signal blocked: in the host, and in the task it creates. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&thread, &attr, host, u);
+	ret = -sys_pthread_create(&thread, &attr, host, u);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (ret)
