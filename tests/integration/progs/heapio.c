@@ -9,10 +9,12 @@
  *
  * usage: heapio SIZE_MIB ITERS
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static uint64_t pattern(uint64_t i)
@@ -53,8 +55,13 @@ int main(int argc, char **argv)
 
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 		i = (size_t)(seed >> 33) % pages * 512;
-		if (write(fd, &buf[i], 64) != 64)
+		ssize_t w = write(fd, &buf[i], 64);
+
+		if (w != 64) {
+			fprintf(stderr, "heapio: write of 64 bytes from the heap returned %zd (%s)\n",
+				w, w < 0 ? strerror(errno) : "short");
 			return 2;
+		}
 		if (buf[i] != pattern(i)) {
 			fprintf(stderr, "heapio: word %zu is %#llx\n", i, (unsigned long long)buf[i]);
 			return 1;
