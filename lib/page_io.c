@@ -237,28 +237,40 @@ static int zswap_writepages(struct swap_info_struct *si, swp_entry_t first,
 /* Reads under way now, for max_reads_in_flight. */
 static uint64_t reads_in_flight;
 
-int swap_readpage(swp_entry_t entry, void *buf)
+/* The compressed tier's copy of @e into @buf, timed (zswap_load's
+ * answer: 0, -ENOENT when the tier does not hold it, or its error). */
+static int tier_load(swp_entry_t e, void *buf)
 {
-	struct iovec v = { .iov_base = buf, .iov_len = PAGE_SIZE };
 	uint64_t t0 = latency_now();
-	int ret;
+	int ret = zswap_load(e, buf);
 
-	ret = zswap_load(entry, buf);
 	if (ret == 0)
 		latency_record_since(UPAGE_LAT_ZSWAP_LOAD, t0);
-	if (ret != -ENOENT)
-		return ret;	/* from the compressed tier (or its error: the
-				 * area's copy of the slot is not the page) */
+	return ret;
+}
+
+/* A read from the area itself, counted while under way. */
+static int area_read(swp_entry_t first, const struct iovec *iov, int n)
+{
+	int ret;
+
 	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
-	ret = sync_io(NULL, false, entry, &v, 1);
+	ret = sync_io(NULL, false, first, iov, n);
 	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);
 	return ret;
 }
 
+int swap_readpage(swp_entry_t entry, void *buf)
+{
+	struct iovec v = { .iov_base = buf, .iov_len = PAGE_SIZE };
+
+	return swap_readpages(entry, &v, 1);
+}
+
 /*
- * A run of @n slots from @first (readahead): the pages the compressed tier
- * holds come from it (the area's copy of such a slot is not the page), the
- * others from the area, a request per run of them.
+ * A run of @n slots from @first (one page, or readahead): the pages the
+ * compressed tier holds come from it (the area's copy of such a slot is
+ * not the page), the others from the area, a request per run of them.
  */
 int swap_readpages(swp_entry_t first, const struct iovec *iov, int n)
 {
@@ -266,26 +278,20 @@ int swap_readpages(swp_entry_t first, const struct iovec *iov, int n)
 
 	if (!iov || n <= 0 || n > IOV_MAX)
 		return -EINVAL;
-	count_in_flight(&reads_in_flight, max_reads_in_flight, 1);
 	while (i < n && !ret) {
 		for (j = i; j < n; j++) {
-			swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + j);
-			uint64_t t0 = latency_now();
-
-			ret = zswap_load(e, iov[j].iov_base);
-			if (ret == 0)
-				latency_record_since(UPAGE_LAT_ZSWAP_LOAD, t0);
+			ret = tier_load(swp_entry(swp_type(first), swp_offset(first) + j),
+					iov[j].iov_base);
 			if (ret != -ENOENT)
 				break;
 			ret = 0;
 		}
 		/* [i, j) are the area's; j, if any, came from the tier or failed */
 		if (j > i && !ret)
-			ret = sync_io(NULL, false, swp_entry(swp_type(first), swp_offset(first) + i),
-				      iov + i, j - i);
+			ret = area_read(swp_entry(swp_type(first), swp_offset(first) + i), iov + i,
+					j - i);
 		i = j + 1;
 	}
-	count_in_flight(&reads_in_flight, max_reads_in_flight, -1);
 	return ret;
 }
 
