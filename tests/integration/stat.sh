@@ -98,6 +98,13 @@ check_error "a pid that does not exist" $((pid_max + 1))
 grep -q "no process" "$WORK/e.err" || fail "a missing pid should say so"
 sleep 30 &
 other=$!
+# Until it has executed sleep, the child is a copy of this shell, and a
+# SIGTERM then runs our EXIT trap in it (bash), removing $WORK under us.
+i=0
+while [ "$(cat /proc/$other/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 check_error "a process not under upage" $other
 grep -q "not running under upage" "$WORK/e.err" || fail "a process without upage should say so"
 kill $other

@@ -34,7 +34,10 @@ expect "$WORK/devfork.json" "r['swap_ins'] > 4096" "the parent paged on the devi
 echo "ok: a forked child of a block-device user pages to a private file"
 
 # An I/O error: the device's backing file is cut short between the write
-# and the read-back.  The program must die with a message, not read zeros.
+# and the read-back, and the loop device told its new size, so every read
+# and write is refused (a file cut short alone is no I/O error: the loop
+# device reads its holes as zeros, and a write-back grows it again).  The
+# program must die with a message, not read zeros.
 rm -f "$WORK/go" "$WORK/go.ready"
 set +e
 RWCHECK_PAUSE="$WORK/go" "$UPAGE" run --engine "$ENGINE" --max-rss 16M --swap "$LOOP" -- \
@@ -43,6 +46,7 @@ pid=$!
 i=0
 while [ ! -e "$WORK/go.ready" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 truncate -s 0 "$WORK/disk.img"
+losetup -c "$LOOP"
 touch "$WORK/go"
 wait $pid
 status=$?
