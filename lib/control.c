@@ -212,20 +212,18 @@ bool control_tick(struct zone *z)
 {
 	struct upage_control *c = __atomic_load_n(&upage_control, __ATOMIC_ACQUIRE);
 	unsigned long frames, before = z->cap_frames;
-	struct zswap_stats zs;
 	uint64_t cap, want, pool;
 
 	if (!c)
 		return false;
 	publish_areas(c);
 	/* The compressed tier's pool is part of the cap: the zone has the rest. */
-	zswap_get_stats(&zs);
-	pool = zs.limit_bytes;
+	pool = zswap_cap_bytes(0);
 	want = control_wanted_cap(c, now_ns());
 	frames = (unsigned long)((want > pool ? want - pool : 0) >> PAGE_SHIFT);
 	if (frames != z->cap_frames || z->reserve_debt)
 		zone_set_cap(z, frames);
-	cap = ((uint64_t)z->cap_frames << PAGE_SHIFT) + pool;
+	cap = zswap_cap_bytes(z->cap_frames);
 	STORE(c->cap_bytes, cap);
 	if (upage_stats)
 		STORE(upage_stats->max_rss_bytes, cap);

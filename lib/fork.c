@@ -210,7 +210,6 @@ static int fork_child(void)
 {
 	struct mm_struct *mm = &upage.mm;
 	struct zone *z = &upage.zone;
-	struct zswap_stats zs;
 	int ret;
 
 	pthread_cond_init(&mm->page_wait, NULL);
@@ -220,10 +219,7 @@ static int fork_child(void)
 	mlock_fork_child(z);
 	/* The cap in force now (the parent's may have been set since start),
 	 * the compressed pool included. */
-	zswap_get_stats(&zs);
-	stats_init(upage.mm.engine->name,
-		   ((unsigned long long)z->cap_frames << PAGE_SHIFT) + zs.limit_bytes,
-		   mm->arena.size);
+	stats_init(upage.mm.engine->name, zswap_cap_bytes(z->cap_frames), mm->arena.size);
 	control_setup();
 	upaged_client_fork_child();
 	zswap_fork_child();	/* its entries are of the parent's slots */

@@ -194,13 +194,8 @@ static unsigned long long cap_in_force(const struct fault_engine *e,
 void control_setup(void)
 {
 	struct zone *z = &upage.zone;
-	struct zswap_stats zs;
-	uint64_t pool;
 
-	zswap_get_stats(&zs);
-	pool = zs.limit_bytes;	/* the compressed pool is part of the cap */
-	control_init(((uint64_t)z->cap_frames << PAGE_SHIFT) + pool,
-		     ((uint64_t)z->ceiling_frames << PAGE_SHIFT) + pool,
+	control_init(zswap_cap_bytes(z->cap_frames), zswap_cap_bytes(z->ceiling_frames),
 		     (uint64_t)ZONE_CAP_MIN_FRAMES << PAGE_SHIFT, upage.cfg.max_rss_set,
 		     upage.cfg.socket);
 }

@@ -609,6 +609,14 @@ void zswap_get_stats(struct zswap_stats *st)
 	pthread_mutex_unlock(&pool_lock);
 }
 
+uint64_t zswap_cap_bytes(unsigned long frames)
+{
+	struct zswap_stats zs;
+
+	zswap_get_stats(&zs);
+	return ((uint64_t)frames << PAGE_SHIFT) + zs.limit_bytes;
+}
+
 bool zswap_enabled(void)
 {
 	return __atomic_load_n(&pool, __ATOMIC_RELAXED) != NULL;

@@ -98,4 +98,8 @@ struct zswap_stats {
 };
 void zswap_get_stats(struct zswap_stats *st);
 
+/* The resident cap of a zone of @frames frames: those and the pool, which
+ * is part of the cap (the zone has the rest). */
+uint64_t zswap_cap_bytes(unsigned long frames);
+
 #endif /* UPAGE_ZSWAP_H */
