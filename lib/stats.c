@@ -10,11 +10,9 @@
  */
 #include "autoconfig.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +25,7 @@
 
 #include "overhead.h"
 #include "ownfd.h"
+#include "procfd.h"
 #include "stats.h"
 #include "sys.h"
 
@@ -366,29 +365,18 @@ static int own_pid(int pid)
 }
 
 /*
- * Read the counters behind /proc/PID/fd/@nr if it is upage's memfd.
- * upage's own tasks (untraced.c) share the program's descriptors but are
+ * The counters of process @pid, through its memfd (procfd.c).  upage's
+ * own tasks (untraced.c) share the program's descriptors but are
  * processes of their own: the counters say whose they are.
  */
-static int stats_read_fd(int pid, int nr, struct upage_stats *st)
+int stats_read_pid(int pid, struct upage_stats *st)
 {
-	static const char target[] = "/memfd:" STATS_MEMFD_NAME;
-	char path[64], link[128];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, nr);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -ENOENT;
-	link[n] = '\0';
-	/* "/memfd:upage-stats (deleted)", not "/memfd:upage-statsfoo" */
-	if (strncmp(link, target, sizeof(target) - 1) != 0 ||
-	    (link[sizeof(target) - 1] != '\0' && link[sizeof(target) - 1] != ' '))
-		return -ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = procfd_open_memfd(pid, STATS_MEMFD_NAME, O_RDONLY);
 	if (fd < 0)
-		return errno == EACCES || errno == EPERM ? -EACCES : -ENOENT;
+		return fd;
 	n = pread(fd, st, sizeof(*st), 0);
 	close(fd);
 	/* Another version's counters may be shorter: the header says so. */
@@ -400,52 +388,6 @@ static int stats_read_fd(int pid, int nr, struct upage_stats *st)
 	if (n != (ssize_t)sizeof(*st))
 		return -ENOENT;
 	return 0;
-}
-
-/*
- * The directory is read with getdents64 into a buffer on the stack: this
- * file is linked into the preload library, where opendir's malloc would be
- * the program's allocator.
- */
-int stats_read_pid(int pid, struct upage_stats *st)
-{
-	char path[64], buf[4096];
-	int dfd, ret, best = -ENOENT;
-	ssize_t n;
-
-	if (pid <= 0)
-		return -ESRCH;
-	snprintf(path, sizeof(path), "/proc/%d", pid);
-	if (access(path, F_OK) < 0)
-		return -ESRCH;
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		if (errno == ENOENT)
-			return -ESRCH;	/* it exited meanwhile */
-		return errno == EACCES || errno == EPERM ? -EACCES : -errno;
-	}
-	while ((n = getdents64(dfd, buf, sizeof(buf))) > 0) {
-		for (ssize_t off = 0; off < n;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-			char *end;
-			long nr;
-
-			off += d->d_reclen;
-			nr = strtol(d->d_name, &end, 10);
-			if (d->d_name[0] < '0' || d->d_name[0] > '9' || *end || nr > INT_MAX)
-				continue;
-			ret = stats_read_fd(pid, (int)nr, st);
-			if (ret == 0) {
-				close(dfd);
-				return 0;
-			}
-			if (ret != -ENOENT)
-				best = ret;	/* say why, if no other fd will do */
-		}
-	}
-	close(dfd);
-	return best;
 }
 
 __attribute__((visibility("default"))) int upage_stats_read(struct upage_stats *st)
