@@ -248,20 +248,139 @@ static int grow_in_place(struct vm_area_struct *vma, uintptr_t old, size_t old_l
 	return ret;
 }
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+static void *mremap_fail(int err)
+{
+	errno = err;
+	return MAP_FAILED;
+}
+
+/* Does [start, start+len) touch the arena at all? */
+static bool touches_arena(uintptr_t start, size_t len)
+{
+	const struct arena *a = &upage.mm.arena;
+
+	return len && start < a->base + a->size && start + len > a->base;
+}
+
+/*
+ * The new home of a moved mapping: anywhere in the arena when @fixed is
+ * 0; at @fixed, replacing what was there (the kernel's MREMAP_FIXED), in
+ * the arena or, for an address the program reserved outside it, in the
+ * kernel's own memory, which upage does not page.  Read-write for the
+ * copy.  Returns the address, or 0 with *@err set.
+ */
+static uintptr_t move_target(uintptr_t fixed, size_t len, int prot, bool *outside, int *err)
+{
+	uintptr_t new;
+	void *p;
+
+	*outside = false;
+	if (!fixed || arena_contains_range(&upage.mm.arena, fixed, len)) {
+		new = upage_map_anon(fixed, len, 0, prot | PROT_READ | PROT_WRITE, true);
+		*err = ENOMEM;
+		return new;
+	}
+	if (touches_arena(fixed, len)) {
+		/* Part in, part out: the arena's reservation would be cut. */
+		upage_msg("mremap to %#lx (%zu bytes) straddles the edge of upage's arena: "
+			  "not supported, failing with EINVAL",
+			  (unsigned long)fixed, len);
+		*err = EINVAL;
+		return 0;
+	}
+	p = sys_mmap((void *)fixed, len, prot | PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED) {
+		*err = errno;
+		return 0;
+	}
+	*outside = true;
+	return fixed;
+}
+
+/*
+ * Move [old, old+old_len) to a new mapping of @new_len bytes (at
+ * @new_addr under MREMAP_FIXED): the data copied (faulting it in as
+ * needed, with no lock held), the old range unmapped, or left mapped and
+ * empty under MREMAP_DONTUNMAP, as the kernel leaves it.
+ */
+static void *move_mapping(uintptr_t old, size_t old_len, size_t new_len, int flags,
+			  uintptr_t new_addr)
+{
+	struct mm_struct *mm = &upage.mm;
+	struct vm_area_struct *vma;
+	sigset_t sigs;
+	uintptr_t new;
+	bool outside;
+	int prot, err;
+
+	lock_mm(mm, &sigs);
+	vma = find_vma_containing(mm, old);
+	if (!vma || vma->vm_end < old + old_len) {
+		unlock_mm(mm, &sigs);
+		return mremap_fail(EFAULT);
+	}
+	prot = vm_flags_to_prot(vma->vm_flags);
+	unlock_mm(mm, &sigs);
+
+	new = move_target(flags & MREMAP_FIXED ? new_addr : 0, new_len, prot, &outside, &err);
+	if (!new)
+		return mremap_fail(err);
+	if (!(prot & PROT_READ) && upage_mprotect(old, old_len, prot | PROT_READ)) {
+		if (outside)
+			sys_munmap((void *)new, new_len);
+		else
+			upage_unmap(new, new_len);
+		return mremap_fail(ENOMEM);
+	}
+	memcpy((void *)new, (void *)old, old_len < new_len ? old_len : new_len);
+	if (prot != (prot | PROT_READ | PROT_WRITE)) {
+		if (outside)
+			sys_mprotect((void *)new, new_len, prot);
+		else
+			upage_mprotect(new, new_len, prot);
+	}
+	if (flags & MREMAP_DONTUNMAP) {
+		upage_zap(old, old_len);
+		if (!(prot & PROT_READ))
+			upage_mprotect(old, old_len, prot);
+	} else {
+		upage_unmap(old, old_len);
+	}
+	return (void *)new;
+}
+
 void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr)
 {
 	struct mm_struct *mm = &upage.mm;
 	sigset_t sigs;
 	struct vm_area_struct *vma;
-	uintptr_t new;
-	int ret, prot;
+	int ret;
 
+	/* The kernel's checks, in its order. */
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return mremap_fail(EINVAL);
+	if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(flags & MREMAP_MAYMOVE))
+		return mremap_fail(EINVAL);
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
-	if (!range_ok(old, old_len) || !new_len || (flags & MREMAP_FIXED)) {
-		errno = EINVAL;
-		return MAP_FAILED;
+	if ((flags & MREMAP_DONTUNMAP) && old_len != new_len)
+		return mremap_fail(EINVAL);
+	if (!range_ok(old, old_len) || !new_len)
+		return mremap_fail(EINVAL);
+	if (flags & MREMAP_FIXED) {
+		if ((new_addr & ~PAGE_MASK) || new_addr + new_len < new_addr)
+			return mremap_fail(EINVAL);
+		if (new_addr < old + old_len && old < new_addr + new_len)
+			return mremap_fail(EINVAL);	/* the ranges overlap */
+		return move_mapping(old, old_len, new_len, flags, new_addr);
 	}
+	if (flags & MREMAP_DONTUNMAP)
+		return move_mapping(old, old_len, new_len, flags, 0);
 	if (new_len <= old_len) {
 		if (new_len < old_len)
 			upage_unmap(old + new_len, old_len - new_len);
@@ -271,35 +390,14 @@ void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uin
 	vma = find_vma_containing(mm, old);
 	if (!vma || vma->vm_end < old + old_len) {
 		unlock_mm(mm, &sigs);
-		errno = EFAULT;
-		return MAP_FAILED;
+		return mremap_fail(EFAULT);
 	}
-	prot = vm_flags_to_prot(vma->vm_flags);
 	ret = arena_contains_range(&mm->arena, old, new_len) ?
 		      grow_in_place(vma, old, old_len, new_len) : -ENOMEM;
 	unlock_mm(mm, &sigs);
 	if (ret == 0)
 		return (void *)old;
-	if (!(flags & MREMAP_MAYMOVE)) {
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
-	/* Move: a new mapping, the data copied (faulting it in as needed,
-	 * with no lock held), the old one unmapped. */
-	new = upage_map_anon(0, new_len, 0, prot | PROT_READ | PROT_WRITE, false);
-	if (!new) {
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
-	if (!(prot & PROT_READ) && upage_mprotect(old, old_len, prot | PROT_READ)) {
-		upage_unmap(new, new_len);
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
-	memcpy((void *)new, (void *)old, old_len);
-	if (prot != (prot | PROT_READ | PROT_WRITE))
-		upage_mprotect(new, new_len, prot);
-	upage_unmap(old, old_len);
-	(void)new_addr;
-	return (void *)new;
+	if (!(flags & MREMAP_MAYMOVE))
+		return mremap_fail(ENOMEM);
+	return move_mapping(old, old_len, new_len, flags, 0);
 }
