@@ -128,6 +128,16 @@ EXPORT int madvise(void *addr, size_t len, int advice)
 		return upage_zap((uintptr_t)addr, len) ? (errno = EINVAL, -1) : 0;
 	case MADV_HUGEPAGE:
 		return 0;	/* arena pages stay small: upage pages them */
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK: {
+		/* upage's to honour: a forked child's memory is upage's copy
+		 * (fork.c), not the kernel's. */
+		int ret = upage_fork_advice((uintptr_t)addr, len, advice);
+
+		return ret ? (errno = -ret, -1) : 0;
+	}
 	default:
 		return sys_madvise(addr, len, advice);
 	}

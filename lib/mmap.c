@@ -224,6 +224,91 @@ int upage_zap(uintptr_t start, size_t len)
 	return 0;
 }
 
+int upage_fork_advice(uintptr_t start, size_t len, int advice)
+{
+	struct mm_struct *mm = &upage.mm;
+	unsigned long mask, flags;
+	uintptr_t end, cur;
+	bool hole = false;
+	sigset_t sigs;
+	int ret = 0;
+
+	switch (advice) {
+	case MADV_DONTFORK:
+		mask = flags = VM_DONTCOPY;
+		break;
+	case MADV_DOFORK:
+		mask = VM_DONTCOPY;
+		flags = 0;
+		break;
+	case MADV_WIPEONFORK:
+		mask = flags = VM_WIPEONFORK;
+		break;
+	case MADV_KEEPONFORK:
+		mask = VM_WIPEONFORK;
+		flags = 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (!range_ok(start, len))
+		return -ENOMEM;
+	end = start + PAGE_ALIGN(len);
+	lock_mm(mm, &sigs);
+	/* As the kernel: the advice is taken where there is memory, and a
+	 * hole in the range says ENOMEM. */
+	for (cur = start; cur < end && !ret;) {
+		struct vm_area_struct *vma = find_vma(mm, cur);
+		uintptr_t s, e;
+		int r;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (vma->vm_start > cur)
+			hole = true;
+		s = vma->vm_start > cur ? vma->vm_start : cur;
+		e = vma->vm_end < end ? vma->vm_end : end;
+		r = vma_set_flags(mm, s, e, mask, flags);
+		if (r)
+			ret = r;
+		cur = e;
+	}
+	unlock_mm(mm, &sigs);
+	if (cur < end)
+		hole = true;
+	return ret ? ret : hole ? -ENOMEM : 0;
+}
+
+int fork_child_advice(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	uintptr_t cur = mm->arena.base;
+	int ret;
+
+	while ((vma = find_vma(mm, cur))) {
+		uintptr_t s = vma->vm_start, e = vma->vm_end;
+		unsigned long flags = vma->vm_flags;
+
+		cur = e;
+		if (!(flags & (VM_DONTCOPY | VM_WIPEONFORK)))
+			continue;
+		zap_page_range(mm, s, e - s);
+		if (!(flags & VM_DONTCOPY))
+			continue;	/* wiped: zero-filled on its next touch */
+		ret = do_munmap(mm, s, e);
+		if (ret == 0)
+			ret = mm->engine->unmap_range(s, e - s);
+		if (ret)
+			return ret;
+		arena_free(&mm->arena, s, e - s);
+	}
+	return 0;
+}
+
 /* Grow [old, old+old_len) in place to new_len if the addresses after it
  * are free.  mmap_lock held.  Returns 0 or a negative errno. */
 static int grow_in_place(struct vm_area_struct *vma, uintptr_t old, size_t old_len,
@@ -315,6 +400,7 @@ static void *move_mapping(uintptr_t old, size_t old_len, size_t new_len, int fla
 	struct vm_area_struct *vma;
 	sigset_t sigs;
 	uintptr_t new;
+	unsigned long fork_flags;
 	bool outside;
 	int prot, err;
 
@@ -325,6 +411,7 @@ static void *move_mapping(uintptr_t old, size_t old_len, size_t new_len, int fla
 		return mremap_fail(EFAULT);
 	}
 	prot = vm_flags_to_prot(vma->vm_flags);
+	fork_flags = vma->vm_flags & (VM_DONTCOPY | VM_WIPEONFORK);
 	unlock_mm(mm, &sigs);
 
 	new = move_target(flags & MREMAP_FIXED ? new_addr : 0, new_len, prot, &outside, &err);
@@ -338,6 +425,12 @@ static void *move_mapping(uintptr_t old, size_t old_len, size_t new_len, int fla
 		return mremap_fail(ENOMEM);
 	}
 	memcpy((void *)new, (void *)old, old_len < new_len ? old_len : new_len);
+	if (fork_flags && !outside) {
+		/* MADV_DONTFORK and MADV_WIPEONFORK move with the mapping. */
+		lock_mm(mm, &sigs);
+		vma_set_flags(mm, new, new + new_len, VM_DONTCOPY | VM_WIPEONFORK, fork_flags);
+		unlock_mm(mm, &sigs);
+	}
 	if (prot != (prot | PROT_READ | PROT_WRITE)) {
 		if (outside)
 			sys_mprotect((void *)new, new_len, prot);

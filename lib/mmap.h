@@ -25,6 +25,14 @@ int upage_forget(uintptr_t start, size_t len);
 int upage_mprotect(uintptr_t start, size_t len, int prot);
 /* MADV_DONTNEED and its kin: the pages read as zeros afterwards. */
 int upage_zap(uintptr_t start, size_t len);
+/* MADV_DONTFORK, MADV_DOFORK, MADV_WIPEONFORK, MADV_KEEPONFORK: the
+ * regions' flags, which a forked child obeys (fork_child_advice). */
+int upage_fork_advice(uintptr_t start, size_t len, int advice);
+/* In a forked child (fork.c), with mmap_lock and page_table_lock held and
+ * the engine serving the child's memory: the regions marked
+ * MADV_DONTFORK are unmapped, those marked MADV_WIPEONFORK emptied. */
+struct mm_struct;
+int fork_child_advice(struct mm_struct *mm);
 /* mremap of an arena mapping; MAP_FAILED with errno set on failure. */
 void *upage_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
 
