@@ -416,12 +416,16 @@ static int fork_err;		/* fork_prepare's failure, for the child */
 static int freeze_region(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
+	if (vma->vm_flags & VM_FOREIGN)
+		return 0;	/* not the memfd: the kernel's own mapping */
 	return apply_range(vma->vm_start, vma->vm_end - vma->vm_start);
 }
 
 static int copy_region(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
+	if (vma->vm_flags & VM_FOREIGN)
+		return 0;
 	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE) {
 		loff_t from = (loff_t)arena_off(a), to = from;
 

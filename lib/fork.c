@@ -193,6 +193,8 @@ static int dirty_mapped(pte_t *ptep, uintptr_t addr, void *arg)
 
 static int register_region(struct vm_area_struct *vma, void *arg)
 {
+	if (vma->vm_flags & VM_FOREIGN)
+		return 0;	/* the kernel's mapping, which fork copied */
 	return upage.mm.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
 }
 

@@ -32,6 +32,11 @@ struct vm_area_struct;
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_DONTCOPY	0x00020000UL	/* MADV_DONTFORK: a forked child has no mapping here */
 #define VM_WIPEONFORK	0x02000000UL	/* MADV_WIPEONFORK: a forked child reads zeros */
+/* The kernel's own mapping placed in the arena with MAP_FIXED (a file,
+ * a shared mapping): the region only keeps its addresses taken and says
+ * whose they are; no page of it is upage's, and no fault there is upage's
+ * to serve. */
+#define VM_FOREIGN	0x40000000UL
 
 struct vm_operations_struct {
 	const char *name;
