@@ -143,7 +143,7 @@ static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
  * lock_mm in mmap.c). */
 static TLS sigset_t fork_sigmask;
 
-static void upage_fork_prepare(void)
+void upage_fork_prepare(void)
 {
 	struct mm_struct *mm = &upage.mm;
 	sigset_t async;
@@ -162,7 +162,7 @@ static void upage_fork_prepare(void)
 		upage.mm.engine->fork_prepare();
 }
 
-static void upage_fork_parent(void)
+void upage_fork_parent(void)
 {
 	struct mm_struct *mm = &upage.mm;
 
@@ -263,7 +263,7 @@ static int fork_child(void)
 	return ret;
 }
 
-static void upage_fork_child(void)
+void upage_fork_child(void)
 {
 	struct mm_struct *mm = &upage.mm;
 	int ret;
