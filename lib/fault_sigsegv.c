@@ -483,8 +483,10 @@ static void segv_fork_prepare(void)
 		fork_alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
 				      MAP_SHARED | MAP_NORESERVE, fork_mfd, 0);
 		ret = fork_alias == MAP_FAILED ? -errno : 0;
-		if (ret == 0)
+		if (ret == 0) {
 			sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
+			sys_madvise(fork_alias, arena_size, MADV_DONTDUMP);
+		}
 	}
 	if (ret == 0)
 		ret = vma_for_each(mm, copy_region, NULL);
@@ -699,6 +701,10 @@ static int segv_init(struct mm_struct *mm)
 			goto fail;
 		}
 		sys_madvise(alias, arena_size, MADV_NOHUGEPAGE);
+		/* Never in a core dump: the heap is dumped where the program
+		 * sees it, and the kernel would fill every hole of the alias
+		 * (the whole arena) with pages to write it. */
+		sys_madvise(alias, arena_size, MADV_DONTDUMP);
 	}
 
 	/* libsigsegv installs its handler through our sigaction: keep it,
