@@ -59,8 +59,9 @@ static const struct config_option options[] = {
 	  "the highest the cap may be raised to while the program runs (upage set, upaged) "
 	  "(default: the larger of the cap and the default cap)",
 	  FIELD(max_rss_ceiling), CONFIG_MIN_MAX_RSS, CONFIG_MAX_MAX_RSS, ROUND_DOWN_PAGE },
-	{ "UPAGE_ARENA_SIZE", OPT_SIZE, "4G",
-	  "address space reserved for the heap, rounded up to 4M",
+	{ "UPAGE_ARENA_SIZE", OPT_SIZE, NULL,
+	  "address space reserved for the heap, rounded up to 4M (default: the larger of 4G "
+	  "and twice the RAM, at most 1T)",
 	  FIELD(arena_size), CONFIG_MIN_ARENA, CONFIG_MAX_ARENA, ROUND_UP_4M },
 	{ "UPAGE_ENGINE", OPT_ENGINE, "auto",
 	  "fault engine: auto, uffd, uffd-sigbus or sigsegv",
@@ -243,6 +244,25 @@ unsigned long long config_default_max_rss(void)
 	if (v < CONFIG_MIN_MAX_RSS)
 		v = CONFIG_MIN_MAX_RSS;
 	return v & ~(ps - 1);
+}
+
+/*
+ * Address space costs nothing until used, and a runtime reserves its heap
+ * whole at start-up: the JVM a quarter of the RAM (its default -Xmx) and
+ * more besides.  A reservation that does not fit the arena is served
+ * outside it, unpaged, so the default leaves room for one as large as the
+ * RAM, twice over.
+ */
+unsigned long long config_default_arena_size(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES);
+	unsigned long long v = pages > 0 ? 2ULL * (unsigned long long)pages * page_size() : 0;
+
+	if (v < ARENA_DEFAULT_MIN)
+		v = ARENA_DEFAULT_MIN;
+	if (v > CONFIG_MAX_ARENA)
+		v = CONFIG_MAX_ARENA;
+	return (v + (4ULL << 20) - 1) & ~((4ULL << 20) - 1);
 }
 
 static int load_size(const struct config_option *opt, const char *value,
@@ -552,6 +572,8 @@ int config_load(struct upage_config *cfg, const char *(*getenv_fn)(const char *)
 	for (size_t i = 0; i < NR_OPTIONS; i++)
 		if (options[i].offset == FIELD(arena_size))
 			cfg->arena_size_set = set[i] != NULL;
+	if (!cfg->arena_size_set)
+		cfg->arena_size = config_default_arena_size();
 	ret = check_max_rss(cfg, set, err, errlen);
 	if (ret)
 		return ret;

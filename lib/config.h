@@ -89,5 +89,9 @@ unsigned long long config_zswap_bytes(const struct upage_config *cfg, unsigned l
 
 /* The default cap: half the RAM, at most CONFIG_MAX_MAX_RSS, a page multiple. */
 unsigned long long config_default_max_rss(void);
+/* The arena's size when UPAGE_ARENA_SIZE is unset: the larger of
+ * ARENA_DEFAULT_MIN and twice the RAM, at most CONFIG_MAX_ARENA. */
+#define ARENA_DEFAULT_MIN	(4ULL << 30)
+unsigned long long config_default_arena_size(void);
 
 #endif /* UPAGE_CONFIG_H */

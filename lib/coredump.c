@@ -166,6 +166,8 @@ static int bring_region(struct vm_area_struct *vma, void *arg)
 static int open_region(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
+	if (vma->vm_flags & VM_FOREIGN)
+		return 0;	/* the kernel's mapping, as the program left it */
 	sys_mprotect((void *)vma->vm_start, vma->vm_end - vma->vm_start,
 		     (int)(vma->vm_flags & VM_ACCESS_FLAGS));
 	return 0;

@@ -416,12 +416,16 @@ static int fork_err;		/* fork_prepare's failure, for the child */
 static int freeze_region(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
+	if (vma->vm_flags & VM_FOREIGN)
+		return 0;	/* not the memfd: the kernel's own mapping */
 	return apply_range(vma->vm_start, vma->vm_end - vma->vm_start);
 }
 
 static int copy_region(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
+	if (vma->vm_flags & VM_FOREIGN)
+		return 0;
 	for (uintptr_t a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE) {
 		loff_t from = (loff_t)arena_off(a), to = from;
 
@@ -479,8 +483,10 @@ static void segv_fork_prepare(void)
 		fork_alias = sys_mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
 				      MAP_SHARED | MAP_NORESERVE, fork_mfd, 0);
 		ret = fork_alias == MAP_FAILED ? -errno : 0;
-		if (ret == 0)
+		if (ret == 0) {
 			sys_madvise(fork_alias, arena_size, MADV_NOHUGEPAGE);
+			sys_madvise(fork_alias, arena_size, MADV_DONTDUMP);
+		}
 	}
 	if (ret == 0)
 		ret = vma_for_each(mm, copy_region, NULL);
@@ -695,6 +701,10 @@ static int segv_init(struct mm_struct *mm)
 			goto fail;
 		}
 		sys_madvise(alias, arena_size, MADV_NOHUGEPAGE);
+		/* Never in a core dump: the heap is dumped where the program
+		 * sees it, and the kernel would fill every hole of the alias
+		 * (the whole arena) with pages to write it. */
+		sys_madvise(alias, arena_size, MADV_DONTDUMP);
 	}
 
 	/* libsigsegv installs its handler through our sigaction: keep it,

@@ -23,7 +23,11 @@
  *           back (zswap_fork_child); mark every mapped clean page dirty (the kernel dropped
  *           the write-protection that told us of writes, and the child
  *           must not later drop a page it changed); give the engine a new
- *           registration and handler thread, and start a kswapd.
+ *           registration and handler thread; then drop the regions
+ *           the program marked MADV_DONTFORK and empty those marked
+ *           MADV_WIPEONFORK (fork_child_advice: upage, not the kernel,
+ *           keeps these, since the child's memory is upage's copy), and
+ *           start a kswapd.
  *
  * Order with jemalloc.  jemalloc's fork handlers lock and unlock its
  * mutexes, which live in the arena: its prepare must run before ours
@@ -61,6 +65,7 @@
 #include <unistd.h>
 
 #include "memory.h"
+#include "mmap.h"
 #include "ownfd.h"
 #include "mlock.h"
 #include "runtime.h"
@@ -138,7 +143,7 @@ static int pin_slot(pte_t *ptep, uintptr_t addr, void *arg)
  * lock_mm in mmap.c). */
 static TLS sigset_t fork_sigmask;
 
-static void upage_fork_prepare(void)
+void upage_fork_prepare(void)
 {
 	struct mm_struct *mm = &upage.mm;
 	sigset_t async;
@@ -157,7 +162,7 @@ static void upage_fork_prepare(void)
 		upage.mm.engine->fork_prepare();
 }
 
-static void upage_fork_parent(void)
+void upage_fork_parent(void)
 {
 	struct mm_struct *mm = &upage.mm;
 
@@ -188,6 +193,8 @@ static int dirty_mapped(pte_t *ptep, uintptr_t addr, void *arg)
 
 static int register_region(struct vm_area_struct *vma, void *arg)
 {
+	if (vma->vm_flags & VM_FOREIGN)
+		return 0;	/* the kernel's mapping, which fork copied */
 	return upage.mm.engine->fork_child_range(vma->vm_start, vma->vm_end - vma->vm_start);
 }
 
@@ -235,6 +242,13 @@ static int fork_child(void)
 		ret = upage.mm.engine->fork_child(mm);
 		if (ret)
 			return ret;
+	}
+	/* MADV_DONTFORK and MADV_WIPEONFORK, once the engine serves the
+	 * child's own memory (its zap must not reach the parent's). */
+	ret = fork_child_advice(mm);
+	if (ret)
+		return ret;
+	if (upage.mm.engine->fork_child) {
 		ret = vma_for_each(mm, register_region, NULL);
 		if (ret)
 			return ret;
@@ -245,7 +259,7 @@ static int fork_child(void)
 	return ret;
 }
 
-static void upage_fork_child(void)
+void upage_fork_child(void)
 {
 	struct mm_struct *mm = &upage.mm;
 	int ret;

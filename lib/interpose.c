@@ -55,8 +55,8 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 	if (fixed && !arena_contains_range(&upage.mm.arena, (uintptr_t)addr, len))
 		return fail(ENOMEM);	/* would cut the arena */
 	if (!(flags & MAP_ANONYMOUS) || (flags & MAP_NOT_ARENA)) {
-		if (fixed && upage_forget((uintptr_t)addr, len))
-			return fail(EINVAL);
+		if (fixed)
+			return upage_map_foreign((uintptr_t)addr, len, prot, flags, fd, off);
 		return sys_mmap(addr, len, prot, flags, fd, off);
 	}
 	p = upage_map_anon(fixed ? (uintptr_t)addr : 0, len, 0, prot, flags & MAP_FIXED);
@@ -124,10 +124,23 @@ EXPORT int madvise(void *addr, size_t len, int advice)
 	switch (advice) {
 	case MADV_DONTNEED:
 	case MADV_FREE:
-	case MADV_REMOVE:
-		return upage_zap((uintptr_t)addr, len) ? (errno = EINVAL, -1) : 0;
+	case MADV_REMOVE: {
+		int ret = upage_zap_advice((uintptr_t)addr, len, advice);
+
+		return ret ? (errno = -ret, -1) : 0;
+	}
 	case MADV_HUGEPAGE:
 		return 0;	/* arena pages stay small: upage pages them */
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK: {
+		/* upage's to honour: a forked child's memory is upage's copy
+		 * (fork.c), not the kernel's. */
+		int ret = upage_fork_advice((uintptr_t)addr, len, advice);
+
+		return ret ? (errno = -ret, -1) : 0;
+	}
 	default:
 		return sys_madvise(addr, len, advice);
 	}
@@ -144,7 +157,9 @@ EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 		new_addr = __builtin_va_arg(ap, void *);
 		__builtin_va_end(ap);
 	}
-	if (!upage.active || !arena_contains(&upage.mm.arena, (uintptr_t)old))
+	/* Arena memory, or a mapping from outside moved into the arena. */
+	if (!upage.active || (!arena_contains(&upage.mm.arena, (uintptr_t)old) &&
+			      !((flags & MREMAP_FIXED) && overlaps_arena(new_addr, new_len))))
 		return sys_mremap(old, old_len, new_len, flags, new_addr);
 	return upage_mremap((uintptr_t)old, old_len, new_len, flags, (uintptr_t)new_addr);
 }

@@ -617,8 +617,9 @@ static int __do_page_fault(struct mm_struct *mm, uintptr_t addr, unsigned int fl
 	mmap_read_lock(mm);
 	count_in_flight(&faults_in_flight, max_faults_in_flight, 1);
 	vma = find_vma_containing(mm, addr);
-	/* 2.4's good_area: the region must allow the access. */
-	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS) ||
+	/* 2.4's good_area: the region must allow the access (a foreign
+	 * mapping's fault is the kernel's, and so the program's). */
+	if (!vma || (vma->vm_flags & VM_FOREIGN) || !(vma->vm_flags & VM_ACCESS_FLAGS) ||
 	    ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_WRITE))) {
 		count_event(faults_bad, 1);
 		ret = -EFAULT;

@@ -187,6 +187,15 @@ static int lock_range(struct mm_struct *mm, uintptr_t start, uintptr_t end)
 
 		if (a >= vend)
 			flags = region_flags(mm, a, &vend);
+		if (flags & VM_FOREIGN) {
+			/* The kernel's own mapping: the kernel's mlock. */
+			if (syscall(SYS_mlock, a, PAGE_SIZE)) {
+				ret = -errno;
+				unlock_range(mm, start, a);
+				return ret;
+			}
+			continue;
+		}
 		if (!(flags & VM_READ))
 			continue;	/* PROT_NONE: locked as it is, nothing to bring in */
 		ret = get_user_page(mm, a, flags & VM_WRITE, &page);

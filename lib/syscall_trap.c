@@ -113,6 +113,10 @@ static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 		return -E2BIG;
 	mmap_read_lock(mm);
 	vma = find_vma_containing(mm, addr);
+	if (vma && (vma->vm_flags & VM_FOREIGN)) {
+		mmap_read_unlock(mm);
+		return 0;	/* the kernel's own mapping: nothing to bring in */
+	}
 	ok = vma && (vma->vm_flags & VM_READ);
 	/* A buffer the call may write in a read-only mapping: brought in
 	 * for reading, and the kernel says what it says of the write. */

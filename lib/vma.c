@@ -273,6 +273,19 @@ static void merge_range(struct mm_struct *mm, struct vm_area_struct *vma, uintpt
 
 int mprotect_fixup(struct mm_struct *mm, uintptr_t start, uintptr_t end, unsigned long flags)
 {
+	return vma_set_flags(mm, start, end, VM_ACCESS_FLAGS, flags & VM_ACCESS_FLAGS);
+}
+
+/* The flags @vma gets: its own, with the bits @mask set to @flags. */
+static inline unsigned long new_flags(const struct vm_area_struct *vma, unsigned long mask,
+				      unsigned long flags)
+{
+	return (vma->vm_flags & ~mask) | flags;
+}
+
+int vma_set_flags(struct mm_struct *mm, uintptr_t start, uintptr_t end, unsigned long mask,
+		  unsigned long flags)
+{
 	struct vm_area_struct *first, *last, *vma, *prev;
 	struct vm_area_struct *spare[2] = { NULL, NULL };
 	bool split_head, split_tail;
@@ -287,8 +300,8 @@ int mprotect_fixup(struct mm_struct *mm, uintptr_t start, uintptr_t end, unsigne
 	if (!last)
 		return -ENOMEM;
 
-	split_head = first->vm_start < start && first->vm_flags != flags;
-	split_tail = last->vm_end > end && last->vm_flags != flags;
+	split_head = first->vm_start < start && first->vm_flags != new_flags(first, mask, flags);
+	split_tail = last->vm_end > end && last->vm_flags != new_flags(last, mask, flags);
 	for (int i = 0; i < split_head + split_tail; i++) {
 		spare[i] = kmem_cache_alloc(&vm_area_cachep);
 		if (!spare[i]) {
@@ -308,7 +321,7 @@ int mprotect_fixup(struct mm_struct *mm, uintptr_t start, uintptr_t end, unsigne
 		split_vma(mm, last, end, spare[nr_spare++]);
 	for (vma = first;; vma = vma_next(vma)) {
 		vma_cache_forget(mm, vma);
-		vma->vm_flags = flags;
+		vma->vm_flags = new_flags(vma, mask, flags);
 		if (vma == last)
 			break;
 	}

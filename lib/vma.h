@@ -30,6 +30,13 @@ struct vm_area_struct;
 #define VM_EXEC		0x0004UL
 #define VM_SHARED	0x0008UL
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+#define VM_DONTCOPY	0x00020000UL	/* MADV_DONTFORK: a forked child has no mapping here */
+#define VM_WIPEONFORK	0x02000000UL	/* MADV_WIPEONFORK: a forked child reads zeros */
+/* The kernel's own mapping placed in the arena with MAP_FIXED (a file,
+ * a shared mapping): the region only keeps its addresses taken and says
+ * whose they are; no page of it is upage's, and no fault there is upage's
+ * to serve. */
+#define VM_FOREIGN	0x40000000UL
 
 struct vm_operations_struct {
 	const char *name;
@@ -92,6 +99,11 @@ int do_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t end);
  */
 int mprotect_fixup(struct mm_struct *mm, uintptr_t start, uintptr_t end,
 		   unsigned long flags);
+/* mprotect_fixup for any flags: the bits @mask of [@start, @end) become
+ * @flags (the other bits stay); the same returns.  mprotect_fixup changes
+ * VM_ACCESS_FLAGS. */
+int vma_set_flags(struct mm_struct *mm, uintptr_t start, uintptr_t end, unsigned long mask,
+		  unsigned long flags);
 
 /* Initialise the region tree and locks of an mm whose arena and page
  * table are set up by the caller. */

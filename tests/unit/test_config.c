@@ -165,8 +165,9 @@ Test(config, defaults_when_unset)
 	cr_assert_eq(load(none), 0, "an empty environment should load, got: %s", err);
 	cr_assert_eq(cfg.max_rss, half, "max_rss should default to half the RAM (%llu), got %llu",
 		     half, cfg.max_rss);
-	cr_assert_eq(cfg.arena_size, 4 * GiB, "arena should default to 4G, got %llu",
-		     cfg.arena_size);
+	cr_assert_eq(cfg.arena_size, config_default_arena_size(),
+		     "arena should default to config_default_arena_size(), got %llu", cfg.arena_size);
+	cr_assert_geq(cfg.arena_size, 4 * GiB, "the default arena should be at least 4G");
 	cr_assert_eq(cfg.engine, ENGINE_AUTO, "engine should default to auto");
 	cr_assert_str_empty(cfg.swap, "swap should default to \"\" (the caller picks $TMPDIR)");
 	cr_assert_str_empty(cfg.report, "report should default to \"\" (no report)");
