@@ -1,0 +1,1236 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * swap_memcached.c - a swap area on a pool of memcached servers
+ * (swap_memcached.h): its swap_aops, the servers' health, and the
+ * area's thread that probes the servers set aside, re-replicates the
+ * pages whose copy was lost and watches for evictions.
+ *
+ * Each server has a memcached_st of its own holding only that server:
+ * placement is upage's (remote_ring.c), so libmemcached never picks a
+ * server, never ejects one and never re-routes a key.  The binary
+ * protocol is used (the text protocol's client crashes on the replies
+ * to buffered requests), with TCP_NODELAY (a batch otherwise waits 44 ms
+ * for the delayed ACK) and every timeout at REMOTE_TIMEOUT_MS.
+ *
+ * A read of a run of slots asks each server for the copies it holds in
+ * one multi-get (readahead is one exchange per server), checks every
+ * copy's header against the version the slot was last written at
+ * (remote_ring.h), and asks for the other copy of those that were
+ * missing, stale or on a server that failed.  A write stores each page
+ * on the first two servers up in ring order for its slot, each set
+ * acknowledged; a page whose two servers fail goes to the next ones.
+ *
+ * A server that fails or times out is set aside (down): the fault path
+ * no longer waits on it, and only the area's thread tries it again
+ * (every REMOTE_PROBE_MS), reconnecting: the name lookup of a reconnect
+ * allocates, which the fault path must not.  Only when no copy of a page
+ * could be read at all does a read try the servers set aside, once, for
+ * up to REMOTE_RESCUE_MS, before failing with -EIO (the program is told:
+ * do_page_fault's SIGBUS).
+ *
+ * Memory: libmemcached allocates through the allocators given here
+ * (size classes of kmem_caches, and raw pages for large blocks), never
+ * from the arena.
+ *
+ * Locking: mc_server.lock serialises one server's connection, result
+ * and staging buffer; a thread holds at most one server's lock.  The
+ * slot metadata (meta[]) is one word per slot, replaced with
+ * compare-and-swap: a slot is read and written under its page's lock
+ * (PG_locked), and the area's thread's re-replication loses the race to
+ * any write of the slot.  down / retry_ns are atomics.
+ */
+#include "autoconfig.h"
+
+#include "swap_memcached.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libmemcached/memcached.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "page_io.h"
+#include "remote_ring.h"
+#include "stats.h"
+#include "swapfile.h"
+#include "sys.h"
+
+#define MC_MAX_AREAS	4			/* a process's, and a forked child's */
+#define MC_NR_SLOTS	(1UL << 21)		/* 8 GiB of pages per area */
+#define MC_KEY_LEN	48
+#define MC_VALUE_BYTES	(sizeof(struct remote_hdr) + PAGE_SIZE)
+#define MC_MAX_BATCH	IOV_MAX
+
+struct mc_server {
+	pthread_mutex_t lock;		/* the connection, res and buf */
+	memcached_st memc;		/* this server alone */
+	memcached_result_st res;
+	char *buf;			/* a value being stored: header and page */
+	struct remote_server_spec spec;
+	bool down;			/* atomic: set aside, probed by the area's thread */
+	bool said_down;			/* atomic: its going was said */
+	uint64_t retry_ns;		/* atomic: when to probe it next */
+	uint64_t down_since_ns;		/* atomic */
+	bool evicts;			/* started without -M */
+	bool evictions_said;
+	uint64_t evictions_base;	/* its "evictions" when upage began (UINT64_MAX: unknown) */
+	uint64_t evictions_last;
+};
+
+struct mc_area {
+	int type;
+	uint64_t id;			/* in every key and header: this area's pages only */
+	unsigned int nr;
+	struct mc_server srv[RING_MAX_SERVERS];
+	struct remote_ring ring;
+	uint64_t *meta;			/* per slot: slot_meta() */
+	unsigned long nr_slots;
+	uint64_t version;		/* atomic: the last version written */
+	unsigned long high_slot;	/* atomic: no slot above was ever written */
+	bool frozen;			/* a parent's area in a forked child: read only */
+	bool repair;			/* atomic: a server went: look for pages with one copy */
+	char name[PATH_MAX];
+};
+
+static struct mc_area *areas[MC_MAX_AREAS];	/* set at swapon, start-up only */
+static int nr_areas;
+static pthread_t mc_thread;
+static bool mc_thread_started;
+static struct remote_stats rstats;		/* atomics */
+
+/*
+ * Copies to delete: a slot freed or written again leaves its old copies
+ * behind, and the area's thread deletes them.  Pushed under swap_lock
+ * (free_slot) and from writes; a full queue leaks the copy (counted).
+ */
+#define MC_DEL_QUEUE	65536
+struct mc_del {
+	uint64_t version;
+	unsigned long offset;
+	uint8_t area;
+	uint8_t server;
+};
+static pthread_spinlock_t del_lock;	/* protects del_queue, del_head, del_tail */
+static struct mc_del *del_queue;
+static unsigned long del_head, del_tail;
+
+static void publish_stats(void);
+static void delete_copies(struct mc_area *a, uint64_t meta, unsigned long offset);
+
+/* Count @n more of @field, and copy the counters where `upage stat` reads them. */
+#define RCOUNT(field, n)                                                  \
+	do {                                                              \
+		__atomic_add_fetch(&rstats.field, (n), __ATOMIC_RELAXED); \
+		publish_stats();                                          \
+	} while (0)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- libmemcached's memory, outside the arena ------------------------ */
+
+#define MC_CLASSES	10			/* 64 B .. 32 KiB */
+#define MC_HDR		16			/* the block's size class, before it */
+
+static struct kmem_cache mc_caches[MC_CLASSES];
+static pthread_once_t mc_caches_once = PTHREAD_ONCE_INIT;
+
+static void mc_caches_init(void)
+{
+	for (int c = 0; c < MC_CLASSES; c++)
+		kmem_cache_init(&mc_caches[c], (size_t)64 << c);
+}
+
+static int mc_class(size_t total)
+{
+	for (int c = 0; c < MC_CLASSES; c++)
+		if (total <= (size_t)64 << c)
+			return c;
+	return -1;
+}
+
+static void *mc_malloc(const memcached_st *m, size_t size, void *ctx)
+{
+	size_t total = size + MC_HDR;
+	int c = mc_class(total);
+	char *p;
+
+	(void)m;
+	(void)ctx;
+	if (c >= 0) {
+		p = kmem_cache_alloc(&mc_caches[c]);
+	} else {
+		total = PAGE_ALIGN(total);
+		p = sys_alloc_pages(total);
+	}
+	if (!p)
+		return NULL;
+	*(size_t *)p = c >= 0 ? (size_t)c : total | 1UL << 63;
+	return p + MC_HDR;
+}
+
+static size_t mc_usable(const void *ptr)
+{
+	size_t tag = *(const size_t *)((const char *)ptr - MC_HDR);
+
+	if (tag & 1UL << 63)
+		return (tag & ~(1UL << 63)) - MC_HDR;
+	return ((size_t)64 << tag) - MC_HDR;
+}
+
+static void mc_free(const memcached_st *m, void *ptr, void *ctx)
+{
+	char *p;
+	size_t tag;
+
+	(void)m;
+	(void)ctx;
+	if (!ptr)
+		return;
+	p = (char *)ptr - MC_HDR;
+	tag = *(size_t *)p;
+	if (tag & 1UL << 63)
+		sys_free_pages(p, tag & ~(1UL << 63));
+	else
+		kmem_cache_free(&mc_caches[tag], p);
+}
+
+static void *mc_realloc(const memcached_st *m, void *ptr, size_t size, void *ctx)
+{
+	void *n;
+
+	if (ptr && size <= mc_usable(ptr))
+		return ptr;
+	n = mc_malloc(m, size, ctx);
+	if (n && ptr) {
+		memcpy(n, ptr, mc_usable(ptr));
+		mc_free(m, ptr, ctx);
+	}
+	return n;
+}
+
+static void *mc_calloc(const memcached_st *m, size_t nelem, size_t elsize, void *ctx)
+{
+	size_t size;
+
+	if (__builtin_mul_overflow(nelem, elsize, &size))
+		return NULL;
+	return mc_malloc(m, size, ctx);		/* kmem_cache and raw pages are zeroed */
+}
+
+/* ---- servers ----------------------------------------------------------- */
+
+static void set_timeouts(memcached_st *m, unsigned int ms)
+{
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SND_TIMEOUT, (uint64_t)ms * 1000);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)ms * 1000);
+}
+
+/* The server's connection, not connected yet. */
+static int server_setup(struct mc_server *s)
+{
+	memcached_st *m = &s->memc;
+
+	pthread_mutex_init(&s->lock, NULL);
+	if (!memcached_create(m))
+		return -ENOMEM;
+	if (memcached_set_memory_allocators(m, mc_malloc, mc_free, mc_realloc, mc_calloc, NULL) !=
+	    MEMCACHED_SUCCESS)
+		return -ENOMEM;
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
+	/* upage sets servers aside itself: libmemcached must not. */
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 0);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 1000000);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0);
+	set_timeouts(m, REMOTE_TIMEOUT_MS);
+	if (memcached_server_add(m, s->spec.host, (in_port_t)s->spec.port) != MEMCACHED_SUCCESS)
+		return -EINVAL;
+	if (!memcached_result_create(m, &s->res))
+		return -ENOMEM;
+	s->buf = sys_alloc_pages(PAGE_ALIGN(MC_VALUE_BYTES));
+	if (!s->buf)
+		return -ENOMEM;
+	s->evictions_base = UINT64_MAX;
+	return 0;
+}
+
+static bool server_down(const struct mc_server *s)
+{
+	return __atomic_load_n(&s->down, __ATOMIC_ACQUIRE);
+}
+
+/* @s failed with @rc: set it aside until the area's thread finds it back. */
+static void server_failed(struct mc_area *a, struct mc_server *s, memcached_return_t rc,
+			  uint64_t t0)
+{
+	uint64_t t = now_ns();
+
+	__atomic_store_n(&s->retry_ns, t + (uint64_t)REMOTE_PROBE_MS * 1000000, __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&s->down, true, __ATOMIC_ACQ_REL))
+		return;
+	__atomic_store_n(&s->down_since_ns, t, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->repair, true, __ATOMIC_RELEASE);
+	RCOUNT(servers_down, 1);
+	if (!__atomic_exchange_n(&s->said_down, true, __ATOMIC_RELAXED))
+		upage_msg("memcached server %s failed (%s, after %" PRIu64 " us): set aside, its "
+			  "pages are read from their other copy and copied again elsewhere; it is "
+			  "probed every %d ms",
+			  s->spec.name, memcached_strerror(&s->memc, rc), (t - t0) / 1000,
+			  REMOTE_PROBE_MS);
+}
+
+/* Does @rc say the server itself is in trouble (not just "not found")? */
+static bool rc_server_failed(memcached_return_t rc)
+{
+	switch (rc) {
+	case MEMCACHED_SUCCESS:
+	case MEMCACHED_END:
+	case MEMCACHED_NOTFOUND:
+	case MEMCACHED_STORED:
+	case MEMCACHED_BUFFERED:
+	/* the server answered, but refused: full (-M), too big */
+	case MEMCACHED_E2BIG:
+	case MEMCACHED_NOTSTORED:
+	case MEMCACHED_SERVER_MEMORY_ALLOCATION_FAILURE:
+	case MEMCACHED_MEMORY_ALLOCATION_FAILURE:
+	case MEMCACHED_SERVER_ERROR:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * A copy's key names the area, the slot and the version: a copy of
+ * another version is never even fetched, and deleting an old copy can
+ * never remove a newer one.
+ */
+static int slot_key(const struct mc_area *a, unsigned long offset, uint64_t version, char *key)
+{
+	return snprintf(key, MC_KEY_LEN, "upage:%016" PRIx64 ":%lx:%" PRIx64, a->id, offset,
+			version);
+}
+
+/*
+ * Store @page as slot @offset at @version on server @si, bounded by the
+ * server's timeouts.  0; -EAGAIN when the server refused (full); -EIO
+ * when it failed (and is set aside now).
+ */
+static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
+		      uint64_t version, const void *page)
+{
+	struct mc_server *s = &a->srv[si];
+	char key[MC_KEY_LEN];
+	int klen = slot_key(a, offset, version, key);
+	memcached_return_t rc;
+	uint64_t t0;
+
+	pthread_mutex_lock(&s->lock);
+	t0 = now_ns();
+	remote_hdr_fill((struct remote_hdr *)s->buf, a->id, offset, version, PAGE_SIZE);
+	memcpy(s->buf + sizeof(struct remote_hdr), page, PAGE_SIZE);
+	rc = memcached_set(&s->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
+	pthread_mutex_unlock(&s->lock);
+	if (rc == MEMCACHED_SUCCESS)
+		return 0;
+	if (rc_server_failed(rc)) {
+		server_failed(a, s, rc, t0);
+		return -EIO;
+	}
+	return -EAGAIN;
+}
+
+/* ---- reads -------------------------------------------------------------- */
+
+/* One page of a read: where its copies are and what became of them. */
+struct mc_page {
+	unsigned long offset;
+	uint64_t meta;
+	void *buf;
+	bool done;
+	bool bad[2];		/* this copy was missing, stale, or its server failed */
+	bool tried[2];
+};
+
+/* The key of @p (for matching a multi-get's answers). */
+static int page_index(const struct mc_page *pg, const int *list, int n, unsigned long offset)
+{
+	for (int k = 0; k < n; k++)
+		if (pg[list[k]].offset == offset)
+			return list[k];
+	return -1;
+}
+
+/* Parse the slot offset back out of a key of @a; -1 if it is not one. */
+static long key_offset(const struct mc_area *a, const char *key, size_t len)
+{
+	char want[MC_KEY_LEN];
+	int plen = snprintf(want, sizeof(want), "upage:%016" PRIx64 ":", a->id);
+	unsigned long off = 0;
+
+	if (len <= (size_t)plen || memcmp(key, want, (size_t)plen) != 0)
+		return -1;
+	for (size_t i = (size_t)plen; i < len; i++) {
+		char c = key[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (c == ':' && i > (size_t)plen)
+			return (long)off;	/* the version follows */
+		if (d < 0)
+			return -1;
+		off = off * 16 + (unsigned long)d;
+	}
+	return (long)off;
+}
+
+/*
+ * Copy @copy of the pages @list[0..n) from server @si in one multi-get,
+ * each checked against its slot's version.  Those found are done; the
+ * others have that copy marked bad.
+ */
+static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_page *pg,
+			const int *list, int n, unsigned int timeout_ms)
+{
+	struct mc_server *s = &a->srv[si];
+	char keys[MC_MAX_BATCH][MC_KEY_LEN];
+	const char *kp[MC_MAX_BATCH];
+	size_t kl[MC_MAX_BATCH];
+	memcached_return_t rc;
+	memcached_result_st *r;
+	bool failed = false;
+	uint64_t t0;
+
+	for (int k = 0; k < n; k++) {
+		kl[k] = (size_t)slot_key(a, pg[list[k]].offset, slot_meta_version(pg[list[k]].meta),
+					 keys[k]);
+		kp[k] = keys[k];
+		pg[list[k]].tried[copy] = true;
+	}
+	pthread_mutex_lock(&s->lock);
+	t0 = now_ns();
+	if (timeout_ms != REMOTE_TIMEOUT_MS)
+		set_timeouts(&s->memc, timeout_ms);
+	rc = memcached_mget(&s->memc, kp, kl, (size_t)n);
+	if (rc != MEMCACHED_SUCCESS) {
+		failed = rc_server_failed(rc);
+	} else {
+		while ((r = memcached_fetch_result(&s->memc, &s->res, &rc))) {
+			long off = key_offset(a, memcached_result_key_value(r),
+					      memcached_result_key_length(r));
+			int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
+			int chk;
+
+			if (i < 0 || pg[i].done)
+				continue;
+			chk = remote_value_check(memcached_result_value(r), memcached_result_length(r),
+						 a->id, pg[i].offset, slot_meta_version(pg[i].meta),
+						 PAGE_SIZE);
+			if (chk == 0) {
+				memcpy(pg[i].buf,
+				       memcached_result_value(r) + sizeof(struct remote_hdr),
+				       PAGE_SIZE);
+				pg[i].done = true;
+			} else {
+				pg[i].bad[copy] = true;
+				RCOUNT(stale_reads, 1);
+			}
+		}
+		failed = rc_server_failed(rc);
+	}
+	if (timeout_ms != REMOTE_TIMEOUT_MS)
+		set_timeouts(&s->memc, REMOTE_TIMEOUT_MS);
+	pthread_mutex_unlock(&s->lock);
+	if (failed)
+		server_failed(a, s, rc, t0);
+	for (int k = 0; k < n; k++) {
+		struct mc_page *p = &pg[list[k]];
+
+		if (p->done || p->bad[copy])
+			continue;
+		p->bad[copy] = true;
+		if (!failed)
+			RCOUNT(missing_reads, 1);
+	}
+}
+
+/*
+ * One round: each page not done yet asks for copy @copy (if its server
+ * is up, or @rescue), grouped by server, one multi-get each.
+ */
+static void read_round(struct mc_area *a, struct mc_page *pg, int n, int copy, bool rescue)
+{
+	int list[MC_MAX_BATCH];
+
+	for (unsigned int si = 0; si < a->nr; si++) {
+		int k = 0;
+
+		if (!rescue && server_down(&a->srv[si]))
+			continue;
+		for (int i = 0; i < n; i++) {
+			if (pg[i].done || (pg[i].tried[copy] && !rescue) ||
+			    slot_meta_server(pg[i].meta, copy) != si)
+				continue;
+			if (rescue && pg[i].bad[copy] && pg[i].tried[copy] &&
+			    !server_down(&a->srv[si]))
+				continue;	/* it answered, without the page */
+			pg[i].bad[copy] = false;
+			list[k++] = i;
+		}
+		if (k)
+			server_mget(a, si, copy, pg, list, k,
+				    rescue ? REMOTE_RESCUE_MS : REMOTE_TIMEOUT_MS);
+	}
+}
+
+/*
+ * Write @p's page (read from its copy @good) again to a server that
+ * holds no copy, and record it there unless the slot changed meanwhile.
+ */
+static void rereplicate(struct mc_area *a, unsigned long offset, uint64_t meta, int good,
+			const void *page)
+{
+	uint8_t order[RING_MAX_SERVERS];
+	bool down[RING_MAX_SERVERS];
+	uint8_t keep = slot_meta_server(meta, good);
+	unsigned int n;
+
+	for (unsigned int i = 0; i < a->nr; i++)
+		down[i] = server_down(&a->srv[i]) || i == keep;
+	n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), down, order, a->nr);
+	for (unsigned int k = 0; k < n; k++) {
+		uint64_t want = meta;
+
+		if (server_set(a, order[k], offset, slot_meta_version(meta), page))
+			continue;
+		if (__atomic_compare_exchange_n(&a->meta[offset], &want,
+						slot_meta(slot_meta_version(meta), keep, order[k]),
+						false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			RCOUNT(rereplications, 1);
+		return;
+	}
+}
+
+/*
+ * Set aside for longer than REMOTE_REPAIR_MS: its copies are taken for
+ * lost.  (A server that missed one deadline on a loaded machine is back
+ * before then, and copying all its pages again would cost more.)
+ */
+static bool server_gone(const struct mc_server *s)
+{
+	return server_down(s) &&
+	       now_ns() - __atomic_load_n(&s->down_since_ns, __ATOMIC_RELAXED) >
+		       (uint64_t)REMOTE_REPAIR_MS * 1000000;
+}
+
+/* Is copy @c of @p lost: missing or stale when read, or on a server gone? */
+static bool copy_lost(struct mc_area *a, const struct mc_page *p, int c)
+{
+	uint8_t s = slot_meta_server(p->meta, c);
+
+	if (s == RING_NONE || s >= a->nr)
+		return true;
+	return p->bad[c] || server_gone(&a->srv[s]);
+}
+
+static int mc_read(struct mc_area *a, struct swap_io *io)
+{
+	struct mc_page pg[MC_MAX_BATCH];
+	unsigned long first = swp_offset(io->entry);
+	uint64_t t0 = latency_now();
+	int n = io->nr, err = 0;
+
+	for (int i = 0; i < n; i++) {
+		pg[i] = (struct mc_page){ .offset = first + (unsigned long)i,
+					  .buf = io->iov[i].iov_base };
+		pg[i].meta = __atomic_load_n(&a->meta[pg[i].offset], __ATOMIC_ACQUIRE);
+		if (!slot_meta_version(pg[i].meta))
+			return -EIO;	/* never written: there is no page to give */
+	}
+	read_round(a, pg, n, 0, false);
+	read_round(a, pg, n, 1, false);
+	for (int i = 0; i < n; i++)
+		if (!pg[i].done) {
+			/* No copy came in time: try each once more, servers set aside too. */
+			read_round(a, pg, n, 0, true);
+			read_round(a, pg, n, 1, true);
+			break;
+		}
+	for (int i = 0; i < n; i++) {
+		struct mc_page *p = &pg[i];
+
+		if (!p->done) {
+			RCOUNT(read_errors, 1);
+			err = -EIO;
+			continue;
+		}
+		if (slot_meta_server(p->meta, 0) != RING_NONE && (p->bad[0] || !p->tried[0]))
+			RCOUNT(failovers, 1);	/* served by its other copy */
+		if (a->frozen)
+			continue;
+		for (int c = 0; c < 2; c++)
+			if (copy_lost(a, p, c) && !copy_lost(a, p, !c)) {
+				rereplicate(a, p->offset, p->meta, !c, p->buf);
+				break;
+			}
+	}
+	if (!err) {
+		RCOUNT(reads, (uint64_t)n);
+		latency_record_n(UPAGE_LAT_REMOTE_READ, latency_now() - t0, (uint64_t)n);
+	}
+	return err;
+}
+
+/* ---- writes ------------------------------------------------------------ */
+
+/*
+ * No server up took the page: try every one once, those set aside too,
+ * waiting up to REMOTE_RESCUE_MS each (kswapd's time, not a fault's).
+ * Returns how many copies were placed (0 or 1).
+ */
+static unsigned int write_rescue(struct mc_area *a, unsigned long offset, uint64_t version,
+				 const void *page, uint8_t *placed)
+{
+	uint8_t order[RING_MAX_SERVERS];
+	unsigned int n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), NULL, order, a->nr);
+
+	for (unsigned int k = 0; k < n; k++) {
+		struct mc_server *s = &a->srv[order[k]];
+		int ret;
+
+		pthread_mutex_lock(&s->lock);
+		set_timeouts(&s->memc, REMOTE_RESCUE_MS);
+		pthread_mutex_unlock(&s->lock);
+		ret = server_set(a, order[k], offset, version, page);
+		pthread_mutex_lock(&s->lock);
+		set_timeouts(&s->memc, REMOTE_TIMEOUT_MS);
+		pthread_mutex_unlock(&s->lock);
+		if (ret == 0) {
+			placed[0] = order[k];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int mc_write_page(struct mc_area *a, unsigned long offset, const void *page)
+{
+	uint8_t order[RING_MAX_SERVERS], placed[2] = { RING_NONE, RING_NONE };
+	bool down[RING_MAX_SERVERS];
+	uint64_t version = __atomic_add_fetch(&a->version, 1, __ATOMIC_ACQ_REL);
+	unsigned int n, got = 0;
+	unsigned long hi;
+
+	for (unsigned int i = 0; i < a->nr; i++)
+		down[i] = server_down(&a->srv[i]);
+	n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), down, order, a->nr);
+	for (unsigned int k = 0; k < n && got < 2; k++)
+		if (server_set(a, order[k], offset, version, page) == 0)
+			placed[got++] = order[k];
+	if (got == 0)
+		got = write_rescue(a, offset, version, page, placed);
+	if (got == 0)
+		return -EIO;
+	if (got == 1)
+		RCOUNT(degraded_writes, 1);
+	delete_copies(a,
+		      __atomic_exchange_n(&a->meta[offset], slot_meta(version, placed[0], placed[1]),
+					  __ATOMIC_ACQ_REL),
+		      offset);
+	hi = __atomic_load_n(&a->high_slot, __ATOMIC_RELAXED);
+	while (offset > hi && !__atomic_compare_exchange_n(&a->high_slot, &hi, offset, true,
+							   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return 0;
+}
+
+static int mc_write(struct mc_area *a, struct swap_io *io)
+{
+	unsigned long first = swp_offset(io->entry);
+	uint64_t t0 = latency_now();
+
+	if (a->frozen)
+		return -EROFS;
+	for (int i = 0; i < io->nr; i++) {
+		int err = mc_write_page(a, first + (unsigned long)i, io->iov[i].iov_base);
+
+		if (err)
+			return err;
+	}
+	RCOUNT(writes, (uint64_t)io->nr);
+	latency_record_n(UPAGE_LAT_IO_WRITE, latency_now() - t0, (uint64_t)io->nr);
+	return 0;
+}
+
+static int mc_submit(struct swap_info_struct *si, struct swap_io *io)
+{
+	struct mc_area *a = si->private;
+	unsigned long first = swp_offset(io->entry);
+
+	if (first + (unsigned long)io->nr > a->nr_slots)
+		return -EINVAL;
+	io->end_io(io, io->write ? mc_write(a, io) : mc_read(a, io));
+	return 0;
+}
+
+/* ---- old copies ---------------------------------------------------------- */
+
+static int area_index(const struct mc_area *a)
+{
+	for (int i = 0; i < nr_areas; i++)
+		if (areas[i] == a)
+			return i;
+	return -1;
+}
+
+/* Queue the deletion of the copies @meta names (0: none). */
+static void delete_copies(struct mc_area *a, uint64_t meta, unsigned long offset)
+{
+	int ai = area_index(a);
+
+	if (!slot_meta_version(meta) || ai < 0 || !del_queue)
+		return;
+	pthread_spin_lock(&del_lock);
+	for (int c = 0; c < 2; c++) {
+		uint8_t s = slot_meta_server(meta, c);
+
+		if (s == RING_NONE)
+			continue;
+		if (del_tail - del_head == MC_DEL_QUEUE) {
+			__atomic_add_fetch(&rstats.deletes_dropped, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		del_queue[del_tail++ % MC_DEL_QUEUE] =
+			(struct mc_del){ .version = slot_meta_version(meta), .offset = offset,
+					 .area = (uint8_t)ai, .server = s };
+	}
+	pthread_spin_unlock(&del_lock);
+}
+
+/* Delete one copy now: true when the server answered. */
+static bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset,
+			uint64_t version)
+{
+	struct mc_server *s = &a->srv[si];
+	char key[MC_KEY_LEN];
+	int klen = slot_key(a, offset, version, key);
+	memcached_return_t rc;
+
+	if (server_down(s))
+		return false;
+	pthread_mutex_lock(&s->lock);
+	rc = memcached_delete(&s->memc, key, (size_t)klen, 0);
+	pthread_mutex_unlock(&s->lock);
+	if (rc_server_failed(rc)) {
+		server_failed(a, s, rc, now_ns());
+		return false;
+	}
+	return true;
+}
+
+/* The area's thread: delete what was queued. */
+static void delete_queued(void)
+{
+	for (;;) {
+		struct mc_del d;
+		bool have = false;
+
+		pthread_spin_lock(&del_lock);
+		if (del_head != del_tail) {
+			d = del_queue[del_head++ % MC_DEL_QUEUE];
+			have = true;
+		}
+		pthread_spin_unlock(&del_lock);
+		if (!have)
+			return;
+		if (delete_copy(areas[d.area], d.server, d.offset, d.version))
+			RCOUNT(deletes, 1);
+		else
+			__atomic_add_fetch(&rstats.deletes_dropped, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* swap_free's hook (swap_lock held): the slot's copies can go. */
+static void mc_free_slot(struct swap_info_struct *si, unsigned long offset)
+{
+	struct mc_area *a = si->private;
+
+	if (a->frozen || offset >= a->nr_slots)
+		return;		/* a parent's slot, in a forked child: the parent's to free */
+	delete_copies(a, __atomic_exchange_n(&a->meta[offset], 0, __ATOMIC_ACQ_REL), offset);
+}
+
+static const struct swap_aops memcached_aops = {
+	.name = "memcached",
+	.submit = mc_submit,
+	.free_slot = mc_free_slot,
+};
+
+/* ---- the area's thread: probes, evictions, re-replication -------------- */
+
+struct stat_ctx {
+	uint64_t evictions;
+	bool have_evictions;
+	int evict_setting;	/* 1 "on", 0 "off", -1 not said */
+};
+
+static memcached_return_t stat_cb(const memcached_instance_st *srv, const char *key, size_t klen,
+				  const char *val, size_t vlen, void *ctx)
+{
+	struct stat_ctx *sc = ctx;
+	char v[32];
+
+	(void)srv;
+	if (vlen >= sizeof(v))
+		return MEMCACHED_SUCCESS;
+	memcpy(v, val, vlen);
+	v[vlen] = '\0';
+	if (klen == 9 && memcmp(key, "evictions", 9) == 0) {
+		if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0) {
+			sc->evict_setting = v[1] == 'n';	/* "stats settings" */
+		} else {
+			sc->evictions = strtoull(v, NULL, 10);	/* "stats" */
+			sc->have_evictions = true;
+		}
+	}
+	return MEMCACHED_SUCCESS;
+}
+
+/* Read @s's eviction setting and count; say loudly when it evicts. */
+static void server_check_evictions(struct mc_server *s)
+{
+	struct stat_ctx sc = { .evict_setting = -1 };
+	struct stat_ctx st = { .evict_setting = -1 };
+	memcached_return_t rc1, rc2;
+
+	pthread_mutex_lock(&s->lock);
+	rc1 = memcached_stat_execute(&s->memc, "settings", stat_cb, &sc);
+	rc2 = memcached_stat_execute(&s->memc, NULL, stat_cb, &st);
+	pthread_mutex_unlock(&s->lock);
+	if (rc1 == MEMCACHED_SUCCESS && sc.evict_setting == 1 && !s->evicts) {
+		s->evicts = true;
+		RCOUNT(servers_evicting, 1);
+		upage_msg("WARNING: memcached server %s evicts items when it is full (it was not "
+			  "started with -M): a page evicted there is read from its other copy, and "
+			  "LOST (SIGBUS) when both copies go; start memcached with -M",
+			  s->spec.name);
+	}
+	if (rc2 != MEMCACHED_SUCCESS || !st.have_evictions)
+		return;
+	if (s->evictions_base == UINT64_MAX) {
+		s->evictions_base = st.evictions;
+		s->evictions_last = st.evictions;
+		return;
+	}
+	if (st.evictions > s->evictions_last) {
+		RCOUNT(evictions, st.evictions - s->evictions_last);
+		s->evictions_last = st.evictions;
+		if (!s->evictions_said) {
+			s->evictions_said = true;
+			upage_msg("WARNING: memcached server %s has evicted %" PRIu64 " items since "
+				  "upage began: pages stored there may be gone (start it with -M)",
+				  s->spec.name, st.evictions - s->evictions_base);
+		}
+	}
+}
+
+/* Try @s again (the area's thread): back when it answers a version request. */
+static void server_probe(struct mc_area *a, struct mc_server *s)
+{
+	memcached_return_t rc;
+
+	if (pthread_mutex_trylock(&s->lock))
+		return;
+	rc = memcached_version(&s->memc);
+	pthread_mutex_unlock(&s->lock);
+	if (rc != MEMCACHED_SUCCESS) {
+		__atomic_store_n(&s->retry_ns, now_ns() + (uint64_t)REMOTE_PROBE_MS * 1000000,
+				 __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_store_n(&s->down, false, __ATOMIC_RELEASE);
+	RCOUNT(servers_down, (uint64_t)-1);
+	if (__atomic_exchange_n(&s->said_down, false, __ATOMIC_RELAXED))
+		upage_msg("memcached server %s answers again: back in use (its copies are checked "
+			  "by version)", s->spec.name);
+	server_check_evictions(s);
+	(void)a;
+}
+
+/*
+ * Give every page of @a that has a copy on a server set aside (or no
+ * second copy) a new one, read from its good copy.  The slot's swap
+ * count tells whether it is still in use.  Returns false when it should
+ * be run again (a server was down, or a copy could not be placed).
+ */
+static bool area_repair(struct mc_area *a, void *page)
+{
+	unsigned long hi = __atomic_load_n(&a->high_slot, __ATOMIC_RELAXED);
+	unsigned int up = 0;
+	bool again = false;
+
+	for (unsigned int k = 0; k < a->nr; k++) {
+		if (server_down(&a->srv[k]) && !server_gone(&a->srv[k]))
+			return false;	/* not yet gone: look again later */
+		up += !server_down(&a->srv[k]);
+	}
+	if (up < 2)
+		return false;	/* nowhere to put a second copy yet */
+
+	for (unsigned long off = 1; off <= hi && off < a->nr_slots; off++) {
+		uint64_t m = __atomic_load_n(&a->meta[off], __ATOMIC_ACQUIRE);
+		struct mc_page p = { .offset = off, .meta = m, .buf = page };
+		int good = -1;
+
+		if (!slot_meta_version(m))
+			continue;
+		for (int c = 0; c < 2; c++)
+			if (copy_lost(a, &p, c) && !copy_lost(a, &p, !c))
+				good = !c;
+		if (good < 0)
+			continue;	/* (a freed slot's meta is 0) */
+		/* Read the good copy alone, then write it again elsewhere. */
+		p.tried[!good] = true;
+		p.bad[!good] = true;
+		read_round(a, &p, 1, good, false);
+		if (!p.done) {
+			again = true;
+			continue;
+		}
+		rereplicate(a, off, m, good, page);
+		if (__atomic_load_n(&a->meta[off], __ATOMIC_RELAXED) == m)
+			again = true;
+	}
+	return !again;
+}
+
+static void *mc_thread_fn(void *arg)
+{
+	void *page = sys_alloc_pages(PAGE_SIZE);
+	unsigned int tick = 0;
+
+	(void)arg;
+	for (;;) {
+		struct timespec ts = { .tv_nsec = 100 * 1000000L };
+		uint64_t t = now_ns();
+
+		nanosleep(&ts, NULL);
+		tick++;
+		delete_queued();
+		publish_stats();
+		for (int i = 0; i < nr_areas; i++) {
+			struct mc_area *a = areas[i];
+
+			for (unsigned int k = 0; k < a->nr; k++) {
+				struct mc_server *s = &a->srv[k];
+
+				if (server_down(s) &&
+				    t >= __atomic_load_n(&s->retry_ns, __ATOMIC_RELAXED))
+					server_probe(a, s);
+				else if (!server_down(s) && tick % 10 == 0)
+					server_check_evictions(s);
+			}
+			if (page && !a->frozen && __atomic_exchange_n(&a->repair, false,
+								    __ATOMIC_ACQ_REL) &&
+			    !area_repair(a, page))
+				__atomic_store_n(&a->repair, true, __ATOMIC_RELEASE);
+		}
+	}
+	return NULL;
+}
+
+static int start_thread(void)
+{
+	int ret;
+
+	if (mc_thread_started)
+		return 0;
+	ret = sys_thread_start(&mc_thread, "upage-remote", mc_thread_fn, NULL);
+	if (ret == 0)
+		mc_thread_started = true;
+	return ret;
+}
+
+/* ---- setting an area up ------------------------------------------------ */
+
+bool swap_is_memcached(const char *path)
+{
+	return path && strncmp(path, SWAP_MEMCACHED_PREFIX, strlen(SWAP_MEMCACHED_PREFIX)) == 0;
+}
+
+static uint64_t area_id(void)
+{
+	uint64_t id;
+
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
+		id = now_ns() ^ ((uint64_t)getpid() << 32);
+	return id;
+}
+
+/* Connect to each server now (start-up: the name lookups allocate). */
+static int area_connect(struct mc_area *a)
+{
+	unsigned int up = 0;
+
+	for (unsigned int k = 0; k < a->nr; k++) {
+		struct mc_server *s = &a->srv[k];
+		memcached_return_t rc;
+
+		set_timeouts(&s->memc, REMOTE_RESCUE_MS);
+		rc = memcached_version(&s->memc);
+		set_timeouts(&s->memc, REMOTE_TIMEOUT_MS);
+		if (rc != MEMCACHED_SUCCESS) {
+			upage_msg("memcached server %s does not answer (%s): set aside for now",
+				  s->spec.name, memcached_strerror(&s->memc, rc));
+			s->down = true;
+			s->said_down = true;
+			s->retry_ns = 0;
+			rstats.servers_down++;
+			continue;
+		}
+		up++;
+		server_check_evictions(s);
+	}
+	return up >= 2 ? 0 : -EHOSTUNREACH;
+}
+
+static struct mc_area *area_new(const char *spec, char *err, size_t errlen)
+{
+	struct remote_server_spec sp[RING_MAX_SERVERS];
+	const char *names[RING_MAX_SERVERS];
+	struct mc_area *a;
+	int n;
+
+	n = remote_parse_servers(spec + strlen(SWAP_MEMCACHED_PREFIX), sp, RING_MAX_SERVERS, err,
+				 errlen);
+	if (n < 0)
+		return NULL;
+	if (n < 2) {
+		snprintf(err, errlen, "two servers at least are needed (each page is kept on two)");
+		return NULL;
+	}
+	a = sys_alloc_pages(PAGE_ALIGN(sizeof(*a)));
+	if (!a) {
+		snprintf(err, errlen, "%s", strerrordesc_np(ENOMEM));
+		return NULL;
+	}
+	a->nr = (unsigned int)n;
+	a->id = area_id();
+	a->nr_slots = MC_NR_SLOTS;
+	snprintf(a->name, sizeof(a->name), "%s", spec);
+	for (int k = 0; k < n; k++) {
+		a->srv[k].spec = sp[k];
+		names[k] = a->srv[k].spec.name;
+	}
+	a->meta = sys_alloc_pages(a->nr_slots * sizeof(*a->meta));
+	if (!a->meta || ring_init(&a->ring, names, (unsigned int)n)) {
+		snprintf(err, errlen, "cannot set the area up");
+		return NULL;
+	}
+	for (int k = 0; k < n; k++)
+		if (server_setup(&a->srv[k])) {
+			snprintf(err, errlen, "cannot set up libmemcached for %s", sp[k].name);
+			return NULL;
+		}
+	return a;
+}
+
+static int area_add(struct mc_area *a, int prio, bool connect)
+{
+	int type;
+
+	if (nr_areas == MC_MAX_AREAS)
+		return -ENOSPC;
+	if (connect && area_connect(a)) {
+		upage_msg("fewer than two memcached servers of %s answer", a->name);
+		return -EHOSTUNREACH;
+	}
+	if (!connect)
+		for (unsigned int k = 0; k < a->nr; k++) {
+			a->srv[k].down = true;	/* the area's thread connects */
+			a->srv[k].retry_ns = 0;
+		}
+	type = swapon_backend(a->name, &memcached_aops, a, a->nr_slots, prio);
+	if (type < 0)
+		return type;
+	a->type = type;
+	areas[nr_areas++] = a;
+	rstats.servers += a->nr;
+	publish_stats();
+	return type;
+}
+
+static int swapon_memcached_how(const char *spec, int prio, bool connect)
+{
+	char err[320];
+	struct mc_area *a;
+	int ret;
+
+	pthread_once(&mc_caches_once, mc_caches_init);
+	if (!del_queue) {
+		pthread_spin_init(&del_lock, PTHREAD_PROCESS_PRIVATE);
+		del_queue = sys_alloc_pages(PAGE_ALIGN(MC_DEL_QUEUE * sizeof(*del_queue)));
+	}
+	a = area_new(spec, err, sizeof(err));
+	if (!a) {
+		upage_msg("bad memcached pool '%s' (UPAGE_SWAP): %s", spec, err);
+		return -EINVAL;
+	}
+	ret = area_add(a, prio, connect);
+	if (ret >= 0 && start_thread())
+		upage_msg("cannot start the memcached area's thread: servers set aside are not "
+			  "probed again");
+	return ret;
+}
+
+int swapon_memcached(const char *spec, int prio)
+{
+	return swapon_memcached_how(spec, prio, true);
+}
+
+/* The socket of @s's connection, found by its local port (the child must
+ * close its copy without a word to the server: the parent uses it). */
+static void close_inherited(struct mc_server *s)
+{
+	const memcached_instance_st *in = memcached_server_instance_by_position(&s->memc, 0);
+	in_port_t port = in ? memcached_server_srcport(in) : 0;
+
+	if (!port)
+		return;
+	for (int fd = 0; fd < 4096; fd++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		in_port_t p = 0;
+
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+			continue;
+		if (ss.ss_family == AF_INET)
+			p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		if (p == port) {
+			close(fd);
+			return;
+		}
+	}
+}
+
+void swap_memcached_fork_child(void)
+{
+	mc_thread_started = false;
+	for (int i = 0; i < nr_areas; i++) {
+		struct mc_area *a = areas[i];
+
+		a->frozen = true;	/* swap_freeze_all: the parent's slots */
+		for (unsigned int k = 0; k < a->nr; k++) {
+			struct mc_server *s = &a->srv[k];
+
+			close_inherited(s);
+			/* The old connection's state is dropped, not freed: freeing
+			 * would say goodbye on the parent's socket. */
+			memset(&s->memc, 0, sizeof(s->memc));
+			memset(&s->res, 0, sizeof(s->res));
+			if (server_setup(s) == 0) {
+				s->down = true;
+				s->retry_ns = 0;
+			}
+		}
+	}
+	if (nr_areas && start_thread())
+		upage_msg("forked child: the memcached area's thread did not start");
+}
+
+int swapon_memcached_child(const char *spec, int prio)
+{
+	return swapon_memcached_how(spec, prio, false);
+}
+
+#define PUBLISH(field) \
+	__atomic_store_n(&s->remote_##field, __atomic_load_n(&rstats.field, __ATOMIC_RELAXED), \
+			 __ATOMIC_RELAXED)
+
+/* upage_stats may be set up after the area, and again in a forked child. */
+static void publish_stats(void)
+{
+	struct upage_stats *s = __atomic_load_n(&upage_stats, __ATOMIC_RELAXED);
+
+	if (!s)
+		return;
+	PUBLISH(servers);
+	PUBLISH(servers_down);
+	PUBLISH(reads);
+	PUBLISH(writes);
+	PUBLISH(failovers);
+	PUBLISH(stale_reads);
+	PUBLISH(missing_reads);
+	PUBLISH(rereplications);
+	PUBLISH(degraded_writes);
+	PUBLISH(read_errors);
+	PUBLISH(evictions);
+	PUBLISH(servers_evicting);
+	PUBLISH(deletes);
+	PUBLISH(deletes_dropped);
+}
+
+void swap_memcached_get_stats(struct remote_stats *st)
+{
+	st->servers = __atomic_load_n(&rstats.servers, __ATOMIC_RELAXED);
+	st->servers_down = __atomic_load_n(&rstats.servers_down, __ATOMIC_RELAXED);
+	st->reads = __atomic_load_n(&rstats.reads, __ATOMIC_RELAXED);
+	st->writes = __atomic_load_n(&rstats.writes, __ATOMIC_RELAXED);
+	st->failovers = __atomic_load_n(&rstats.failovers, __ATOMIC_RELAXED);
+	st->stale_reads = __atomic_load_n(&rstats.stale_reads, __ATOMIC_RELAXED);
+	st->missing_reads = __atomic_load_n(&rstats.missing_reads, __ATOMIC_RELAXED);
+	st->rereplications = __atomic_load_n(&rstats.rereplications, __ATOMIC_RELAXED);
+	st->degraded_writes = __atomic_load_n(&rstats.degraded_writes, __ATOMIC_RELAXED);
+	st->read_errors = __atomic_load_n(&rstats.read_errors, __ATOMIC_RELAXED);
+	st->evictions = __atomic_load_n(&rstats.evictions, __ATOMIC_RELAXED);
+	st->servers_evicting = __atomic_load_n(&rstats.servers_evicting, __ATOMIC_RELAXED);
+	st->deletes = __atomic_load_n(&rstats.deletes, __ATOMIC_RELAXED);
+	st->deletes_dropped = __atomic_load_n(&rstats.deletes_dropped, __ATOMIC_RELAXED);
+}
+
+/*
+ * At exit: delete the copies of every slot still in use, so a pool
+ * shared by many runs does not fill up with the pages of programs gone.
+ * A slot a forked child may still read (its count was raised at fork)
+ * is left.  A program killed, or ending in _exit, leaves its copies until
+ * the servers restart.
+ */
+__attribute__((destructor)) static void swap_memcached_exit(void)
+{
+	for (int i = 0; i < nr_areas; i++) {
+		struct mc_area *a = areas[i];
+		unsigned long hi = __atomic_load_n(&a->high_slot, __ATOMIC_RELAXED);
+
+		if (a->frozen)
+			continue;
+		for (unsigned long off = 1; off <= hi && off < a->nr_slots; off++) {
+			uint64_t m = __atomic_load_n(&a->meta[off], __ATOMIC_ACQUIRE);
+
+			if (!slot_meta_version(m) ||
+			    swap_count(swp_entry((unsigned int)a->type, off)) > 1)
+				continue;
+			for (int c = 0; c < 2; c++)
+				if (slot_meta_server(m, c) != RING_NONE &&
+				    delete_copy(a, slot_meta_server(m, c), off, slot_meta_version(m)))
+					__atomic_add_fetch(&rstats.deletes, 1, __ATOMIC_RELAXED);
+		}
+	}
+	delete_queued();
+}
