@@ -46,8 +46,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libmemcached/memcached.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -66,11 +69,21 @@
 #define MC_KEY_LEN	48
 #define MC_VALUE_BYTES	(sizeof(struct remote_hdr) + PAGE_SIZE)
 #define MC_MAX_BATCH	IOV_MAX
+#define MC_TICK_MS	10			/* the area's thread looks at the servers */
+
+/* A connection to one server: libmemcached's handle and its result. */
+struct mc_conn {
+	memcached_st memc;
+	memcached_result_st res;
+};
 
 struct mc_server {
-	pthread_mutex_t lock;		/* the connection, res and buf */
-	memcached_st memc;		/* this server alone */
-	memcached_result_st res;
+	pthread_mutex_t lock;		/* conn, broken and buf */
+	struct mc_conn *conn;		/* the connection in use */
+	bool broken;			/* conn failed: never used again (reconnecting allocates) */
+	struct mc_conn *spare;		/* connected by the area's thread, for server_revive */
+	struct mc_conn *dead;		/* a broken one replaced on the fault path: the
+					 * area's thread frees it (freeing may allocate) */
 	char *buf;			/* a value being stored: header and page */
 	struct remote_server_spec spec;
 	bool down;			/* atomic: set aside, probed by the area's thread */
@@ -81,6 +94,8 @@ struct mc_server {
 	bool evictions_said;
 	uint64_t evictions_base;	/* its "evictions" when upage began (UINT64_MAX: unknown) */
 	uint64_t evictions_last;
+	struct sockaddr_storage addr;	/* resolved at start-up, for server_reachable */
+	socklen_t addr_len;		/* 0: not resolved */
 };
 
 struct mc_area {
@@ -239,17 +254,22 @@ static void set_timeouts(memcached_st *m, unsigned int ms)
 	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)ms * 1000);
 }
 
-/* The server's connection, not connected yet. */
-static int server_setup(struct mc_server *s)
-{
-	memcached_st *m = &s->memc;
+static bool rc_server_failed(memcached_return_t rc);
 
-	pthread_mutex_init(&s->lock, NULL);
+/* A connection to @sp, not connected yet (libmemcached connects on first use). */
+static struct mc_conn *conn_new(const struct remote_server_spec *sp)
+{
+	struct mc_conn *cn = sys_alloc_pages(PAGE_ALIGN(sizeof(*cn)));
+	memcached_st *m;
+
+	if (!cn)
+		return NULL;
+	m = &cn->memc;
 	if (!memcached_create(m))
-		return -ENOMEM;
+		goto fail;
 	if (memcached_set_memory_allocators(m, mc_malloc, mc_free, mc_realloc, mc_calloc, NULL) !=
 	    MEMCACHED_SUCCESS)
-		return -ENOMEM;
+		goto fail;
 	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
 	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
 	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
@@ -259,15 +279,147 @@ static int server_setup(struct mc_server *s)
 	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 1000000);
 	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0);
 	set_timeouts(m, REMOTE_TIMEOUT_MS);
-	if (memcached_server_add(m, s->spec.host, (in_port_t)s->spec.port) != MEMCACHED_SUCCESS)
-		return -EINVAL;
-	if (!memcached_result_create(m, &s->res))
-		return -ENOMEM;
+	if (memcached_server_add(m, sp->host, (in_port_t)sp->port) != MEMCACHED_SUCCESS)
+		goto fail;
+	if (!memcached_result_create(m, &cn->res))
+		goto fail;
+	return cn;
+fail:
+	sys_free_pages(cn, PAGE_ALIGN(sizeof(*cn)));
+	return NULL;
+}
+
+/*
+ * A round trip to @cn's server (connecting if need be): a small set, which
+ * the server must acknowledge.  (memcached_version is no test: over the
+ * binary protocol it returns success without waiting for the answer.)
+ * Returns MEMCACHED_SUCCESS when the server answered, even to refuse.
+ */
+static memcached_return_t conn_ping(struct mc_conn *cn)
+{
+	static const char key[] = "upage:ping";
+	memcached_return_t rc = memcached_set(&cn->memc, key, sizeof(key) - 1, "1", 1, 0, 0);
+
+	return rc_server_failed(rc) ? rc : MEMCACHED_SUCCESS;
+}
+
+/* Close and free @cn (no lock held: closing may allocate, through libc). */
+static void conn_free(struct mc_conn *cn)
+{
+	if (!cn)
+		return;
+	memcached_result_free(&cn->res);
+	memcached_free(&cn->memc);
+	sys_free_pages(cn, PAGE_ALIGN(sizeof(*cn)));
+}
+
+/* Resolve @s's address once, at start-up (getaddrinfo allocates). */
+static void server_resolve(struct mc_server *s)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_protocol = IPPROTO_TCP };
+	struct addrinfo *ai;
+	char port[8];
+
+	snprintf(port, sizeof(port), "%u", s->spec.port);
+	if (getaddrinfo(s->spec.host, port, &hints, &ai) != 0)
+		return;
+	if (ai->ai_addrlen <= sizeof(s->addr)) {
+		memcpy(&s->addr, ai->ai_addr, ai->ai_addrlen);
+		s->addr_len = ai->ai_addrlen;
+	}
+	freeaddrinfo(ai);
+}
+
+/*
+ * Does something accept connections at @s's address, within
+ * REMOTE_PROBE_TIMEOUT_MS?  Tried before libmemcached is let near a server set
+ * aside: its connect prints a line of its own on stderr each time a
+ * connection is refused.  True when the address was never resolved.
+ */
+static bool server_reachable(const struct mc_server *s)
+{
+	struct pollfd pfd;
+	int fd, err = 0;
+	socklen_t len = sizeof(err);
+	bool ok;
+
+	if (!s->addr_len)
+		return true;
+	fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true;
+	if (connect(fd, (const struct sockaddr *)&s->addr, s->addr_len) == 0) {
+		close(fd);
+		return true;
+	}
+	if (errno != EINPROGRESS) {
+		close(fd);
+		return false;
+	}
+	pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	ok = poll(&pfd, 1, REMOTE_PROBE_TIMEOUT_MS) == 1 &&
+	     getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+	close(fd);
+	return ok;
+}
+
+static int server_setup(struct mc_server *s)
+{
+	pthread_mutex_init(&s->lock, NULL);
+	s->conn = conn_new(&s->spec);
 	s->buf = sys_alloc_pages(PAGE_ALIGN(MC_VALUE_BYTES));
-	if (!s->buf)
+	if (!s->conn || !s->buf)
 		return -ENOMEM;
 	s->evictions_base = UINT64_MAX;
 	return 0;
+}
+
+/*
+ * @s's connection, with its lock held; NULL (and no lock) when it broke:
+ * a broken connection is never used again, since libmemcached would
+ * reconnect, and the name lookup of a connect allocates from the heap,
+ * which the fault path must not touch.  The area's thread replaces it.
+ */
+static struct mc_conn *conn_get(struct mc_server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->broken) {
+		pthread_mutex_unlock(&s->lock);
+		return NULL;
+	}
+	return s->conn;
+}
+
+/*
+ * A server set aside whose spare connection is there: put the spare in
+ * the broken connection's place and take the server back, without
+ * allocating (the fault path may, when no copy came: a deadline missed
+ * on a loaded machine, or a server restarted).  True when it is back.
+ */
+static bool server_revive(struct mc_server *s)
+{
+	bool back = false;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->broken && s->spare && !s->dead) {
+		s->dead = s->conn;
+		s->conn = s->spare;
+		s->spare = NULL;
+		s->broken = false;
+		back = true;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (back && __atomic_exchange_n(&s->down, false, __ATOMIC_ACQ_REL))
+		RCOUNT(servers_down, (uint64_t)-1);
+	return back;
+}
+
+/* Done with conn_get's connection; @failed: it is broken now. */
+static void conn_put(struct mc_server *s, bool failed)
+{
+	if (failed)
+		s->broken = true;
+	pthread_mutex_unlock(&s->lock);
 }
 
 static bool server_down(const struct mc_server *s)
@@ -281,7 +433,8 @@ static void server_failed(struct mc_area *a, struct mc_server *s, memcached_retu
 {
 	uint64_t t = now_ns();
 
-	__atomic_store_n(&s->retry_ns, t + (uint64_t)REMOTE_PROBE_MS * 1000000, __ATOMIC_RELAXED);
+	/* The first probe soon: on a loaded machine a deadline is missed now and then. */
+	__atomic_store_n(&s->retry_ns, t + (uint64_t)REMOTE_REPROBE_MS * 1000000, __ATOMIC_RELAXED);
 	if (__atomic_exchange_n(&s->down, true, __ATOMIC_ACQ_REL))
 		return;
 	__atomic_store_n(&s->down_since_ns, t, __ATOMIC_RELAXED);
@@ -291,7 +444,7 @@ static void server_failed(struct mc_area *a, struct mc_server *s, memcached_retu
 		upage_msg("memcached server %s failed (%s, after %" PRIu64 " us): set aside, its "
 			  "pages are read from their other copy and copied again elsewhere; it is "
 			  "probed every %d ms",
-			  s->spec.name, memcached_strerror(&s->memc, rc), (t - t0) / 1000,
+			  s->spec.name, memcached_strerror(NULL, rc), (t - t0) / 1000,
 			  REMOTE_PROBE_MS);
 }
 
@@ -339,14 +492,16 @@ static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
 	char key[MC_KEY_LEN];
 	int klen = slot_key(a, offset, version, key);
 	memcached_return_t rc;
-	uint64_t t0;
+	struct mc_conn *cn;
+	uint64_t t0 = now_ns();
 
-	pthread_mutex_lock(&s->lock);
-	t0 = now_ns();
+	cn = conn_get(s);
+	if (!cn)
+		return -EIO;
 	remote_hdr_fill((struct remote_hdr *)s->buf, a->id, offset, version, PAGE_SIZE);
 	memcpy(s->buf + sizeof(struct remote_hdr), page, PAGE_SIZE);
-	rc = memcached_set(&s->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
-	pthread_mutex_unlock(&s->lock);
+	rc = memcached_set(&cn->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
+	conn_put(s, rc_server_failed(rc));
 	if (rc == MEMCACHED_SUCCESS)
 		return 0;
 	if (rc_server_failed(rc)) {
@@ -366,6 +521,7 @@ struct mc_page {
 	bool done;
 	bool bad[2];		/* this copy was missing, stale, or its server failed */
 	bool tried[2];
+	bool answered[2];	/* its server answered (so the copy is not there) */
 };
 
 /* The key of @p (for matching a multi-get's answers). */
@@ -405,16 +561,17 @@ static long key_offset(const struct mc_area *a, const char *key, size_t len)
  * others have that copy marked bad.
  */
 static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_page *pg,
-			const int *list, int n, unsigned int timeout_ms)
+			const int *list, int n)
 {
 	struct mc_server *s = &a->srv[si];
 	char keys[MC_MAX_BATCH][MC_KEY_LEN];
 	const char *kp[MC_MAX_BATCH];
 	size_t kl[MC_MAX_BATCH];
-	memcached_return_t rc;
+	memcached_return_t rc = MEMCACHED_CONNECTION_FAILURE;
 	memcached_result_st *r;
-	bool failed = false;
-	uint64_t t0;
+	struct mc_conn *cn;
+	bool failed = true;
+	uint64_t t0 = now_ns();
 
 	for (int k = 0; k < n; k++) {
 		kl[k] = (size_t)slot_key(a, pg[list[k]].offset, slot_meta_version(pg[list[k]].meta),
@@ -422,40 +579,37 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 		kp[k] = keys[k];
 		pg[list[k]].tried[copy] = true;
 	}
-	pthread_mutex_lock(&s->lock);
-	t0 = now_ns();
-	if (timeout_ms != REMOTE_TIMEOUT_MS)
-		set_timeouts(&s->memc, timeout_ms);
-	rc = memcached_mget(&s->memc, kp, kl, (size_t)n);
-	if (rc != MEMCACHED_SUCCESS) {
-		failed = rc_server_failed(rc);
-	} else {
-		while ((r = memcached_fetch_result(&s->memc, &s->res, &rc))) {
-			long off = key_offset(a, memcached_result_key_value(r),
-					      memcached_result_key_length(r));
-			int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
-			int chk;
+	cn = conn_get(s);
+	if (cn) {
+		rc = memcached_mget(&cn->memc, kp, kl, (size_t)n);
+		if (rc == MEMCACHED_SUCCESS) {
+			while ((r = memcached_fetch_result(&cn->memc, &cn->res, &rc))) {
+				long off = key_offset(a, memcached_result_key_value(r),
+						      memcached_result_key_length(r));
+				int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
+				int chk;
 
-			if (i < 0 || pg[i].done)
-				continue;
-			chk = remote_value_check(memcached_result_value(r), memcached_result_length(r),
-						 a->id, pg[i].offset, slot_meta_version(pg[i].meta),
-						 PAGE_SIZE);
-			if (chk == 0) {
-				memcpy(pg[i].buf,
-				       memcached_result_value(r) + sizeof(struct remote_hdr),
-				       PAGE_SIZE);
-				pg[i].done = true;
-			} else {
-				pg[i].bad[copy] = true;
-				RCOUNT(stale_reads, 1);
+				if (i < 0 || pg[i].done)
+					continue;
+				chk = remote_value_check(memcached_result_value(r),
+							 memcached_result_length(r), a->id,
+							 pg[i].offset,
+							 slot_meta_version(pg[i].meta), PAGE_SIZE);
+				if (chk == 0) {
+					memcpy(pg[i].buf,
+					       memcached_result_value(r) + sizeof(struct remote_hdr),
+					       PAGE_SIZE);
+					pg[i].done = true;
+				} else {
+					pg[i].bad[copy] = true;
+					pg[i].answered[copy] = true;
+					RCOUNT(stale_reads, 1);
+				}
 			}
 		}
 		failed = rc_server_failed(rc);
+		conn_put(s, failed);
 	}
-	if (timeout_ms != REMOTE_TIMEOUT_MS)
-		set_timeouts(&s->memc, REMOTE_TIMEOUT_MS);
-	pthread_mutex_unlock(&s->lock);
 	if (failed)
 		server_failed(a, s, rc, t0);
 	for (int k = 0; k < n; k++) {
@@ -464,38 +618,70 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 		if (p->done || p->bad[copy])
 			continue;
 		p->bad[copy] = true;
+		p->answered[copy] = !failed;
 		if (!failed)
 			RCOUNT(missing_reads, 1);
 	}
 }
 
 /*
- * One round: each page not done yet asks for copy @copy (if its server
- * is up, or @rescue), grouped by server, one multi-get each.
+ * One round: each page not done yet asks for copy @copy if it has not
+ * yet and its server is up, grouped by server, one multi-get each.
  */
-static void read_round(struct mc_area *a, struct mc_page *pg, int n, int copy, bool rescue)
+static void read_round(struct mc_area *a, struct mc_page *pg, int n, int copy)
 {
 	int list[MC_MAX_BATCH];
 
 	for (unsigned int si = 0; si < a->nr; si++) {
 		int k = 0;
 
-		if (!rescue && server_down(&a->srv[si]))
+		if (server_down(&a->srv[si]))
 			continue;
-		for (int i = 0; i < n; i++) {
-			if (pg[i].done || (pg[i].tried[copy] && !rescue) ||
-			    slot_meta_server(pg[i].meta, copy) != si)
-				continue;
-			if (rescue && pg[i].bad[copy] && pg[i].tried[copy] &&
-			    !server_down(&a->srv[si]))
-				continue;	/* it answered, without the page */
-			pg[i].bad[copy] = false;
-			list[k++] = i;
-		}
+		for (int i = 0; i < n; i++)
+			if (!pg[i].done && !pg[i].tried[copy] &&
+			    slot_meta_server(pg[i].meta, copy) == si)
+				list[k++] = i;
 		if (k)
-			server_mget(a, si, copy, pg, list, k,
-				    rescue ? REMOTE_RESCUE_MS : REMOTE_TIMEOUT_MS);
+			server_mget(a, si, copy, pg, list, k);
 	}
+}
+
+/*
+ * No copy of some page came: its servers failed (or missed a deadline,
+ * on a loaded machine).  Wait, up to REMOTE_RESCUE_MS, for one of them to
+ * be found back by the area's thread, and ask it again.
+ */
+static void read_rescue(struct mc_area *a, struct mc_page *pg, int n)
+{
+	uint64_t deadline = now_ns() + (uint64_t)REMOTE_RESCUE_MS * 1000000;
+	struct timespec ts = { .tv_nsec = 2 * 1000000L };
+	bool left;
+
+	do {
+		left = false;
+		for (int i = 0; i < n; i++) {
+			if (pg[i].done)
+				continue;
+			for (int c = 0; c < 2; c++) {
+				uint8_t s = slot_meta_server(pg[i].meta, c);
+
+				if (s == RING_NONE || pg[i].answered[c])
+					continue;
+				left = true;
+				if (!server_down(&a->srv[s]) || server_revive(&a->srv[s]))
+					pg[i].tried[c] = pg[i].bad[c] = false;
+			}
+		}
+		if (!left)
+			return;		/* every server there is answered */
+		read_round(a, pg, n, 0);
+		read_round(a, pg, n, 1);
+		left = false;
+		for (int i = 0; i < n; i++)
+			left |= !pg[i].done;
+		if (left)
+			nanosleep(&ts, NULL);
+	} while (left && now_ns() < deadline);
 }
 
 /*
@@ -548,6 +734,35 @@ static bool copy_lost(struct mc_area *a, const struct mc_page *p, int c)
 	return p->bad[c] || server_gone(&a->srv[s]);
 }
 
+/* What became of copy @c of @p, for a message. */
+static const char *copy_fate(const struct mc_area *a, const struct mc_page *p, int c)
+{
+	uint8_t s = slot_meta_server(p->meta, c);
+
+	if (s == RING_NONE || s >= a->nr)
+		return "none written";
+	if (p->answered[c])
+		return "not on the server (evicted, or lost in a restart)";
+	if (server_down(&a->srv[s]))
+		return "its server failed or does not answer";
+	return "not read";
+}
+
+/* Say once which page could not be read, and why (the fault path then
+ * delivers SIGBUS, as for any swap-in that failed). */
+static void say_lost(const struct mc_area *a, const struct mc_page *p)
+{
+	static bool said;
+	uint8_t s0 = slot_meta_server(p->meta, 0), s1 = slot_meta_server(p->meta, 1);
+
+	if (__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
+		return;
+	upage_msg("memcached: no copy of swap slot %lu could be read within %d ms: on %s, %s; "
+		  "on %s, %s",
+		  p->offset, REMOTE_RESCUE_MS, s0 < a->nr ? a->srv[s0].spec.name : "-",
+		  copy_fate(a, p, 0), s1 < a->nr ? a->srv[s1].spec.name : "-", copy_fate(a, p, 1));
+}
+
 static int mc_read(struct mc_area *a, struct swap_io *io)
 {
 	struct mc_page pg[MC_MAX_BATCH];
@@ -559,16 +774,18 @@ static int mc_read(struct mc_area *a, struct swap_io *io)
 		pg[i] = (struct mc_page){ .offset = first + (unsigned long)i,
 					  .buf = io->iov[i].iov_base };
 		pg[i].meta = __atomic_load_n(&a->meta[pg[i].offset], __ATOMIC_ACQUIRE);
-		if (!slot_meta_version(pg[i].meta))
+		if (!slot_meta_version(pg[i].meta)) {
+			if (n == 1)
+				upage_msg("memcached: swap slot %lu read before it was written",
+					  pg[i].offset);
 			return -EIO;	/* never written: there is no page to give */
+		}
 	}
-	read_round(a, pg, n, 0, false);
-	read_round(a, pg, n, 1, false);
+	read_round(a, pg, n, 0);
+	read_round(a, pg, n, 1);
 	for (int i = 0; i < n; i++)
 		if (!pg[i].done) {
-			/* No copy came in time: try each once more, servers set aside too. */
-			read_round(a, pg, n, 0, true);
-			read_round(a, pg, n, 1, true);
+			read_rescue(a, pg, n);
 			break;
 		}
 	for (int i = 0; i < n; i++) {
@@ -576,6 +793,7 @@ static int mc_read(struct mc_area *a, struct swap_io *io)
 
 		if (!p->done) {
 			RCOUNT(read_errors, 1);
+			say_lost(a, p);
 			err = -EIO;
 			continue;
 		}
@@ -598,32 +816,41 @@ static int mc_read(struct mc_area *a, struct swap_io *io)
 
 /* ---- writes ------------------------------------------------------------ */
 
+/* Say once that the servers refuse pages (full: -M). */
+static void say_full(const struct mc_area *a)
+{
+	static bool said;
+
+	if (!__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
+		upage_msg("memcached pool %s is full: its servers refuse new pages (-M); pages "
+			  "stay in memory over the cap until room is made", a->name);
+}
+
 /*
- * No server up took the page: try every one once, those set aside too,
- * waiting up to REMOTE_RESCUE_MS each (kswapd's time, not a fault's).
+ * No server up took the page: wait, up to REMOTE_RESCUE_MS (kswapd's
+ * time, not a fault's), for one to be found back, and try again.
  * Returns how many copies were placed (0 or 1).
  */
 static unsigned int write_rescue(struct mc_area *a, unsigned long offset, uint64_t version,
 				 const void *page, uint8_t *placed)
 {
+	uint64_t deadline = now_ns() + (uint64_t)REMOTE_RESCUE_MS * 1000000;
+	struct timespec ts = { .tv_nsec = 2 * 1000000L };
 	uint8_t order[RING_MAX_SERVERS];
-	unsigned int n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), NULL, order, a->nr);
+	bool down[RING_MAX_SERVERS];
 
-	for (unsigned int k = 0; k < n; k++) {
-		struct mc_server *s = &a->srv[order[k]];
-		int ret;
+	while (now_ns() < deadline) {
+		unsigned int n;
 
-		pthread_mutex_lock(&s->lock);
-		set_timeouts(&s->memc, REMOTE_RESCUE_MS);
-		pthread_mutex_unlock(&s->lock);
-		ret = server_set(a, order[k], offset, version, page);
-		pthread_mutex_lock(&s->lock);
-		set_timeouts(&s->memc, REMOTE_TIMEOUT_MS);
-		pthread_mutex_unlock(&s->lock);
-		if (ret == 0) {
-			placed[0] = order[k];
-			return 1;
-		}
+		nanosleep(&ts, NULL);
+		for (unsigned int i = 0; i < a->nr; i++)
+			down[i] = server_down(&a->srv[i]) && !server_revive(&a->srv[i]);
+		n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), down, order, a->nr);
+		for (unsigned int k = 0; k < n; k++)
+			if (server_set(a, order[k], offset, version, page) == 0) {
+				placed[0] = order[k];
+				return 1;
+			}
 	}
 	return 0;
 }
@@ -633,15 +860,23 @@ static int mc_write_page(struct mc_area *a, unsigned long offset, const void *pa
 	uint8_t order[RING_MAX_SERVERS], placed[2] = { RING_NONE, RING_NONE };
 	bool down[RING_MAX_SERVERS];
 	uint64_t version = __atomic_add_fetch(&a->version, 1, __ATOMIC_ACQ_REL);
-	unsigned int n, got = 0;
+	unsigned int n, got = 0, refused = 0;
 	unsigned long hi;
+	int ret;
 
 	for (unsigned int i = 0; i < a->nr; i++)
 		down[i] = server_down(&a->srv[i]);
 	n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), down, order, a->nr);
-	for (unsigned int k = 0; k < n && got < 2; k++)
-		if (server_set(a, order[k], offset, version, page) == 0)
+	for (unsigned int k = 0; k < n && got < 2; k++) {
+		ret = server_set(a, order[k], offset, version, page);
+		if (ret == 0)
 			placed[got++] = order[k];
+		refused += ret == -EAGAIN;
+	}
+	if (got == 0 && refused == n && n > 0) {
+		say_full(a);
+		return -ENOSPC;		/* every server up answered, and is full */
+	}
 	if (got == 0)
 		got = write_rescue(a, offset, version, page, placed);
 	if (got == 0)
@@ -730,12 +965,12 @@ static bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset
 	char key[MC_KEY_LEN];
 	int klen = slot_key(a, offset, version, key);
 	memcached_return_t rc;
+	struct mc_conn *cn;
 
-	if (server_down(s))
+	if (server_down(s) || !(cn = conn_get(s)))
 		return false;
-	pthread_mutex_lock(&s->lock);
-	rc = memcached_delete(&s->memc, key, (size_t)klen, 0);
-	pthread_mutex_unlock(&s->lock);
+	rc = memcached_delete(&cn->memc, key, (size_t)klen, 0);
+	conn_put(s, rc_server_failed(rc));
 	if (rc_server_failed(rc)) {
 		server_failed(a, s, rc, now_ns());
 		return false;
@@ -817,11 +1052,13 @@ static void server_check_evictions(struct mc_server *s)
 	struct stat_ctx sc = { .evict_setting = -1 };
 	struct stat_ctx st = { .evict_setting = -1 };
 	memcached_return_t rc1, rc2;
+	struct mc_conn *cn = conn_get(s);
 
-	pthread_mutex_lock(&s->lock);
-	rc1 = memcached_stat_execute(&s->memc, "settings", stat_cb, &sc);
-	rc2 = memcached_stat_execute(&s->memc, NULL, stat_cb, &st);
-	pthread_mutex_unlock(&s->lock);
+	if (!cn)
+		return;
+	rc1 = memcached_stat_execute(&cn->memc, "settings", stat_cb, &sc);
+	rc2 = memcached_stat_execute(&cn->memc, NULL, stat_cb, &st);
+	conn_put(s, rc_server_failed(rc1) || rc_server_failed(rc2));
 	if (rc1 == MEMCACHED_SUCCESS && sc.evict_setting == 1 && !s->evicts) {
 		s->evicts = true;
 		RCOUNT(servers_evicting, 1);
@@ -849,27 +1086,82 @@ static void server_check_evictions(struct mc_server *s)
 	}
 }
 
-/* Try @s again (the area's thread): back when it answers a version request. */
-static void server_probe(struct mc_area *a, struct mc_server *s)
+/*
+ * Try @s again (the area's thread): a new connection, made with no lock
+ * held (its name lookup allocates, and may fault), takes the broken
+ * one's place when its server answers (conn_ping).
+ */
+/* A new connection to @s that answered a ping, or NULL (no lock held). */
+static struct mc_conn *conn_connected(struct mc_server *s)
 {
+	struct mc_conn *cn;
 	memcached_return_t rc;
 
-	if (pthread_mutex_trylock(&s->lock))
-		return;
-	rc = memcached_version(&s->memc);
+	if (!server_reachable(s) || !(cn = conn_new(&s->spec)))
+		return NULL;
+	/* The area's thread may wait longer than a fault: on a loaded machine
+	 * a probe held to a fault's deadline could keep a healthy server out. */
+	set_timeouts(&cn->memc, REMOTE_PROBE_TIMEOUT_MS);
+	rc = conn_ping(cn);
+	set_timeouts(&cn->memc, REMOTE_TIMEOUT_MS);
+	if (rc == MEMCACHED_SUCCESS)
+		return cn;
+	conn_free(cn);
+	return NULL;
+}
+
+/* The area's thread: free what the fault path replaced, and keep a spare
+ * connection ready for server_revive. */
+static void server_tend(struct mc_server *s)
+{
+	struct mc_conn *dead, *cn;
+	bool need;
+
+	pthread_mutex_lock(&s->lock);
+	dead = s->dead;
+	s->dead = NULL;
+	need = !s->spare;
 	pthread_mutex_unlock(&s->lock);
+	conn_free(dead);
+	if (!need || server_down(s) || !(cn = conn_connected(s)))
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (!s->spare) {
+		s->spare = cn;
+		cn = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	conn_free(cn);
+}
+
+static void server_probe(struct mc_area *a, struct mc_server *s)
+{
+	struct mc_conn *cn = conn_connected(s), *old;
+	memcached_return_t rc = cn ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE;
+
+	(void)a;
 	if (rc != MEMCACHED_SUCCESS) {
+		conn_free(cn);
 		__atomic_store_n(&s->retry_ns, now_ns() + (uint64_t)REMOTE_PROBE_MS * 1000000,
 				 __ATOMIC_RELAXED);
 		return;
 	}
-	__atomic_store_n(&s->down, false, __ATOMIC_RELEASE);
-	RCOUNT(servers_down, (uint64_t)-1);
+	pthread_mutex_lock(&s->lock);
+	old = s->conn;
+	if (!s->broken) {	/* server_revive was first */
+		old = cn;
+	} else {
+		s->conn = cn;
+		s->broken = false;
+	}
+	pthread_mutex_unlock(&s->lock);
+	conn_free(old);
+	if (__atomic_exchange_n(&s->down, false, __ATOMIC_ACQ_REL))
+		RCOUNT(servers_down, (uint64_t)-1);
 	if (__atomic_exchange_n(&s->said_down, false, __ATOMIC_RELAXED))
 		upage_msg("memcached server %s answers again: back in use (its copies are checked "
 			  "by version)", s->spec.name);
 	server_check_evictions(s);
-	(void)a;
 }
 
 /*
@@ -881,6 +1173,7 @@ static void server_probe(struct mc_area *a, struct mc_server *s)
 static bool area_repair(struct mc_area *a, void *page)
 {
 	unsigned long hi = __atomic_load_n(&a->high_slot, __ATOMIC_RELAXED);
+	unsigned long copied = 0;
 	unsigned int up = 0;
 	bool again = false;
 
@@ -907,7 +1200,7 @@ static bool area_repair(struct mc_area *a, void *page)
 		/* Read the good copy alone, then write it again elsewhere. */
 		p.tried[!good] = true;
 		p.bad[!good] = true;
-		read_round(a, &p, 1, good, false);
+		read_round(a, &p, 1, good);
 		if (!p.done) {
 			again = true;
 			continue;
@@ -915,7 +1208,11 @@ static bool area_repair(struct mc_area *a, void *page)
 		rereplicate(a, off, m, good, page);
 		if (__atomic_load_n(&a->meta[off], __ATOMIC_RELAXED) == m)
 			again = true;
+		else
+			copied++;
 	}
+	if (copied)
+		upage_msg("memcached: %lu pages that had lost a copy have two again", copied);
 	return !again;
 }
 
@@ -923,10 +1220,18 @@ static void *mc_thread_fn(void *arg)
 {
 	void *page = sys_alloc_pages(PAGE_SIZE);
 	unsigned int tick = 0;
+	sigset_t faults;
 
 	(void)arg;
+	/* A reconnect's name lookup allocates from the heap, which may be
+	 * paged out: under the in-thread engines its fault is served here,
+	 * as in any thread of the program's (no lock of upage's is held). */
+	sigemptyset(&faults);
+	sigaddset(&faults, SIGSEGV);
+	sigaddset(&faults, SIGBUS);
+	sys_sigmask(SIG_UNBLOCK, &faults, NULL);
 	for (;;) {
-		struct timespec ts = { .tv_nsec = 100 * 1000000L };
+		struct timespec ts = { .tv_nsec = MC_TICK_MS * 1000000L };
 		uint64_t t = now_ns();
 
 		nanosleep(&ts, NULL);
@@ -939,10 +1244,11 @@ static void *mc_thread_fn(void *arg)
 			for (unsigned int k = 0; k < a->nr; k++) {
 				struct mc_server *s = &a->srv[k];
 
+				server_tend(s);
 				if (server_down(s) &&
 				    t >= __atomic_load_n(&s->retry_ns, __ATOMIC_RELAXED))
 					server_probe(a, s);
-				else if (!server_down(s) && tick % 10 == 0)
+				else if (!server_down(s) && tick % (1000 / MC_TICK_MS) == 0)
 					server_check_evictions(s);
 			}
 			if (page && !a->frozen && __atomic_exchange_n(&a->repair, false,
@@ -991,12 +1297,13 @@ static int area_connect(struct mc_area *a)
 		struct mc_server *s = &a->srv[k];
 		memcached_return_t rc;
 
-		set_timeouts(&s->memc, REMOTE_RESCUE_MS);
-		rc = memcached_version(&s->memc);
-		set_timeouts(&s->memc, REMOTE_TIMEOUT_MS);
+		set_timeouts(&s->conn->memc, REMOTE_RESCUE_MS);
+		rc = conn_ping(s->conn);
+		set_timeouts(&s->conn->memc, REMOTE_TIMEOUT_MS);
 		if (rc != MEMCACHED_SUCCESS) {
 			upage_msg("memcached server %s does not answer (%s): set aside for now",
-				  s->spec.name, memcached_strerror(&s->memc, rc));
+				  s->spec.name, memcached_strerror(NULL, rc));
+			s->broken = true;
 			s->down = true;
 			s->said_down = true;
 			s->retry_ns = 0;
@@ -1043,7 +1350,7 @@ static struct mc_area *area_new(const char *spec, char *err, size_t errlen)
 		return NULL;
 	}
 	for (int k = 0; k < n; k++)
-		if (server_setup(&a->srv[k])) {
+		if (server_resolve(&a->srv[k]), server_setup(&a->srv[k])) {
 			snprintf(err, errlen, "cannot set up libmemcached for %s", sp[k].name);
 			return NULL;
 		}
@@ -1063,6 +1370,7 @@ static int area_add(struct mc_area *a, int prio, bool connect)
 	if (!connect)
 		for (unsigned int k = 0; k < a->nr; k++) {
 			a->srv[k].down = true;	/* the area's thread connects */
+			a->srv[k].broken = true;
 			a->srv[k].retry_ns = 0;
 		}
 	type = swapon_backend(a->name, &memcached_aops, a, a->nr_slots, prio);
@@ -1107,7 +1415,8 @@ int swapon_memcached(const char *spec, int prio)
  * close its copy without a word to the server: the parent uses it). */
 static void close_inherited(struct mc_server *s)
 {
-	const memcached_instance_st *in = memcached_server_instance_by_position(&s->memc, 0);
+	const memcached_instance_st *in =
+		s->conn ? memcached_server_instance_by_position(&s->conn->memc, 0) : NULL;
 	in_port_t port = in ? memcached_server_srcport(in) : 0;
 
 	if (!port)
@@ -1141,14 +1450,15 @@ void swap_memcached_fork_child(void)
 			struct mc_server *s = &a->srv[k];
 
 			close_inherited(s);
-			/* The old connection's state is dropped, not freed: freeing
-			 * would say goodbye on the parent's socket. */
-			memset(&s->memc, 0, sizeof(s->memc));
-			memset(&s->res, 0, sizeof(s->res));
-			if (server_setup(s) == 0) {
-				s->down = true;
-				s->retry_ns = 0;
-			}
+			/* The old connection is dropped, not freed: freeing would say
+			 * goodbye on a descriptor that is no longer the socket.  The
+			 * area's thread makes a new one. */
+			pthread_mutex_init(&s->lock, NULL);
+			s->spare = NULL;	/* the parent's too (its socket stays open here) */
+			s->dead = NULL;
+			s->broken = true;
+			s->down = true;
+			s->retry_ns = 0;
 		}
 	}
 	if (nr_areas && start_thread())

@@ -32,8 +32,10 @@
 
 #define SWAP_MEMCACHED_PREFIX	"memcached:"
 #define REMOTE_TIMEOUT_MS	4	/* a server's answer, before the other copy is used */
-#define REMOTE_RESCUE_MS	250	/* the last try, when no copy came in time */
-#define REMOTE_PROBE_MS		500	/* a server set aside is tried again after this */
+#define REMOTE_RESCUE_MS	1000	/* no copy came: wait this long for a server back */
+#define REMOTE_REPROBE_MS	20	/* a server just set aside is first tried again after this */
+#define REMOTE_PROBE_MS		500	/* then every this long */
+#define REMOTE_PROBE_TIMEOUT_MS	200	/* a probe's own wait (the area's thread, not a fault) */
 #define REMOTE_REPAIR_MS	1000	/* set aside this long: its copies are made again */
 
 /* Does @path name a memcached pool? */
