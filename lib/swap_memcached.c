@@ -37,7 +37,10 @@
  * slot metadata (meta[]) is one word per slot, replaced with
  * compare-and-swap: a slot is read and written under its page's lock
  * (PG_locked), and the area's thread's re-replication loses the race to
- * any write of the slot.  down / retry_ns are atomics.
+ * any write of the slot.  down / retry_ns are atomics.  del_lock (the
+ * queue of old copies to delete) is a leaf taken inside swap_lock
+ * (free_slot) and never together with a server's lock.  No lock is held
+ * while a connection is made: its name lookup allocates from the heap.
  */
 #include "autoconfig.h"
 
@@ -131,7 +134,8 @@ struct mc_del {
 	uint8_t area;
 	uint8_t server;
 };
-static pthread_spinlock_t del_lock;	/* protects del_queue, del_head, del_tail */
+/* A leaf, taken inside swap_lock: protects del_queue, del_head, del_tail. */
+static pthread_mutex_t del_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mc_del *del_queue;
 static unsigned long del_head, del_tail;
 
@@ -940,7 +944,7 @@ static void delete_copies(struct mc_area *a, uint64_t meta, unsigned long offset
 
 	if (!slot_meta_version(meta) || ai < 0 || !del_queue)
 		return;
-	pthread_spin_lock(&del_lock);
+	pthread_mutex_lock(&del_lock);
 	for (int c = 0; c < 2; c++) {
 		uint8_t s = slot_meta_server(meta, c);
 
@@ -954,7 +958,7 @@ static void delete_copies(struct mc_area *a, uint64_t meta, unsigned long offset
 			(struct mc_del){ .version = slot_meta_version(meta), .offset = offset,
 					 .area = (uint8_t)ai, .server = s };
 	}
-	pthread_spin_unlock(&del_lock);
+	pthread_mutex_unlock(&del_lock);
 }
 
 /* Delete one copy now: true when the server answered. */
@@ -981,16 +985,18 @@ static bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset
 /* The area's thread: delete what was queued. */
 static void delete_queued(void)
 {
+	if (!del_queue)
+		return;
 	for (;;) {
 		struct mc_del d;
 		bool have = false;
 
-		pthread_spin_lock(&del_lock);
+		pthread_mutex_lock(&del_lock);
 		if (del_head != del_tail) {
 			d = del_queue[del_head++ % MC_DEL_QUEUE];
 			have = true;
 		}
-		pthread_spin_unlock(&del_lock);
+		pthread_mutex_unlock(&del_lock);
 		if (!have)
 			return;
 		if (delete_copy(areas[d.area], d.server, d.offset, d.version))
@@ -1390,10 +1396,8 @@ static int swapon_memcached_how(const char *spec, int prio, bool connect)
 	int ret;
 
 	pthread_once(&mc_caches_once, mc_caches_init);
-	if (!del_queue) {
-		pthread_spin_init(&del_lock, PTHREAD_PROCESS_PRIVATE);
+	if (!del_queue)
 		del_queue = sys_alloc_pages(PAGE_ALIGN(MC_DEL_QUEUE * sizeof(*del_queue)));
-	}
 	a = area_new(spec, err, sizeof(err));
 	if (!a) {
 		upage_msg("bad memcached pool '%s' (UPAGE_SWAP): %s", spec, err);
@@ -1524,6 +1528,8 @@ void swap_memcached_get_stats(struct remote_stats *st)
  */
 __attribute__((destructor)) static void swap_memcached_exit(void)
 {
+	if (!nr_areas)
+		return;
 	for (int i = 0; i < nr_areas; i++) {
 		struct mc_area *a = areas[i];
 		unsigned long hi = __atomic_load_n(&a->high_slot, __ATOMIC_RELAXED);
