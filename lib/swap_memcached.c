@@ -395,6 +395,22 @@ static struct mc_conn *conn_get(struct mc_server *s)
 }
 
 /*
+ * @s is back.  Said only after a real outage (longer than
+ * REMOTE_REPAIR_MS); a deadline missed on a loaded machine is said once,
+ * when it first happens, and its flaps are not (the report counts them).
+ */
+static void say_back(struct mc_server *s)
+{
+	uint64_t gone = now_ns() - __atomic_load_n(&s->down_since_ns, __ATOMIC_RELAXED);
+
+	if (gone > (uint64_t)REMOTE_REPAIR_MS * 1000000 &&
+	    __atomic_exchange_n(&s->said_down, false, __ATOMIC_RELAXED))
+		upage_msg("memcached server %s answers again after %" PRIu64 " ms: back in use "
+			  "(its copies are checked by version)",
+			  s->spec.name, gone / 1000000);
+}
+
+/*
  * A server set aside whose spare connection is there: put the spare in
  * the broken connection's place and take the server back, without
  * allocating (the fault path may, when no copy came: a deadline missed
@@ -415,6 +431,8 @@ static bool server_revive(struct mc_server *s)
 	pthread_mutex_unlock(&s->lock);
 	if (back && __atomic_exchange_n(&s->down, false, __ATOMIC_ACQ_REL))
 		RCOUNT(servers_down, (uint64_t)-1);
+	if (back)
+		say_back(s);
 	return back;
 }
 
@@ -446,8 +464,8 @@ static void server_failed(struct mc_area *a, struct mc_server *s, memcached_retu
 	RCOUNT(servers_down, 1);
 	if (!__atomic_exchange_n(&s->said_down, true, __ATOMIC_RELAXED))
 		upage_msg("memcached server %s failed (%s, after %" PRIu64 " us): set aside, its "
-			  "pages are read from their other copy and copied again elsewhere; it is "
-			  "probed every %d ms",
+			  "pages are read from their other copy (and copied again elsewhere if it "
+			  "stays away); it is probed every %d ms",
 			  s->spec.name, memcached_strerror(NULL, rc), (t - t0) / 1000,
 			  REMOTE_PROBE_MS);
 }
@@ -1164,9 +1182,7 @@ static void server_probe(struct mc_area *a, struct mc_server *s)
 	conn_free(old);
 	if (__atomic_exchange_n(&s->down, false, __ATOMIC_ACQ_REL))
 		RCOUNT(servers_down, (uint64_t)-1);
-	if (__atomic_exchange_n(&s->said_down, false, __ATOMIC_RELAXED))
-		upage_msg("memcached server %s answers again: back in use (its copies are checked "
-			  "by version)", s->spec.name);
+	say_back(s);
 	server_check_evictions(s);
 }
 
