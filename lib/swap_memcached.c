@@ -877,6 +877,45 @@ static unsigned int write_rescue(struct mc_area *a, unsigned long offset, uint64
 	return 0;
 }
 
+/*
+ * One copy placed, on placed[0]: when another server was set aside only
+ * a moment ago (a deadline missed on a loaded machine), wait for it, up to
+ * REMOTE_RESCUE_MS, rather than leave the page with one copy.  Returns 1
+ * when a second copy was placed (in placed[1]).
+ */
+static unsigned int second_copy(struct mc_area *a, unsigned long offset, uint64_t version,
+				const void *page, uint8_t *placed)
+{
+	uint64_t deadline = now_ns() + (uint64_t)REMOTE_RESCUE_MS * 1000000;
+	struct timespec ts = { .tv_nsec = 2 * 1000000L };
+
+	while (now_ns() < deadline) {
+		bool waiting = false;
+
+		for (unsigned int i = 0; i < a->nr; i++) {
+			struct mc_server *s = &a->srv[i];
+			int ret;
+
+			if (i == placed[0] || (server_down(s) && server_gone(s)))
+				continue;
+			if (server_down(s) && !server_revive(s)) {
+				waiting = true;
+				continue;
+			}
+			ret = server_set(a, i, offset, version, page);
+			if (ret == 0) {
+				placed[1] = (uint8_t)i;
+				return 1;
+			}
+			waiting |= ret == -EIO;		/* (a full server is no use) */
+		}
+		if (!waiting)
+			return 0;	/* the others are gone: one copy it is */
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
 static int mc_write_page(struct mc_area *a, unsigned long offset, const void *page)
 {
 	uint8_t order[RING_MAX_SERVERS], placed[2] = { RING_NONE, RING_NONE };
@@ -903,6 +942,8 @@ static int mc_write_page(struct mc_area *a, unsigned long offset, const void *pa
 		got = write_rescue(a, offset, version, page, placed);
 	if (got == 0)
 		return -EIO;
+	if (got == 1)
+		got += second_copy(a, offset, version, page, placed);
 	if (got == 1)
 		RCOUNT(degraded_writes, 1);
 	delete_copies(a,
