@@ -16,6 +16,9 @@
  *                                    the compressed tier (upage run --zswap)
  *                                    and those read from the swap area, p50 and
  *                                    p99 of each
+ *   fault_cost seqin PAGES           PAGES pages of text written, then read in
+ *                                    order: pages swapped in per second, with
+ *                                    the readahead that batches them
  *
  * Run it under `upage run --max-rss ... --engine ...`, or alone (under a
  * memory cgroup with swap) for the kernel's figures.  A read is classed by
@@ -310,6 +313,34 @@ static int pagein(unsigned long pages, unsigned long n)
 	return 0;
 }
 
+/* @pages pages of text written, then read in order (one byte a page). */
+static int seqin(unsigned long pages)
+{
+	char *p = map_pages(pages);
+	struct upage_stats a, b;
+	volatile char sink;
+	double t0, t1;
+
+	if (!stats_read) {
+		fprintf(stderr, "seqin: run it under upage\n");
+		return 1;
+	}
+	for (unsigned long i = 0; i < pages; i++)
+		fill_text(p + i * PAGE, i);
+	stats_read(&a);
+	t0 = now_us();
+	for (unsigned long i = 0; i < pages; i++)
+		sink = p[i * PAGE + 8];
+	t1 = now_us();
+	stats_read(&b);
+	(void)sink;
+	printf("seqin pages=%lu us_total=%.0f pages_per_s=%.0f swapins=%llu readahead=%llu\n",
+	       pages, t1 - t0, pages / ((t1 - t0) / 1e6),
+	       (unsigned long long)(b.swap_ins - a.swap_ins),
+	       (unsigned long long)(b.swap_readahead_pages - a.swap_readahead_pages));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	stats_read = (int (*)(struct upage_stats *))dlsym(RTLD_DEFAULT, "upage_stats_read");
@@ -319,9 +350,11 @@ int main(int argc, char **argv)
 		return cachehit(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "swapin"))
 		return swapin(strtoul(argv[2], NULL, 0), atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "seqin"))
+		return seqin(strtoul(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "pagein"))
 		return pagein(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0));
 	fprintf(stderr, "usage: fault_cost touch PAGES | cachehit PAGES READS | swapin PAGES THREADS"
-			" | pagein PAGES READS\n");
+			" | pagein PAGES READS | seqin PAGES\n");
 	return 2;
 }

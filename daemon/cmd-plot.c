@@ -40,7 +40,8 @@ const struct cmd_entry cmd_plot_entry = {
 
 /* The kinds, in the report's order. */
 static const char *const kinds[] = {
-	"no_page", "swap_page", "minor", "wp_page", "evict", "io_read", "io_write", "zswap_load",
+	"no_page", "swap_page", "minor",      "wp_page",     "evict",
+	"io_read", "io_write",  "zswap_load", "remote_read",
 };
 #define NR_KINDS	(int)(sizeof(kinds) / sizeof(kinds[0]))
 

@@ -60,7 +60,8 @@ static const struct run_flag run_flags[] = {
 	  "                         (default: the larger of the cap and the default cap)", NULL },
 	{ "swap", "UPAGE_SWAP", "PATH", true,
 	  "swap device, directory or new file (default: $TMPDIR, else /tmp;\n"
-	  "                         /var/tmp when that is RAM-backed)", NULL },
+	  "                         /var/tmp when that is RAM-backed), or\n"
+	  "                         memcached:HOST:PORT,HOST:PORT,... (two copies of each page)", NULL },
 	{ "swap-force", "UPAGE_SWAP_FORCE", NULL, false,
 	  "use the swap device or file even if it holds a file system (overwritten)", "1" },
 	{ "engine", "UPAGE_ENGINE", "ENGINE", false,
@@ -120,6 +121,8 @@ static const char *absolute(size_t i, const char *path)
 
 	if (!path[0] || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
 		return path;
+	if (strncmp(path, "memcached:", 10) == 0)
+		return path;	/* a pool of servers, not a file */
 	n = snprintf(flag_abspath[i], sizeof(flag_abspath[i]), "%s/%s", cwd, path);
 	if (n < 0 || n >= (int)sizeof(flag_abspath[i]))
 		return path;

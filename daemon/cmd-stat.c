@@ -138,6 +138,15 @@ static void print_now(const struct upage_stats *st)
 		       mib(st->zswap_pool_bytes), mib(st->zswap_limit_bytes), st->zswap_stored_pages,
 		       st->zswap_same_filled, st->zswap_stores, st->zswap_hits, st->zswap_rejects,
 		       st->zswap_writebacks);
+	if (st->remote_servers)
+		printf("remote: %" PRIu64 " memcached servers (%" PRIu64 " set aside), reads %" PRIu64
+		       ", writes %" PRIu64 ", failovers %" PRIu64 ", stale %" PRIu64
+		       ", missing %" PRIu64 ", rereplications %" PRIu64 ", one-copy writes %" PRIu64
+		       ", lost %" PRIu64 ", evictions %" PRIu64 "\n",
+		       st->remote_servers, st->remote_servers_down, st->remote_reads,
+		       st->remote_writes, st->remote_failovers, st->remote_stale_reads,
+		       st->remote_missing_reads, st->remote_rereplications,
+		       st->remote_degraded_writes, st->remote_read_errors, st->remote_evictions);
 	if (!(st->flags & UPAGE_STATS_F_LATENCY)) {
 		printf("latency: not measured (UPAGE_LATENCY=0)\n");
 		return;

@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	5
+#define UPAGE_STATS_VERSION	6
 
 /* struct upage_stats.flags */
 #define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
@@ -52,6 +52,7 @@ enum upage_latency_kind {
 	UPAGE_LAT_IO_READ,	/* a page read from swap: its system call */
 	UPAGE_LAT_IO_WRITE,	/* a page written to swap: the call that wrote it */
 	UPAGE_LAT_ZSWAP_LOAD,	/* a page read from the compressed tier (UPAGE_ZSWAP) */
+	UPAGE_LAT_REMOTE_READ,	/* a page read from a memcached pool, failover included */
 	UPAGE_LAT_KINDS
 };
 
@@ -147,6 +148,22 @@ struct upage_stats {
 	uint64_t swap_readahead_pages;	/* pages read (and mapped) with a swap-in's */
 	uint64_t swap_readahead_runs;	/* swap-ins that read more than their page */
 	uint64_t overhead_bytes;	/* upage's own resident memory, at the report */
+
+	/* remote memory (UPAGE_SWAP=memcached:...): all 0 without it */
+	uint64_t remote_servers;	/* servers given */
+	uint64_t remote_servers_down;	/* set aside now */
+	uint64_t remote_reads;		/* pages read */
+	uint64_t remote_writes;		/* pages written, each to two servers */
+	uint64_t remote_failovers;	/* pages read from their second copy */
+	uint64_t remote_stale_reads;	/* copies of another version, never mapped */
+	uint64_t remote_missing_reads;	/* copies the server did not have */
+	uint64_t remote_rereplications;	/* copies written again from the good one */
+	uint64_t remote_degraded_writes;	/* pages written with one copy */
+	uint64_t remote_read_errors;	/* pages no copy of which could be read */
+	uint64_t remote_evictions;	/* items the servers evicted since upage began */
+	uint64_t remote_servers_evicting;	/* servers not started with -M */
+	uint64_t remote_deletes;	/* old copies deleted (slots freed or rewritten) */
+	uint64_t remote_deletes_dropped;	/* old copies left behind on the servers */
 };
 
 /*

@@ -72,6 +72,7 @@
 #include "sampler.h"
 #include "signals.h"
 #include "stats.h"
+#include "swap_memcached.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
@@ -231,7 +232,11 @@ static int fork_child(void)
 	upaged_client_fork_child();
 	zswap_fork_child();	/* its entries are of the parent's slots */
 	swap_freeze_all();
-	ret = swapon(child_swap_location(), 1, 0);
+	swap_memcached_fork_child();	/* connections of its own */
+	if (swap_is_memcached(upage.swap_path))
+		ret = swapon_memcached_child(upage.swap_path, 1);
+	else
+		ret = swapon(child_swap_location(), 1, 0);
 	if (ret < 0)
 		return ret;
 	/* Clean inactive pages keep their copy in the parent's area (pinned);

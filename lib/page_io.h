@@ -56,6 +56,9 @@ struct swap_aops {
 	int (*submit)(struct swap_info_struct *si, struct swap_io *io);
 	/* Optional: start what submit queued (a batch of requests). */
 	void (*unplug)(struct swap_info_struct *si);
+	/* Optional: slot @offset's last user is gone (swap_free, with
+	 * swap_lock held: it must not block, nor take a lock of upage's). */
+	void (*free_slot)(struct swap_info_struct *si, unsigned long offset);
 };
 
 /* The backend of an area opened on a file or a block device. */

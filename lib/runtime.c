@@ -39,6 +39,7 @@
 #include "upaged_client.h"
 #include "vmscan.h"
 #include "zone_cap.h"
+#include "swap_memcached.h"
 #include "zswap.h"
 
 struct upage_state upage;
@@ -322,10 +323,11 @@ int upage_load_config(void)
 	return 0;
 }
 
+static int upage_setup_rest(struct upage_config *cfg, int ret, const char *where);
+
 int upage_setup(void)
 {
 	struct upage_config *cfg = &upage.cfg;
-	struct zswap_stats zs;
 	const char *where;
 	int ret;
 
@@ -339,9 +341,21 @@ int upage_setup(void)
 	}
 	where = swap_location(cfg);
 	snprintf(upage.swap_path, sizeof(upage.swap_path), "%s", where);
-	warn_ram_backed(cfg, where);
 	swap_set_force(cfg->swap_force);
+	if (swap_is_memcached(where))
+		return upage_setup_rest(cfg, swapon_memcached(where, 0), where);
+	warn_ram_backed(cfg, where);
 	ret = swapon(where, 0, 0);
+	return upage_setup_rest(cfg, ret, where);
+}
+
+/* upage_setup once the swap area is there (@ret: swapon's answer). */
+static int upage_setup_rest(struct upage_config *cfg, int ret, const char *where)
+{
+	struct zswap_stats zs;
+
+	if (ret < 0 && swap_is_memcached(where))
+		return ret;	/* swapon_memcached said why */
 	if (ret < 0) {
 		upage_msg("cannot use swap area %s (UPAGE_SWAP): %s", where,
 			  swapon_why()[0] ? swapon_why() : strerrordesc_np(-ret));

@@ -166,6 +166,7 @@ const char *const latency_kind_name[UPAGE_LAT_KINDS] = {
 	[UPAGE_LAT_IO_READ] = "io_read",
 	[UPAGE_LAT_IO_WRITE] = "io_write",
 	[UPAGE_LAT_ZSWAP_LOAD] = "zswap_load",
+	[UPAGE_LAT_REMOTE_READ] = "remote_read",
 };
 
 static bool json_name_char(char c)
@@ -195,6 +196,25 @@ static void json_zswap(const struct upage_stats *st, struct outbuf *o)
 		      LOAD(zswap_limit_bytes), bytes, stored, same, ratio, LOAD(zswap_stores),
 		      LOAD(zswap_hits), LOAD(zswap_rejects), LOAD(zswap_pool_full),
 		      LOAD(zswap_writebacks));
+}
+
+/* The memcached pool's object (UPAGE_SWAP=memcached:...). */
+static void json_remote(const struct upage_stats *st, struct outbuf *o)
+{
+	outbuf_printf(o,
+		      "\"remote\": {\"servers\": %" PRIu64 ", \"servers_down\": %" PRIu64
+		      ", \"reads\": %" PRIu64 ", \"writes\": %" PRIu64 ", \"failovers\": %" PRIu64
+		      ", \"stale_reads\": %" PRIu64 ", \"missing_reads\": %" PRIu64
+		      ", \"rereplications\": %" PRIu64 ", \"degraded_writes\": %" PRIu64
+		      ", \"read_errors\": %" PRIu64 ", \"evictions\": %" PRIu64
+		      ", \"servers_evicting\": %" PRIu64 ", \"deletes\": %" PRIu64
+		      ", \"deletes_dropped\": %" PRIu64 "}, ",
+		      LOAD(remote_servers), LOAD(remote_servers_down), LOAD(remote_reads),
+		      LOAD(remote_writes), LOAD(remote_failovers), LOAD(remote_stale_reads),
+		      LOAD(remote_missing_reads), LOAD(remote_rereplications),
+		      LOAD(remote_degraded_writes), LOAD(remote_read_errors), LOAD(remote_evictions),
+		      LOAD(remote_servers_evicting), LOAD(remote_deletes),
+		      LOAD(remote_deletes_dropped));
 }
 
 static void json_counters(const struct upage_stats *st, struct outbuf *o)
@@ -247,6 +267,7 @@ static void json_counters(const struct upage_stats *st, struct outbuf *o)
 		      LOAD(active_pages), LOAD(inactive_dirty_pages), LOAD(inactive_clean_pages),
 		      LOAD(free_pages), LOAD(swap_used_pages) * STATS_PAGE_BYTES);
 	json_zswap(st, o);
+	json_remote(st, o);
 }
 
 /* "name": {"count": .., "mean": .., "p50": .., ..., "buckets": [[lo, hi, n], ...]} */

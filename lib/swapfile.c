@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "ownfd.h"
+#include "page_io.h"
 #include "stats.h"
 #include "sys.h"
 #include "zswap.h"
@@ -824,6 +825,8 @@ int swap_free(swp_entry_t entry)
 		if (!map_count(a->si.swap_map[offset])) {
 			/* Before the slot can be handed out again (zswap.h). */
 			zswap_invalidate(entry);
+			if (a->si.aops && a->si.aops->free_slot)
+				a->si.aops->free_slot(&a->si, offset);
 			slot_released(a, offset);
 		}
 		err = 0;

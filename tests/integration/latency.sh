@@ -17,8 +17,9 @@ lat = r["latency_ns"]
 counter = {
     "no_page": r["faults"]["no_page"], "swap_page": r["faults"]["swap_page"],
     "minor": r["faults"]["minor"], "wp_page": r["faults"]["wp_page"],
-    "evict": r["swap_outs"], "io_read": r["swap_ins"] - r["zswap"]["hits"],
+    "evict": r["swap_outs"], "io_read": r["swap_ins"] - r["zswap"]["hits"] - r["remote"]["reads"],
     "io_write": r["swap_outs"], "zswap_load": r["zswap"]["hits"],
+    "remote_read": r["remote"]["reads"],
 }
 assert sorted(lat) == sorted(counter), "kinds: %s" % sorted(lat)
 for kind, h in lat.items():

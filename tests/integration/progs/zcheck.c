@@ -18,6 +18,10 @@
  * child checks every page, rewrites one in three and checks again, and
  * the parent, once the child is gone, checks that its own pages did not
  * change.
+ *
+ * With ZCHECK_GATE=FILE in the environment, pass p starts only once FILE
+ * holds a number >= p, and while it waits FILE.at holds p: a test can
+ * break the swap area between given passes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -119,6 +123,36 @@ static int child(unsigned char *mem, uint32_t *ver, size_t n)
 	return check(mem, ver, n, "child", 1);
 }
 
+/* ZCHECK_GATE: wait until the gate lets pass @p start. */
+static void gate(int p)
+{
+	const char *file = getenv("ZCHECK_GATE");
+	char at[4096];
+	FILE *f;
+
+	if (!file)
+		return;
+	snprintf(at, sizeof(at), "%s.at", file);
+	f = fopen(at, "w");
+	if (f) {
+		fprintf(f, "%d\n", p);
+		fclose(f);
+	}
+	for (;;) {
+		int open_to = -1;
+
+		f = fopen(file, "r");
+		if (f) {
+			if (fscanf(f, "%d", &open_to) != 1)
+				open_to = -1;
+			fclose(f);
+		}
+		if (open_to >= p)
+			return;
+		usleep(20000);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 32;
@@ -142,6 +176,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		fill(mem + i * PAGE, i, 0);
 	for (int p = 0; p < passes; p++) {
+		gate(p);
 		if (check(mem, ver, n, "parent", p))
 			return 1;
 		if (p == 0 && do_fork) {
