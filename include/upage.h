@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	5
+#define UPAGE_STATS_VERSION	6
 
 /* struct upage_stats.flags */
 #define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
@@ -147,6 +147,7 @@ struct upage_stats {
 	uint64_t swap_readahead_pages;	/* pages read (and mapped) with a swap-in's */
 	uint64_t swap_readahead_runs;	/* swap-ins that read more than their page */
 	uint64_t overhead_bytes;	/* upage's own resident memory, at the report */
+	uint64_t swapin_mapped_dirty;	/* read faults' swap-ins mapped writable (memory.c) */
 };
 
 /*

@@ -93,6 +93,7 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
 	page->vaddr = addr;
 	ClearPageFlag(page, PG_faultaround);
 	ClearPageFlag(page, PG_readahead);
+	ClearPageFlag(page, PG_swapin_clean);
 	SetPageFlag(page, PG_mapped);
 	SetPageFlag(page, PG_uptodate);
 	if (dirty) {
@@ -449,6 +450,42 @@ static void map_readahead(struct mm_struct *mm, struct vm_area_struct *vma, uint
 	}
 }
 
+/*
+ * A read fault's swap-in maps the page clean, write-protected, so that a
+ * page only read keeps its swap copy and goes out again without a write.
+ * A program that reads a page and then writes it (a counter, a
+ * read-modify-write, malloc's own headers) pays a second fault for that:
+ * the write-protect fault, which under the handler-thread engine is a
+ * second wake-up, as dear as the first.  So each region keeps a score of
+ * how often its clean swap-ins were written soon after (wr_score: +2 for
+ * each do_wp_page on a PG_swapin_clean page, -1 for each clean swap-in,
+ * 0..WR_SCORE_MAX): at WR_SCORE_DIRTY or more, a read fault's swap-in
+ * maps the page writable and dirty at once, as a write fault's does,
+ * except one in WR_PROBE, still mapped clean, to see whether the region
+ * still writes what it reads.  A page mapped dirty that is never written
+ * costs one write of its unchanged data when it goes out; nothing the
+ * program sees changes.
+ */
+#define WR_SCORE_MAX	16
+#define WR_SCORE_DIRTY	8
+#define WR_PROBE	8
+
+/* Should the swap-in of a read fault at @vma map the page dirty? */
+static bool swapin_dirty(struct vm_area_struct *vma)
+{
+	if (vma->wr_score >= WR_SCORE_DIRTY && ++vma->wr_probe % WR_PROBE)
+		return true;
+	if (vma->wr_score)
+		vma->wr_score--;
+	return false;
+}
+
+/* A write to a page a read fault's swap-in mapped clean. */
+static void swapin_written(struct vm_area_struct *vma)
+{
+	vma->wr_score = vma->wr_score + 2 > WR_SCORE_MAX ? WR_SCORE_MAX : vma->wr_score + 2;
+}
+
 static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr, pte_t *ptep,
 		   pte_t orig, bool write)
 {
@@ -457,6 +494,7 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 	pte_t *pteps[SWAP_RA_MAX];
 	char *buf = bounce_page();
 	unsigned int extra = 0;
+	bool read_fault = !write, clean = false;	/* clean: mapped write-protected */
 	int dir = 0, ret;
 
 	if (!buf)
@@ -470,6 +508,10 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 	}
 	pages[0] = page;
 	pteps[0] = ptep;
+	if (!write) {
+		clean = !swapin_dirty(vma);
+		write = !clean;	/* mapped as a write fault's would be */
+	}
 	if (mm->engine->install_run) {
 		unsigned int want = swapin_window(vma, addr);
 
@@ -499,6 +541,10 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 		return ret;
 	}
 	page_mapped(page, addr, ptep, write);
+	if (clean)
+		SetPageFlag(page, PG_swapin_clean);
+	else if (read_fault)
+		count_event(swapin_mapped_dirty, 1);
 	if (workingset_refault(entry, mm->zone->nr_active_pages)) {
 		/* Evicted too soon: it is reused, so it comes back active. */
 		SetPageReferenced(page);
@@ -536,6 +582,10 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 	if (PageFlag(page, PG_readahead)) {
 		ClearPageFlag(page, PG_readahead);
 		vma->ra_write = true;
+	}
+	if (PageFlag(page, PG_swapin_clean)) {
+		ClearPageFlag(page, PG_swapin_clean);
+		swapin_written(vma);
 	}
 	ret = mm->engine->unprotect(addr);
 	if (ret)
