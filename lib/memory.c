@@ -94,6 +94,7 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
 	ClearPageFlag(page, PG_faultaround);
 	ClearPageFlag(page, PG_readahead);
 	ClearPageFlag(page, PG_swapin_clean);
+	ClearPageFlag(page, PG_clusterra);
 	SetPageFlag(page, PG_mapped);
 	SetPageFlag(page, PG_uptodate);
 	if (dirty) {
@@ -309,8 +310,13 @@ static unsigned int swapin_window(struct vm_area_struct *vma, uintptr_t addr)
 	if (addr != vma->ra_next || vma->ra_window == 0) {
 		vma->ra_window = 1;
 		vma->ra_write = false;
-	} else if (vma->ra_window < SWAP_RA_MAX)
-		vma->ra_window *= 2;
+		if (vma->ra_random < 255)
+			vma->ra_random++;
+	} else {
+		vma->ra_random = 0;
+		if (vma->ra_window < SWAP_RA_MAX)
+			vma->ra_window *= 2;
+	}
 	return vma->ra_window;
 }
 
@@ -486,6 +492,184 @@ static void swapin_written(struct vm_area_struct *vma)
 	vma->wr_score = vma->wr_score + 2 > WR_SCORE_MAX ? WR_SCORE_MAX : vma->wr_score + 2;
 }
 
+/*
+ * Swap-cluster readahead, as 2.4's swapin_readahead read it: the aligned
+ * cluster of SWAP_CLUSTER_RA slots around the faulting one, whatever
+ * addresses own them.  When no run follows by address (random access:
+ * the region's last two swap-ins, this one too, out of order),
+ * the faulting slot's neighbours hold the pages that were swapped out
+ * with it, and a random workload whose set is twice the cap touches half
+ * of them again soon.  The kernel's own swap (vm.page-cluster 3) does the
+ * same, which is why its per-access p50 on uniform random access was
+ * below the disk's own latency.
+ *
+ * Each neighbour is read only when its slot is private (swap_count 1), not
+ * cached, and its owner (swap_owner: the address its page had when it got
+ * the slot) still holds it in its PTE; the run is the consecutive such
+ * slots through the faulting one, read in one request, frames from
+ * alloc_page_spare (never waiting for I/O).  Each page is mapped at its
+ * owner's address as swap readahead maps its runs: clean, unreferenced,
+ * at the active list's tail, so one never touched leaves memory first,
+ * without a write.  Whether it pays is kept per mm (clu_score: +3 for a
+ * write to such a page, the only touch that is seen; -1 for one that
+ * refill_inactive_scan unmaps unwritten); below 0, the cluster is read
+ * for one swap-in in CLU_PROBE only.
+ */
+#define SWAP_CLUSTER_RA	8
+#define CLU_PROBE	16
+
+/* The address that owns slot @e's page, or 0. */
+static uintptr_t owner_addr(struct mm_struct *mm, swp_entry_t e)
+{
+	uint32_t o = swap_owner(e);
+	uintptr_t a = mm->arena.base + ((uintptr_t)(o - 1) << PAGE_SHIFT);
+
+	return o && a < mm->arena.base + mm->arena.size ? a : 0;
+}
+
+/* Can slot @e be read ahead?  Its owner's PTE, in *ptepp, if so. */
+static bool cluster_slot_ok(struct mm_struct *mm, swp_entry_t e, pte_t **ptepp)
+{
+	uintptr_t a = owner_addr(mm, e);
+	pte_t *ptep;
+
+	if (!a)
+		return false;
+	ptep = pte_offset(&mm->pgd, a);
+	if (!ptep || *ptep != swp_entry_to_pte(e))
+		return false;
+	if (swap_count(e) != 1 || lookup_swap_cache(e))
+		return false;
+	*ptepp = ptep;
+	return true;
+}
+
+/*
+ * Take frames for the slots around @entry's (see above).  The run is
+ * [*lo, *lo + n) with @entry's slot at index *self; for each other index,
+ * pages[i] is a frame in the swap cache, locked, and pteps[i] its owner's
+ * PTE (pages[*self] is the caller's).  Returns n (1: nothing to read).
+ */
+static unsigned int cluster_readahead_pages(struct mm_struct *mm, swp_entry_t entry,
+					    struct page **pages, pte_t **pteps, unsigned long *lo,
+					    unsigned int *self)
+{
+	unsigned long off = swp_offset(entry), base = off & ~(SWAP_CLUSTER_RA - 1UL);
+	unsigned long first = off, last = off;
+	unsigned int type = swp_type(entry);
+	struct page *p[SWAP_CLUSTER_RA];
+	pte_t *pt[SWAP_CLUSTER_RA], *ptep;
+
+	*lo = off;
+	*self = 0;
+	if (mm->clu_score < 0 && ++mm->clu_probe % CLU_PROBE)
+		return 1;
+	if (!ra_buf)
+		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
+	if (!ra_buf)
+		return 1;
+	/* Upwards first, then down, a frame per slot while there are any. */
+	while (last + 1 < base + SWAP_CLUSTER_RA &&
+	       cluster_slot_ok(mm, swp_entry(type, last + 1), &ptep)) {
+		struct page *page = alloc_page_spare(mm);
+
+		if (!page)
+			break;
+		last++;
+		p[last - base] = page;
+		pt[last - base] = ptep;
+	}
+	while (first > base && first > 1 && cluster_slot_ok(mm, swp_entry(type, first - 1), &ptep)) {
+		struct page *page = alloc_page_spare(mm);
+
+		if (!page)
+			break;
+		first--;
+		p[first - base] = page;
+		pt[first - base] = ptep;
+	}
+	for (unsigned long s = first; s <= last; s++) {
+		if (s == off)
+			continue;
+		pages[s - first] = p[s - base];
+		pteps[s - first] = pt[s - base];
+		add_to_swap_cache(pages[s - first], swp_entry(type, s));
+		SetPageFlag(pages[s - first], PG_locked);
+	}
+	*lo = first;
+	*self = (unsigned int)(off - first);
+	return (unsigned int)(last - first + 1);
+}
+
+/* Where a stream goes on after cluster readahead mapped the pages from
+ * @next on (the slots of a region swapped out in order are its
+ * addresses' order): the first page after them, so the swap-in there
+ * grows the address readahead's window as if these had been read by it. */
+static uintptr_t cluster_stream_end(struct mm_struct *mm, struct vm_area_struct *vma,
+				    uintptr_t next)
+{
+	for (unsigned int i = 0; i < SWAP_CLUSTER_RA && next < vma->vm_end; i++, next += PAGE_SIZE) {
+		pte_t pte = pte_get(&mm->pgd, next);
+
+		if (!pte_present(pte) ||
+		    !PageFlag(pfn_to_page(mm->zone, pte_frame(pte)), PG_clusterra))
+			break;
+	}
+	return next;
+}
+
+/* Read the run [lo, lo + n) with the faulting page (index @self) into
+ * @buf and the others into ra_buf, then map each other page at its owner,
+ * clean; lock dropped around the I/O.  What cannot be mapped (the read
+ * failed, the PTE changed meanwhile) is given back; on a failed read the
+ * faulting page is read alone (its error is its own).  Returns 0 or that
+ * read's error. */
+static int cluster_read(struct mm_struct *mm, swp_entry_t entry, char *buf, struct page **pages,
+			pte_t **pteps, unsigned long lo, unsigned int n, unsigned int self)
+{
+	struct iovec iov[SWAP_CLUSTER_RA];
+	unsigned int mapped = 0;
+	bool ra_ok;
+	int ret;
+
+	for (unsigned int i = 0; i < n; i++)
+		iov[i] = (struct iovec){ .iov_base = i == self ? buf
+							       : ra_buf + ((size_t)i << PAGE_SHIFT),
+					 .iov_len = PAGE_SIZE };
+	pthread_mutex_unlock(&mm->page_table_lock);
+	ret = swap_readpages(swp_entry(swp_type(entry), lo), iov, (int)n);
+	ra_ok = ret == 0;
+	if (!ra_ok)
+		ret = swap_readpage(entry, buf);
+	pthread_mutex_lock(&mm->page_table_lock);
+	for (unsigned int i = 0; i < n; i++) {
+		struct page *page = pages[i];
+		uintptr_t a = owner_addr(mm, page->swap);
+
+		if (i == self)
+			continue;
+		if (!ra_ok || *pteps[i] != swp_entry_to_pte(page->swap) ||
+		    mm->engine->install_copy(a, iov[i].iov_base, true)) {
+			unlock_page(page, &mm->page_wait);
+			free_page_and_swap_cache(mm, page);
+			continue;
+		}
+		page_mapped(page, a, pteps[i], false);
+		SetPageFlag(page, PG_clusterra);
+		page->age = 0;
+		add_page_to_active_list_tail(mm->zone, page);
+		unlock_page(page, &mm->page_wait);
+		mapped++;
+	}
+	if (mapped) {
+		count_event(swap_ins, mapped);
+		count_event(swap_readahead_pages, mapped);
+		count_event(swap_readahead_runs, 1);
+	}
+	return ret;
+}
+
+
 static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr, pte_t *ptep,
 		   pte_t orig, bool write)
 {
@@ -495,6 +679,10 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 	char *buf = bounce_page();
 	unsigned int extra = 0;
 	bool read_fault = !write, clean = false;	/* clean: mapped write-protected */
+	struct page *cpages[SWAP_CLUSTER_RA];	/* cluster readahead's run */
+	pte_t *cpteps[SWAP_CLUSTER_RA];
+	unsigned int nclu = 1, self = 0;
+	unsigned long lo = 0;
 	int dir = 0, ret;
 
 	if (!buf)
@@ -523,7 +711,14 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 		add_to_swap_cache(pages[i], run_slot(entry, dir, i));
 		SetPageFlag(pages[i], PG_locked);
 	}
-	ret = swapin_read(mm, entry, dir, buf, pages, &extra);
+	if (extra == 0 && vma->ra_random >= 2 && mm->engine->install_run)
+		nclu = cluster_readahead_pages(mm, entry, cpages, cpteps, &lo, &self);
+	if (nclu > 1) {
+		cpages[self] = page;
+		ret = cluster_read(mm, entry, buf, cpages, cpteps, lo, nclu, self);
+	} else {
+		ret = swapin_read(mm, entry, dir, buf, pages, &extra);
+	}
 	if (ret) {
 		/* Never a zero page in its place: the program is told. */
 		swap_report_error(entry, ret);
@@ -556,6 +751,8 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 	}
 	unlock_page(page, &mm->page_wait);
 	vma->ra_next = addr + ((uintptr_t)(extra + 1) << PAGE_SHIFT);
+	if (nclu > 1)
+		vma->ra_next = cluster_stream_end(mm, vma, vma->ra_next);
 	if (extra)
 		map_readahead(mm, vma, addr, pages, pteps, extra);
 	count_event(faults_swap_page, 1);
@@ -586,6 +783,11 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 	if (PageFlag(page, PG_swapin_clean)) {
 		ClearPageFlag(page, PG_swapin_clean);
 		swapin_written(vma);
+	}
+	/* Read ahead by cluster, and used: it paid. */
+	if (PageFlag(page, PG_clusterra)) {
+		ClearPageFlag(page, PG_clusterra);
+		mm->clu_score = mm->clu_score + 3 > CLU_SCORE_MAX ? CLU_SCORE_MAX : mm->clu_score + 3;
 	}
 	ret = mm->engine->unprotect(addr);
 	if (ret)

@@ -417,7 +417,7 @@ Test(readahead, swap_ins_in_order_read_runs)
 	cr_assert_gt(upage_stats->swap_readahead_pages, 32,
 		     "expected most pages read ahead, got %lu",
 		     (unsigned long)upage_stats->swap_readahead_pages);
-	cr_assert_eq(upage_stats->swap_ins - ins, 64, "expected every page read once");
+	cr_assert_eq(upage_stats->swap_ins - ins, 64, "expected every page read once, got %lu (swap %lu minor %lu ra %lu)", (unsigned long)(upage_stats->swap_ins - ins), (unsigned long)upage_stats->faults_swap_page, (unsigned long)upage_stats->faults_minor, (unsigned long)upage_stats->swap_readahead_pages);
 	cr_assert_lt(upage_stats->faults_swap_page, 32, "expected far fewer faults than pages");
 }
 
@@ -433,7 +433,7 @@ Test(readahead, runs_are_found_whichever_way_the_slots_go)
 		     (unsigned long)upage_stats->swap_readahead_pages);
 }
 
-Test(readahead, random_swap_ins_read_nothing_ahead)
+Test(readahead, random_swap_ins_read_their_cluster)
 {
 	unsigned long order[64];
 
@@ -441,8 +441,11 @@ Test(readahead, random_swap_ins_read_nothing_ahead)
 	for (unsigned long k = 0; k < 64; k++)
 		order[k] = (k * 37 + 11) % 64;
 	read_back(order, 64);
-	cr_assert_eq(upage_stats->swap_readahead_pages, 0, "expected no readahead");
-	cr_assert_eq(upage_stats->swap_readahead_runs, 0, "expected no run read");
+	cr_assert_gt(upage_stats->swap_readahead_runs, 0,
+		     "expected the slots' neighbours read with random swap-ins");
+	cr_assert_lt(upage_stats->faults_swap_page, 64,
+		     "expected some pages mapped by cluster readahead, got %lu swap-in faults",
+		     (unsigned long)upage_stats->faults_swap_page);
 }
 
 Test(readahead, pages_read_ahead_are_clean_and_age_out_first)
@@ -516,8 +519,7 @@ Test(readahead, random_reads_then_writes_get_swap_ins_mapped_dirty)
 			     "expected page %lu's byte back", i);
 		fake_write(page_addr(i) + 16, (unsigned char)(i + 3));
 	}
-	cr_assert_eq(upage_stats->swap_readahead_pages, 0, "expected no readahead (random)");
-	cr_assert_gt(upage_stats->swapin_mapped_dirty, 32,
+	cr_assert_gt(upage_stats->swapin_mapped_dirty, 16,
 		     "expected most read swap-ins mapped dirty, got %lu",
 		     (unsigned long)upage_stats->swapin_mapped_dirty);
 	cr_assert_lt(upage_stats->faults_wp_page - wp0, 24,
