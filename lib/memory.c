@@ -112,7 +112,7 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
  * with the faulting one, zero-filled and writable, in one engine call: a
  * window that doubles with each fault in order, up to FAULT_AROUND_MAX
  * (and a 64th of the cap past 16 pages, so a small cap is not filled by
- * one stream's guesses), and falls back to one page at the first fault
+ * one stream's guesses; 16 when frames are short), and falls back to one page at the first fault
  * out of order, so random first touches pay nothing.  The window is large
  * because what a fault costs beside its pages (a handler's wake-up on
  * another vCPU, the engine's system calls) is paid once per window: 16
@@ -131,12 +131,20 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
 static unsigned int fault_around_window(struct mm_struct *mm, struct vm_area_struct *vma,
 					uintptr_t addr)
 {
-	unsigned long max = mm->zone->cap_frames / 64 > 16 ? mm->zone->cap_frames / 64 : 16;
+	struct zone *z = mm->zone;
+	unsigned long max = z->cap_frames / 64 > 16 ? z->cap_frames / 64 : 16;
+
+	/* Near the watermarks kswapd takes the newest pages first, these
+	 * among them, before the stream reaches them: 16 then. */
+	if (z->nr_free_pages < z->pages_high + FAULT_AROUND_MAX)
+		max = 16;
 
 	if (addr != vma->fa_next || vma->fa_window == 0)
 		vma->fa_window = 1;
 	else if (vma->fa_window < FAULT_AROUND_MAX && vma->fa_window * 2 <= max)
 		vma->fa_window *= 2;
+	if (vma->fa_window > max)
+		vma->fa_window = (unsigned int)max;
 	return vma->fa_window;
 }
 
