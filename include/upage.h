@@ -148,6 +148,7 @@ struct upage_stats {
 	uint64_t swap_readahead_pages;	/* pages read (and mapped) with a swap-in's */
 	uint64_t swap_readahead_runs;	/* swap-ins that read more than their page */
 	uint64_t overhead_bytes;	/* upage's own resident memory, at the report */
+	uint64_t swapin_mapped_dirty;	/* read faults' swap-ins mapped writable (memory.c) */
 
 	/* remote memory (UPAGE_SWAP=memcached:...): all 0 without it */
 	uint64_t remote_servers;	/* servers given */

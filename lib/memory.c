@@ -93,6 +93,8 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
 	page->vaddr = addr;
 	ClearPageFlag(page, PG_faultaround);
 	ClearPageFlag(page, PG_readahead);
+	ClearPageFlag(page, PG_swapin_clean);
+	ClearPageFlag(page, PG_clusterra);
 	SetPageFlag(page, PG_mapped);
 	SetPageFlag(page, PG_uptodate);
 	if (dirty) {
@@ -108,9 +110,14 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
  * Fault-around: a region being filled in order (each first-touch write
  * lands on the page after the last one mapped) gets its next pages mapped
  * with the faulting one, zero-filled and writable, in one engine call: a
- * window that doubles with each fault in order, up to FAULT_AROUND_MAX,
- * and falls back to one page at the first fault out of order, so random
- * first touches pay nothing.  Frames come from alloc_page_spare, which
+ * window that doubles with each fault in order, up to FAULT_AROUND_MAX
+ * (and a 64th of the cap past 16 pages, so a small cap is not filled by
+ * one stream's guesses; 16 when frames are short), and falls back to one page at the first fault
+ * out of order, so random first touches pay nothing.  The window is large
+ * because what a fault costs beside its pages (a handler's wake-up on
+ * another vCPU, the engine's system calls) is paid once per window: 16
+ * pages left a 1 GiB first touch at 3.6 times the kernel's time on an
+ * idle machine.  Frames come from alloc_page_spare, which
  * never waits for I/O.  A page mapped that way is dirty
  * (writable, so no fault says whether it is ever written) and goes to
  * the tail of the active list behind the faulting one, unreferenced:
@@ -118,15 +125,26 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
  * was never touched (unmap_page_to_swap_cache drops it without I/O).
  * Write faults only: a read of fresh memory maps a clean page.
  */
-#define FAULT_AROUND_MAX	16
+#define FAULT_AROUND_MAX	256
 
 /* How many pages, from @addr, the first touch at @addr should map. */
-static unsigned int fault_around_window(struct vm_area_struct *vma, uintptr_t addr)
+static unsigned int fault_around_window(struct mm_struct *mm, struct vm_area_struct *vma,
+					uintptr_t addr)
 {
+	struct zone *z = mm->zone;
+	unsigned long max = z->cap_frames / 64 > 16 ? z->cap_frames / 64 : 16;
+
+	/* Near the watermarks kswapd takes the newest pages first, these
+	 * among them, before the stream reaches them: 16 then. */
+	if (z->nr_free_pages < z->pages_high + FAULT_AROUND_MAX)
+		max = 16;
+
 	if (addr != vma->fa_next || vma->fa_window == 0)
 		vma->fa_window = 1;
-	else if (vma->fa_window < FAULT_AROUND_MAX)
+	else if (vma->fa_window < FAULT_AROUND_MAX && vma->fa_window * 2 <= max)
 		vma->fa_window *= 2;
+	if (vma->fa_window > max)
+		vma->fa_window = (unsigned int)max;
 	return vma->fa_window;
 }
 
@@ -205,7 +223,7 @@ static int do_no_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 
 		pages[0] = page;
 		pteps[0] = ptep;
-		extra = fault_around_pages(mm, vma, addr, fault_around_window(vma, addr), pages,
+		extra = fault_around_pages(mm, vma, addr, fault_around_window(mm, vma, addr), pages,
 					   pteps);
 		return install_zero_run(mm, vma, addr, pages, pteps, extra);
 	}
@@ -300,8 +318,13 @@ static unsigned int swapin_window(struct vm_area_struct *vma, uintptr_t addr)
 	if (addr != vma->ra_next || vma->ra_window == 0) {
 		vma->ra_window = 1;
 		vma->ra_write = false;
-	} else if (vma->ra_window < SWAP_RA_MAX)
-		vma->ra_window *= 2;
+		if (vma->ra_random < 255)
+			vma->ra_random++;
+	} else {
+		vma->ra_random = 0;
+		if (vma->ra_window < SWAP_RA_MAX)
+			vma->ra_window *= 2;
+	}
 	return vma->ra_window;
 }
 
@@ -441,6 +464,220 @@ static void map_readahead(struct mm_struct *mm, struct vm_area_struct *vma, uint
 	}
 }
 
+/*
+ * A read fault's swap-in maps the page clean, write-protected, so that a
+ * page only read keeps its swap copy and goes out again without a write.
+ * A program that reads a page and then writes it (a counter, a
+ * read-modify-write, malloc's own headers) pays a second fault for that:
+ * the write-protect fault, which under the handler-thread engine is a
+ * second wake-up, as dear as the first.  So each region keeps a score of
+ * how often its clean swap-ins were written soon after (wr_score: +2 for
+ * each do_wp_page on a PG_swapin_clean page, -1 for each clean swap-in,
+ * 0..WR_SCORE_MAX): at WR_SCORE_DIRTY or more, a read fault's swap-in
+ * maps the page writable and dirty at once, as a write fault's does,
+ * except one in WR_PROBE, still mapped clean, to see whether the region
+ * still writes what it reads.  A page mapped dirty that is never written
+ * costs one write of its unchanged data when it goes out; nothing the
+ * program sees changes.
+ */
+#define WR_SCORE_MAX	16
+#define WR_SCORE_DIRTY	8
+#define WR_PROBE	8
+
+/* Should the swap-in of a read fault at @vma map the page dirty? */
+static bool swapin_dirty(struct vm_area_struct *vma)
+{
+	if (vma->wr_score >= WR_SCORE_DIRTY && ++vma->wr_probe % WR_PROBE)
+		return true;
+	if (vma->wr_score)
+		vma->wr_score--;
+	return false;
+}
+
+/* A write to a page a read fault's swap-in mapped clean. */
+static void swapin_written(struct vm_area_struct *vma)
+{
+	vma->wr_score = vma->wr_score + 2 > WR_SCORE_MAX ? WR_SCORE_MAX : vma->wr_score + 2;
+}
+
+/*
+ * Swap-cluster readahead, as 2.4's swapin_readahead read it: the aligned
+ * cluster of SWAP_CLUSTER_RA slots around the faulting one, whatever
+ * addresses own them.  When no run follows by address (random access:
+ * the region's last two swap-ins, this one too, out of order),
+ * the faulting slot's neighbours hold the pages that were swapped out
+ * with it, and a random workload whose set is twice the cap touches half
+ * of them again soon.  The kernel's own swap (vm.page-cluster 3) does the
+ * same, which is why its per-access p50 on uniform random access was
+ * below the disk's own latency.
+ *
+ * Each neighbour is read only when its slot is private (swap_count 1), not
+ * cached, and its owner (swap_owner: the address its page had when it got
+ * the slot) still holds it in its PTE; the run is the consecutive such
+ * slots through the faulting one, read in one request, frames from
+ * alloc_page_spare (never waiting for I/O).  Each page is mapped at its
+ * owner's address as swap readahead maps its runs: clean, unreferenced,
+ * at the active list's tail, so one never touched leaves memory first,
+ * without a write.  Whether it pays is kept per mm (clu_score: +3 for a
+ * write to such a page, the only touch that is seen; -1 for one that
+ * refill_inactive_scan unmaps unwritten); below 0, the cluster is read
+ * for one swap-in in CLU_PROBE only.
+ */
+#define SWAP_CLUSTER_RA	8
+#define CLU_PROBE	16
+
+/* The address that owns slot @e's page, or 0. */
+static uintptr_t owner_addr(struct mm_struct *mm, swp_entry_t e)
+{
+	uint32_t o = swap_owner(e);
+	uintptr_t a = mm->arena.base + ((uintptr_t)(o - 1) << PAGE_SHIFT);
+
+	return o && a < mm->arena.base + mm->arena.size ? a : 0;
+}
+
+/* Can slot @e be read ahead?  Its owner's PTE, in *ptepp, if so. */
+static bool cluster_slot_ok(struct mm_struct *mm, swp_entry_t e, pte_t **ptepp)
+{
+	uintptr_t a = owner_addr(mm, e);
+	pte_t *ptep;
+
+	if (!a)
+		return false;
+	ptep = pte_offset(&mm->pgd, a);
+	if (!ptep || *ptep != swp_entry_to_pte(e))
+		return false;
+	if (swap_count(e) != 1 || lookup_swap_cache(e))
+		return false;
+	*ptepp = ptep;
+	return true;
+}
+
+/*
+ * Take frames for the slots around @entry's (see above).  The run is
+ * [*lo, *lo + n) with @entry's slot at index *self; for each other index,
+ * pages[i] is a frame in the swap cache, locked, and pteps[i] its owner's
+ * PTE (pages[*self] is the caller's).  Returns n (1: nothing to read).
+ */
+static unsigned int cluster_readahead_pages(struct mm_struct *mm, swp_entry_t entry,
+					    struct page **pages, pte_t **pteps, unsigned long *lo,
+					    unsigned int *self)
+{
+	unsigned long off = swp_offset(entry), base = off & ~(SWAP_CLUSTER_RA - 1UL);
+	unsigned long first = off, last = off;
+	unsigned int type = swp_type(entry);
+	struct page *p[SWAP_CLUSTER_RA];
+	pte_t *pt[SWAP_CLUSTER_RA], *ptep;
+
+	*lo = off;
+	*self = 0;
+	if (mm->clu_score < 0 && ++mm->clu_probe % CLU_PROBE)
+		return 1;
+	if (!ra_buf)
+		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
+	if (!ra_buf)
+		return 1;
+	/* Upwards first, then down, a frame per slot while there are any. */
+	while (last + 1 < base + SWAP_CLUSTER_RA &&
+	       cluster_slot_ok(mm, swp_entry(type, last + 1), &ptep)) {
+		struct page *page = alloc_page_spare(mm);
+
+		if (!page)
+			break;
+		last++;
+		p[last - base] = page;
+		pt[last - base] = ptep;
+	}
+	while (first > base && first > 1 && cluster_slot_ok(mm, swp_entry(type, first - 1), &ptep)) {
+		struct page *page = alloc_page_spare(mm);
+
+		if (!page)
+			break;
+		first--;
+		p[first - base] = page;
+		pt[first - base] = ptep;
+	}
+	for (unsigned long s = first; s <= last; s++) {
+		if (s == off)
+			continue;
+		pages[s - first] = p[s - base];
+		pteps[s - first] = pt[s - base];
+		add_to_swap_cache(pages[s - first], swp_entry(type, s));
+		SetPageFlag(pages[s - first], PG_locked);
+	}
+	*lo = first;
+	*self = (unsigned int)(off - first);
+	return (unsigned int)(last - first + 1);
+}
+
+/* Where a stream goes on after cluster readahead mapped the pages from
+ * @next on (the slots of a region swapped out in order are its
+ * addresses' order): the first page after them, so the swap-in there
+ * grows the address readahead's window as if these had been read by it. */
+static uintptr_t cluster_stream_end(struct mm_struct *mm, struct vm_area_struct *vma,
+				    uintptr_t next)
+{
+	for (unsigned int i = 0; i < SWAP_CLUSTER_RA && next < vma->vm_end; i++, next += PAGE_SIZE) {
+		pte_t pte = pte_get(&mm->pgd, next);
+
+		if (!pte_present(pte) ||
+		    !PageFlag(pfn_to_page(mm->zone, pte_frame(pte)), PG_clusterra))
+			break;
+	}
+	return next;
+}
+
+/* Read the run [lo, lo + n) with the faulting page (index @self) into
+ * @buf and the others into ra_buf, then map each other page at its owner,
+ * clean; lock dropped around the I/O.  What cannot be mapped (the read
+ * failed, the PTE changed meanwhile) is given back; on a failed read the
+ * faulting page is read alone (its error is its own).  Returns 0 or that
+ * read's error. */
+static int cluster_read(struct mm_struct *mm, swp_entry_t entry, char *buf, struct page **pages,
+			pte_t **pteps, unsigned long lo, unsigned int n, unsigned int self)
+{
+	struct iovec iov[SWAP_CLUSTER_RA];
+	unsigned int mapped = 0;
+	bool ra_ok;
+	int ret;
+
+	for (unsigned int i = 0; i < n; i++)
+		iov[i] = (struct iovec){ .iov_base = i == self ? buf
+							       : ra_buf + ((size_t)i << PAGE_SHIFT),
+					 .iov_len = PAGE_SIZE };
+	pthread_mutex_unlock(&mm->page_table_lock);
+	ret = swap_readpages(swp_entry(swp_type(entry), lo), iov, (int)n);
+	ra_ok = ret == 0;
+	if (!ra_ok)
+		ret = swap_readpage(entry, buf);
+	pthread_mutex_lock(&mm->page_table_lock);
+	for (unsigned int i = 0; i < n; i++) {
+		struct page *page = pages[i];
+		uintptr_t a = owner_addr(mm, page->swap);
+
+		if (i == self)
+			continue;
+		if (!ra_ok || *pteps[i] != swp_entry_to_pte(page->swap) ||
+		    mm->engine->install_copy(a, iov[i].iov_base, true)) {
+			unlock_page(page, &mm->page_wait);
+			free_page_and_swap_cache(mm, page);
+			continue;
+		}
+		page_mapped(page, a, pteps[i], false);
+		SetPageFlag(page, PG_clusterra);
+		page->age = 0;
+		add_page_to_active_list_tail(mm->zone, page);
+		unlock_page(page, &mm->page_wait);
+		mapped++;
+	}
+	if (mapped) {
+		count_event(swap_ins, mapped);
+		count_event(swap_readahead_pages, mapped);
+		count_event(swap_readahead_runs, 1);
+	}
+	return ret;
+}
+
+
 static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr, pte_t *ptep,
 		   pte_t orig, bool write)
 {
@@ -449,6 +686,11 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 	pte_t *pteps[SWAP_RA_MAX];
 	char *buf = bounce_page();
 	unsigned int extra = 0;
+	bool read_fault = !write, clean = false;	/* clean: mapped write-protected */
+	struct page *cpages[SWAP_CLUSTER_RA];	/* cluster readahead's run */
+	pte_t *cpteps[SWAP_CLUSTER_RA];
+	unsigned int nclu = 1, self = 0;
+	unsigned long lo = 0;
 	int dir = 0, ret;
 
 	if (!buf)
@@ -462,6 +704,10 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 	}
 	pages[0] = page;
 	pteps[0] = ptep;
+	if (!write) {
+		clean = !swapin_dirty(vma);
+		write = !clean;	/* mapped as a write fault's would be */
+	}
 	if (mm->engine->install_run) {
 		unsigned int want = swapin_window(vma, addr);
 
@@ -473,7 +719,14 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 		add_to_swap_cache(pages[i], run_slot(entry, dir, i));
 		SetPageFlag(pages[i], PG_locked);
 	}
-	ret = swapin_read(mm, entry, dir, buf, pages, &extra);
+	if (extra == 0 && vma->ra_random >= 2 && mm->engine->install_run)
+		nclu = cluster_readahead_pages(mm, entry, cpages, cpteps, &lo, &self);
+	if (nclu > 1) {
+		cpages[self] = page;
+		ret = cluster_read(mm, entry, buf, cpages, cpteps, lo, nclu, self);
+	} else {
+		ret = swapin_read(mm, entry, dir, buf, pages, &extra);
+	}
 	if (ret) {
 		/* Never a zero page in its place: the program is told. */
 		swap_report_error(entry, ret);
@@ -491,6 +744,10 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 		return ret;
 	}
 	page_mapped(page, addr, ptep, write);
+	if (clean)
+		SetPageFlag(page, PG_swapin_clean);
+	else if (read_fault)
+		count_event(swapin_mapped_dirty, 1);
 	if (workingset_refault(entry, mm->zone->nr_active_pages)) {
 		/* Evicted too soon: it is reused, so it comes back active. */
 		SetPageReferenced(page);
@@ -502,6 +759,8 @@ static int swap_in(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t a
 	}
 	unlock_page(page, &mm->page_wait);
 	vma->ra_next = addr + ((uintptr_t)(extra + 1) << PAGE_SHIFT);
+	if (nclu > 1)
+		vma->ra_next = cluster_stream_end(mm, vma, vma->ra_next);
 	if (extra)
 		map_readahead(mm, vma, addr, pages, pteps, extra);
 	count_event(faults_swap_page, 1);
@@ -528,6 +787,15 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_
 	if (PageFlag(page, PG_readahead)) {
 		ClearPageFlag(page, PG_readahead);
 		vma->ra_write = true;
+	}
+	if (PageFlag(page, PG_swapin_clean)) {
+		ClearPageFlag(page, PG_swapin_clean);
+		swapin_written(vma);
+	}
+	/* Read ahead by cluster, and used: it paid. */
+	if (PageFlag(page, PG_clusterra)) {
+		ClearPageFlag(page, PG_clusterra);
+		mm->clu_score = mm->clu_score + 3 > CLU_SCORE_MAX ? CLU_SCORE_MAX : mm->clu_score + 3;
 	}
 	ret = mm->engine->unprotect(addr);
 	if (ret)

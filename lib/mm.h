@@ -43,7 +43,15 @@ struct mm_struct {
 	pthread_rwlock_t mmap_lock;	/* regions */
 	pthread_mutex_t page_table_lock; /* PTEs, frames, page lists, swap cache */
 	pthread_cond_t page_wait;	/* PG_locked cleared (with page_table_lock) */
+
+	/* Swap-cluster readahead's pay-off (memory.c: up with each page it
+	 * read that is written, down with each that vmscan.c unmaps
+	 * unwritten), page_table_lock. */
+	int clu_score;			/* < 0: read clusters only as a probe */
+	unsigned int clu_probe;
 };
+
+#define CLU_SCORE_MAX	64	/* |clu_score| at most */
 
 
 static inline void mmap_read_lock(struct mm_struct *mm)

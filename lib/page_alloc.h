@@ -41,6 +41,8 @@ enum pageflags {
 	PG_faultaround,		/* mapped zero-filled by fault-around, no fault on it
 				 * since: perhaps never touched */
 	PG_readahead,		/* mapped clean by swap readahead, no fault on it since */
+	PG_swapin_clean,	/* mapped clean by a read fault's swap-in, not written since */
+	PG_clusterra,		/* mapped clean by swap-cluster readahead, not written since */
 	PG_mlocked,		/* mlock'd: holds one pin (mlock.c) */
 };
 

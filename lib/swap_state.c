@@ -9,9 +9,15 @@
  * entry (page->swap.val).  A page is in it exactly when PG_swapcache is
  * set.
  *
+ * Beside it, which address each slot's page had when it was given the
+ * slot (swap_owner, set by vmscan.c): a hint, for swap-cluster readahead (memory.c), which
+ * reads a slot's neighbours and maps each where its owner's PTE still
+ * holds that slot; a stale owner fails that check and is skipped.
+ *
  * Locking: the caller holds mm->page_table_lock for every function here;
- * it protects swap_hash (the buckets and chains), nr_swap_cache_pages and
- * the pages' PG_swapcache, PG_locked, swap and next_hash fields.  The page
+ * it protects swap_hash (the buckets and chains), nr_swap_cache_pages,
+ * slot_owner and the pages' PG_swapcache, PG_locked, swap and next_hash
+ * fields.  The page
  * lock sleeps on the caller's condition variable with that mutex.
  */
 #include "autoconfig.h"
@@ -19,13 +25,21 @@
 #include "swap_state.h"
 
 #include <errno.h>
+#include <sys/resource.h>
 
 #include "fault.h"
 #include "mm.h"
 #include "stats.h"
+#include "swapfile.h"
 #include "sys.h"
 
 #define SWAP_HASH_MAX_BITS	30	/* a sanity bound on the table's size */
+
+/* Per area, the owner of each slot's page (its page index in the arena
+ * plus one; 0: none known), made at the first slot given (NORESERVE
+ * pages: only the slots used cost memory). */
+static uint32_t *slot_owner[MAX_SWAPFILES];
+static size_t slot_owner_bytes[MAX_SWAPFILES];
 
 /* Protected by page_table_lock (the caller's). */
 static struct page **swap_hash;		/* 1 << swap_hash_bits chain heads */
@@ -75,6 +89,50 @@ void swap_cache_destroy(void)
 	swap_hash_bits = 0;
 	swap_hash_bytes = 0;
 	nr_swap_cache_pages = 0;
+	for (int i = 0; i < MAX_SWAPFILES; i++) {
+		sys_free_pages(slot_owner[i], slot_owner_bytes[i]);
+		slot_owner[i] = NULL;
+		slot_owner_bytes[i] = 0;
+	}
+}
+
+/* Slots whose owner is kept: 16 GiB of swap per area (16 MiB of
+ * addresses, NORESERVE); a slot beyond has none, and is not read ahead. */
+#define OWNER_SLOTS_MAX	(1UL << 22)
+
+void swap_set_owner(swp_entry_t entry, uint32_t owner)
+{
+	unsigned int type = swp_type(entry);
+	struct swap_info_struct *si = type < MAX_SWAPFILES ? swap_info(type) : NULL;
+	struct rlimit rl;
+
+	if (!si || swp_offset(entry) >= OWNER_SLOTS_MAX)
+		return;
+	if (!slot_owner[type]) {
+		size_t n = si->max_limit < OWNER_SLOTS_MAX ? si->max_limit : OWNER_SLOTS_MAX;
+		size_t bytes = PAGE_ALIGN(n * sizeof(uint32_t));
+
+		/* Under RLIMIT_AS the room is the arena's and the pool's
+		 * (as_limit.c): no owners, no cluster readahead. */
+		if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			return;
+		slot_owner[type] = sys_alloc_pages(bytes);
+		if (!slot_owner[type])
+			return;
+		slot_owner_bytes[type] = bytes;
+	}
+	if (swp_offset(entry) < slot_owner_bytes[type] / sizeof(uint32_t))
+		slot_owner[type][swp_offset(entry)] = owner;
+}
+
+uint32_t swap_owner(swp_entry_t entry)
+{
+	unsigned int type = swp_type(entry);
+
+	if (type >= MAX_SWAPFILES || !slot_owner[type] ||
+	    swp_offset(entry) >= slot_owner_bytes[type] / sizeof(uint32_t))
+		return 0;
+	return slot_owner[type][swp_offset(entry)];
 }
 
 struct page *lookup_swap_cache(swp_entry_t entry)

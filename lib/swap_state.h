@@ -35,6 +35,11 @@ int add_to_swap_cache(struct page *page, swp_entry_t entry);
  * freeing it is the caller's business). */
 void delete_from_swap_cache(struct page *page);
 unsigned long swap_cache_pages(void);
+/* Whose page was given @entry's slot: its page index in the arena plus
+ * one (vmscan.c says it when it gives a mapped page a slot), or 0 when
+ * not known; a hint only (memory.c's cluster readahead checks the PTE). */
+void swap_set_owner(swp_entry_t entry, uint32_t owner);
+uint32_t swap_owner(swp_entry_t entry);
 
 struct mm_struct;
 /* 2.4's free_page_and_swap_cache: give @page's frame back to @mm's zone,

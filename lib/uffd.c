@@ -154,7 +154,7 @@ int uffd_install_copy(uintptr_t addr, const void *src, bool wp)
 
 /* The source of fault-around's zero pages: never written, so the kernel
  * backs it with its zero page and it costs no memory. */
-#define ZERO_RUN_PAGES	16
+#define ZERO_RUN_PAGES	64
 static char zero_run[ZERO_RUN_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 /*

@@ -64,6 +64,11 @@ struct vm_area_struct {
 	uintptr_t ra_next;
 	unsigned int ra_window;
 	bool ra_write;		/* pages read ahead get written: map them dirty */
+	unsigned char ra_random;	/* swap-ins out of order in a row (at most 255) */
+	/* Whether a read fault's swap-in is soon written (memory.c,
+	 * swapin_dirty), under page_table_lock; hints too. */
+	unsigned char wr_score;
+	unsigned char wr_probe;
 	RB_ENTRY(vm_area_struct) vm_rb;
 };
 

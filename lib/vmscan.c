@@ -50,6 +50,12 @@ static bool page_is_zero(const void *data)
 	return true;
 }
 
+/* Record that the page at @vaddr owns @entry's slot (swap_owner). */
+static void set_owner(struct mm_struct *mm, swp_entry_t entry, uintptr_t vaddr)
+{
+	swap_set_owner(entry, (uint32_t)((vaddr - mm->arena.base) >> PAGE_SHIFT) + 1);
+}
+
 /*
  * Unmap an active page into the swap cache: give it a swap slot if it has
  * none, move its data to its frame slot, leave the swap entry in the PTE.
@@ -77,6 +83,7 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 		if (ret)
 			return ret;
 		add_to_swap_cache(page, entry);
+		set_owner(mm, entry, page->vaddr);
 		new_slot = true;
 	}
 	ret = mm->engine->unmap_page(page->vaddr, page_address(z, page));
@@ -89,6 +96,13 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 		return ret;
 	}
 	ClearPageFlag(page, PG_mapped);
+	/* Read ahead by cluster and never written: counted as not paying
+	 * (memory.c; a read leaves no trace to tell). */
+	if (PageFlag(page, PG_clusterra)) {
+		ClearPageFlag(page, PG_clusterra);
+		if (mm->clu_score > -CLU_SCORE_MAX)
+			mm->clu_score--;
+	}
 	if (new_slot && PageFlag(page, PG_faultaround) && page_is_zero(page_address(z, page))) {
 		entry = page->swap;
 		delete_from_swap_cache(page);
@@ -178,6 +192,7 @@ static int relocate_page(struct mm_struct *mm, struct page *page, bool bad)
 		swap_mark_bad(old);
 	swap_free(old);
 	add_to_swap_cache(page, entry);
+	set_owner(mm, entry, page->vaddr);
 	set_pte(&mm->pgd, page->vaddr, swp_entry_to_pte(entry));
 	return 0;
 }
