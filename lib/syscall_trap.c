@@ -67,7 +67,7 @@
 #include "signals.h"
 
 #define MAX_IOV		64
-#define MAX_PINS	(256 + 64)
+#define MAX_PINS	TRAP_MAX_PINS
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP	1
@@ -89,15 +89,7 @@ static tramp_fn tramp;
 
 static unsigned long pin_limit;	/* pages one call may pin */
 
-struct pinned {
-	struct page *page;
-	uintptr_t vaddr;
-};
-
-struct pinset {
-	struct pinned p[MAX_PINS];
-	int n;
-};
+#define pinset trap_pins	/* syscall_trap.h */
 
 static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
 
@@ -183,6 +175,46 @@ static void unpin_all(struct pinset *ps)
 		unpin_page(ps->p[i].page);
 	pthread_mutex_unlock(&mm->page_table_lock);
 	ps->n = 0;
+}
+
+/* Already pinned in @ps? */
+static bool pinned_in(const struct pinset *ps, uintptr_t page)
+{
+	for (int i = 0; i < ps->n; i++)
+		if (ps->p[i].vaddr == page)
+			return true;
+	return false;
+}
+
+int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len)
+{
+	uintptr_t s = (uintptr_t)addr, e = s + len;
+	sigset_t blocked, old;
+	int ret = 0;
+
+	if (!len || !__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
+		return 0;
+	/* Pins take mmap_lock and page_table_lock, as a fault does: no
+	 * handler of the program's may run meanwhile. */
+	upage_async_signals(&blocked);
+	sys_sigmask(SIG_BLOCK, &blocked, &old);
+	for (uintptr_t a = s & PAGE_MASK; a < e && ret == 0; a += PAGE_SIZE)
+		if (arena_contains(&trap_mm->arena, a) && !pinned_in(ps, a))
+			ret = pin_user_page(ps, a, false);
+	sys_sigmask(SIG_SETMASK, &old, NULL);
+	return ret == -EFAULT ? 0 : ret;
+}
+
+static void unpin_all(struct pinset *ps);
+
+void trap_unpin_all(struct trap_pins *ps)
+{
+	sigset_t blocked, old;
+
+	upage_async_signals(&blocked);
+	sys_sigmask(SIG_BLOCK, &blocked, &old);
+	unpin_all(ps);
+	sys_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* ------------------------------------------------------------------ */
