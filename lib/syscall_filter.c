@@ -363,6 +363,42 @@ static void emit_exempt_fds(struct bpf_buf *b, int nfds, const int *fds)
 	}
 }
 
+#define IP_LO	offsetof(struct seccomp_data, instruction_pointer)
+#define IP_HI	(IP_LO + 4)
+
+/* Allowed unless the instruction pointer lies in [libc_start, libc_end),
+ * which may straddle a 4 GiB line (the filter's compares are 32-bit). */
+static void emit_libc_check(struct bpf_buf *b)
+{
+	uint32_t s_hi = (uint32_t)(libc_start >> 32), s_lo = (uint32_t)libc_start;
+	uint32_t e_hi = (uint32_t)((libc_end - 1) >> 32), e_lo = (uint32_t)libc_end;
+
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI));
+	if (s_hi == e_hi) {
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 1, 0));
+		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 1, 0));
+		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+		if (e_lo) {	/* 0: the text ends at the line */
+			emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, e_lo, 0, 1));
+			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+		}
+		return;
+	}
+	/* hi == s_hi and lo >= s_lo, or hi == e_hi and lo < e_lo (e_lo is
+	 * then libc_end's low half, above 0 as the end is past the line). */
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 0, 3));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 6, 0));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, e_hi, 0, 3));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, e_lo, 1, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
 static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 {
 	const uint32_t ret_trap = SECCOMP_RET_TRAP | TRAP_DATA;
@@ -372,17 +408,7 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	/* Only calls made by this process's libc: see "Exec" above. */
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, instruction_pointer) + 4));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(libc_start >> 32),
-					     1, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, instruction_pointer)));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc_start, 1, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc_end, 0, 1));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit_libc_check(b);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					     offsetof(struct seccomp_data, nr)));
 	emit_never(b);
@@ -450,8 +476,8 @@ static int locate_libc(void)
 
 	if (!probe || !dl_iterate_phdr(find_libc_text, probe))
 		return -ENOENT;
-	if (libc_start >> 32 != (libc_end - 1) >> 32)
-		return -ERANGE;	/* straddles a 4 GiB line: the filter's compare is 32-bit */
+	if ((libc_end - 1) >> 32 > (libc_start >> 32) + 1)
+		return -ERANGE;	/* more than 4 GiB of text: not a libc */
 	return 0;
 }
 
