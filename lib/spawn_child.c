@@ -251,10 +251,10 @@ static int pin_environ(struct trap_pins *ps)
 		return 0;
 	for (; env[n]; n++)
 		;
-	ret = trap_pin_range(ps, env, (n + 1) * sizeof(char *));
+	ret = trap_pin_range(ps, env, (n + 1) * sizeof(char *), false);
 	for (size_t i = 0; i < n && ret == 0; i++)
 		if (in_arena(env[i]))
-			ret = trap_pin_range(ps, env[i], strlen(env[i]) + 1);
+			ret = trap_pin_range(ps, env[i], strlen(env[i]) + 1, false);
 	return ret;
 }
 

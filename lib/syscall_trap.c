@@ -186,7 +186,7 @@ static bool pinned_in(const struct pinset *ps, uintptr_t page)
 	return false;
 }
 
-int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len)
+int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len, bool write)
 {
 	uintptr_t s = (uintptr_t)addr, e = s + len;
 	sigset_t blocked, old;
@@ -200,7 +200,7 @@ int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len)
 	sys_sigmask(SIG_BLOCK, &blocked, &old);
 	for (uintptr_t a = s & PAGE_MASK; a < e && ret == 0; a += PAGE_SIZE)
 		if (arena_contains(&trap_mm->arena, a) && !pinned_in(ps, a))
-			ret = pin_user_page(ps, a, false);
+			ret = pin_user_page(ps, a, write);
 	sys_sigmask(SIG_SETMASK, &old, NULL);
 	return ret == -EFAULT ? 0 : ret;
 }

@@ -13,6 +13,7 @@
 #ifndef UPAGE_SYSCALL_TRAP_H
 #define UPAGE_SYSCALL_TRAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,12 +39,13 @@ struct trap_pins {
 	int n;		/* start at 0 */
 };
 
-/* Bring the arena pages of [@addr, @addr + @len) in for reading and pin
- * them into @ps (each page once; pages no region maps are left alone).
+/* Bring the arena pages of [@addr, @addr + @len) in (for writing if
+ * @write, where the region allows it) and pin them into @ps (each page
+ * once; pages no region maps are left alone).
  * Returns 0, -E2BIG (@ps full) or -EAGAIN.  Call with no upage lock
  * held, outside a signal handler of upage's.  Nothing happens before the
  * trap is installed (an engine that needs no pins). */
-int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len);
+int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len, bool write);
 /* Drop every pin of @ps. */
 void trap_unpin_all(struct trap_pins *ps);
 
