@@ -3,7 +3,7 @@
  * signals.c - the program's signals while upage claims SIGSEGV, SIGBUS or
  * SIGSYS: sigaction, signal, sigprocmask and pthread_sigmask as the
  * program sees them, and the chaining of what upage does not serve to the
- * program's own handlers.
+ * program's own handlers; and pselect's mask, copied to the stack.
  *
  * Dispositions (sigaction, signal and its BSD and System V forms, sigset).
  * upage_claim_signal installs upage's entry for a signal
@@ -38,6 +38,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -222,6 +223,31 @@ EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 		}
 	}
 	return 0;
+}
+
+/*
+ * pselect's mask: glibc hands the kernel a pointer to it inside a
+ * structure on its own stack, out of the system call filter's sight, so a
+ * mask in paged-out heap failed the call with EFAULT.  The kernel is
+ * given a copy on this stack (the fd sets and the timeout are the
+ * filter's, as select's).
+ */
+EXPORT int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
+		   const sigset_t *mask)
+{
+	static int (*real)(int, fd_set *, fd_set *, fd_set *, const struct timespec *,
+			   const sigset_t *);
+	sigset_t copy;
+
+	if (!real)
+		real = dlsym(RTLD_NEXT, "pselect");
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (mask)
+		copy = *mask;	/* may fault: it is served */
+	return real(nfds, r, w, e, timeout, mask ? &copy : NULL);
 }
 
 EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
