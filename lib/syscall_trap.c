@@ -48,6 +48,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -644,6 +645,41 @@ static long run_generic(long nr, long *a, struct trap_call *t)
 	return ret;
 }
 
+/* futex_waitv: the waiters' array and each waiter's futex word pinned
+ * (the kernel checks the count and the flags itself). */
+static long run_futv(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
+		     struct pinset *ps)
+{
+	const struct futex_waitv *w = (const struct futex_waitv *)a[d->a[0].arg];
+	unsigned long n = (unsigned long)a[d->a[0].len];
+	int ret = 0;
+
+	if (w && n > 0 && n <= FUTEX_WAITV_MAX) {
+		ret = pin_range(ps, (uintptr_t)w, n * sizeof(*w), false);
+		for (unsigned long i = 0; i < n && (ret == 0 || ret == -EFAULT); i++)
+			ret = pin_range(ps, (uintptr_t)w[i].uaddr, sizeof(uint32_t), true);
+		if (ret == 0 || ret == -EFAULT)
+			ret = pin_range(ps, a[d->a[1].arg], d->a[1].size, false);
+	}
+	if (ret && ret != -EFAULT)
+		return ret;
+	return call(nr, a, t);
+}
+
+/* io_uring_setup under an in-thread engine: one message, and the
+ * kernel's answer for a kernel without io_uring. */
+static long refuse(long nr)
+{
+	static bool said;
+
+	if (nr == SYS_io_uring_setup && !__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
+		upage_msg("io_uring is not available under the %s engine: its kernel workers "
+			  "reach paged-out memory where no fault can be served, so "
+			  "io_uring_setup fails with ENOSYS (run with --engine uffd for io_uring)",
+			  trap_mm->engine->name);
+	return -ENOSYS;
+}
+
 static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
 {
 	const struct trap_desc *d = trap_desc(nr);
@@ -658,12 +694,17 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 		return call(nr, a, &t);
 	if (!d)
 		return run_generic(nr, a, &t);
+	if (d->refused)
+		return refuse(nr);
 	switch (d->a[0].kind) {
 	case A_IOV:
 	case A_RIOV:
 		return run_iov(d, nr, a, &t);
 	case A_MSG:
 		ret = run_msg(d, nr, a, &t, &ps);
+		goto out;
+	case A_FUTV:
+		ret = run_futv(d, nr, a, &t, &ps);
 		goto out;
 	case A_MMSG:
 		ret = pin_range(&ps, a[d->a[1].arg], d->a[1].size, false);	/* the timeout */
