@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "spawn_child.h"
 #include "sys.h"
 
 #define MAX_ARGS	4096	/* execl's list, copied to the stack */
@@ -268,7 +269,8 @@ EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_acti
 {
 	int err = check_path(AT_FDCWD, path, 0);
 
-	return err ? err : next_posix_spawn(pid, path, fa, attr, argv, envp);
+	return err ? err
+		   : spawn_outside_arena(next_posix_spawn, false, pid, path, fa, attr, argv, envp);
 }
 
 EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
@@ -276,5 +278,6 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
 {
 	int err = check_search(file);
 
-	return err ? err : next_posix_spawnp(pid, file, fa, attr, argv, envp);
+	return err ? err : spawn_outside_arena(next_posix_spawnp, true, pid, file, fa, attr, argv,
+						    envp);
 }

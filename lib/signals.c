@@ -3,9 +3,10 @@
  * signals.c - the program's signals while upage claims SIGSEGV, SIGBUS or
  * SIGSYS: sigaction, signal, sigprocmask and pthread_sigmask as the
  * program sees them, and the chaining of what upage does not serve to the
- * program's own handlers.
+ * program's own handlers; and pselect's mask, copied to the stack.
  *
- * Dispositions.  upage_claim_signal installs upage's entry for a signal
+ * Dispositions (sigaction, signal and its BSD and System V forms, sigset).
+ * upage_claim_signal installs upage's entry for a signal
  * and keeps the program's action beside it (prog_action); from then on
  * the program's sigaction on that signal only changes prog_action, and
  * upage_chain_signal runs it for the signals upage declines, with the
@@ -37,6 +38,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -223,6 +225,31 @@ EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 	return 0;
 }
 
+/*
+ * pselect's mask: glibc hands the kernel a pointer to it inside a
+ * structure on its own stack, out of the system call filter's sight, so a
+ * mask in paged-out heap failed the call with EFAULT.  The kernel is
+ * given a copy on this stack (the fd sets and the timeout are the
+ * filter's, as select's).
+ */
+EXPORT int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
+		   const sigset_t *mask)
+{
+	static int (*real)(int, fd_set *, fd_set *, fd_set *, const struct timespec *,
+			   const sigset_t *);
+	sigset_t copy;
+
+	if (!real)
+		real = dlsym(RTLD_NEXT, "pselect");
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (mask)
+		copy = *mask;	/* may fault: it is served */
+	return real(nfds, r, w, e, timeout, mask ? &copy : NULL);
+}
+
 EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
 	int ret = pthread_sigmask(how, set, old);
@@ -365,4 +392,64 @@ EXPORT sighandler_t signal(int sig, sighandler_t handler)
 EXPORT sighandler_t bsd_signal(int sig, sighandler_t handler)
 {
 	return signal(sig, handler);
+}
+
+EXPORT sighandler_t ssignal(int sig, sighandler_t handler)
+{
+	return signal(sig, handler);
+}
+
+/*
+ * System V's signal, which glibc's signal(2) becomes when a program is
+ * built for a strict standard (zstd, xz: their crash handlers): the
+ * handler is reset at its first signal and the signal is not blocked
+ * while it runs.  glibc's own calls the kernel directly, and would take
+ * SIGSEGV away from upage.
+ */
+EXPORT sighandler_t __sysv_signal(int sig, sighandler_t handler)
+{
+	struct sigaction sa = { .sa_handler = handler, .sa_flags = SA_RESETHAND | SA_NODEFER },
+			 old;
+
+	if (sig <= 0 || sig >= NSIG || handler == SIG_ERR) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, &old))
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
+EXPORT sighandler_t sysv_signal(int sig, sighandler_t handler)
+{
+	return __sysv_signal(sig, handler);
+}
+
+/*
+ * System V's sigset: SIG_HOLD blocks the signal, any other disposition
+ * is installed (with an empty mask) and unblocks it; the old disposition
+ * is returned, SIG_HOLD when the signal was blocked.  Through sigaction
+ * and sigprocmask above, for the same reason.
+ */
+EXPORT sighandler_t sigset(int sig, sighandler_t disp)
+{
+	struct sigaction sa = { .sa_handler = disp }, old;
+	sigset_t one, was;
+
+	if (sig <= 0 || sig >= NSIG || disp == SIG_ERR) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	if (disp == SIG_HOLD) {
+		if (sigaction(sig, NULL, &old) || sigprocmask(SIG_BLOCK, &one, &was))
+			return SIG_ERR;
+		return sigismember(&was, sig) == 1 ? SIG_HOLD : old.sa_handler;
+	}
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, &old) || sigprocmask(SIG_UNBLOCK, &one, &was))
+		return SIG_ERR;
+	return sigismember(&was, sig) == 1 ? SIG_HOLD : old.sa_handler;
 }

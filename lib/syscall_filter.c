@@ -14,7 +14,8 @@
  * a call it does not know has all six compared.  Calls whose pointers hang
  * off a structure the filter cannot read (readv, writev and the p*v
  * family, recvmsg, sendmsg, recvmmsg, sendmmsg, process_vm_readv and
- * _writev, vmsplice) are trapped always.  Calls that take arena
+ * _writev, vmsplice, futex_waitv) are trapped always, and io_uring_setup
+ * is trapped to be refused.  Calls that take arena
  * addresses as addresses (mmap, mprotect, madvise, clone's stack, ...) and
  * frequent calls that take no pointers are never trapped (never[]).
  *
@@ -71,6 +72,7 @@
 #define IOC(i, c)	{ .kind = A_IOC, .arg = (i), .len = (c), .write = true }
 #define EXEC(v, e)	{ .kind = A_EXEC, .arg = (v), .len = (e) }
 #define RIOV(i, l, w)	{ .kind = A_RIOV, .arg = (i), .len = (l), .write = (w) }
+#define FUTV(i, l)	{ .kind = A_FUTV, .arg = (i), .len = (l), .write = true }
 
 /* A_FIX only for the operations @o (OP(n) | ...): trap_arg.ops */
 #define OP(n)		(1ull << (n))
@@ -147,6 +149,12 @@ static const struct trap_desc descs[] = {
 			OP(FUTEX_WAIT_BITSET) | OP(FUTEX_WAIT_REQUEUE_PI) | OP(FUTEX_LOCK_PI2)),
 		 FIXOP(4, 4, READS, OP(FUTEX_REQUEUE) | OP(FUTEX_CMP_REQUEUE) |
 			OP(FUTEX_WAKE_OP) | OP(FUTEX_CMP_REQUEUE_PI) | OP(FUTEX_WAIT_REQUEUE_PI)) } },
+	/* The futex words hang off the waiters: trapped always. */
+	{ .nr = SYS_futex_waitv, .always = true, .a = { FUTV(0, 1), FIX(3, TIMESPEC, WRITES) } },
+	/* io_uring's kernel threads and deferred work reach the buffers of its
+	 * submissions long after the call, where no pin of a call can hold
+	 * them: refused (syscall_trap.c), as by a kernel without io_uring. */
+	{ .nr = SYS_io_uring_setup, .always = true, .refused = true },
 	{ .nr = SYS_nanosleep, .a = { FIX(0, TIMESPEC, WRITES), FIX(1, TIMESPEC, READS) } },
 	{ .nr = SYS_clock_nanosleep, .a = { FIX(2, TIMESPEC, WRITES), FIX(3, TIMESPEC, READS) } },
 	{ .nr = SYS_clock_gettime, .a = { FIX(1, TIMESPEC, READS) } },
@@ -363,6 +371,42 @@ static void emit_exempt_fds(struct bpf_buf *b, int nfds, const int *fds)
 	}
 }
 
+#define IP_LO	offsetof(struct seccomp_data, instruction_pointer)
+#define IP_HI	(IP_LO + 4)
+
+/* Allowed unless the instruction pointer lies in [libc_start, libc_end),
+ * which may straddle a 4 GiB line (the filter's compares are 32-bit). */
+static void emit_libc_check(struct bpf_buf *b)
+{
+	uint32_t s_hi = (uint32_t)(libc_start >> 32), s_lo = (uint32_t)libc_start;
+	uint32_t e_hi = (uint32_t)((libc_end - 1) >> 32), e_lo = (uint32_t)libc_end;
+
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI));
+	if (s_hi == e_hi) {
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 1, 0));
+		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 1, 0));
+		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+		if (e_lo) {	/* 0: the text ends at the line */
+			emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, e_lo, 0, 1));
+			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+		}
+		return;
+	}
+	/* hi == s_hi and lo >= s_lo, or hi == e_hi and lo < e_lo (e_lo is
+	 * then libc_end's low half, above 0 as the end is past the line). */
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 0, 3));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 6, 0));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, e_hi, 0, 3));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, e_lo, 1, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
 static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 {
 	const uint32_t ret_trap = SECCOMP_RET_TRAP | TRAP_DATA;
@@ -372,17 +416,7 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	/* Only calls made by this process's libc: see "Exec" above. */
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, instruction_pointer) + 4));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(libc_start >> 32),
-					     1, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, instruction_pointer)));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc_start, 1, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc_end, 0, 1));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit_libc_check(b);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					     offsetof(struct seccomp_data, nr)));
 	emit_never(b);
@@ -395,12 +429,16 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 		for (int k = 0; k < n; k++)
 			total += len[k] = check_len(d, &args[k]);
 		/* block: the checks, ret ALLOW, ret TRAP (or just ret TRAP) */
-		block = d->always ? 2 * (unsigned int)nfds + 2 : total + 2;
+		block = d->refused ? 1 : d->always ? 2 * (unsigned int)nfds + 2 : total + 2;
 
 		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						     offsetof(struct seccomp_data, nr)));
 		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)d->nr, 0,
 						     (uint8_t)block));
+		if (d->refused) {
+			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
+			continue;
+		}
 		if (d->always) {
 			emit_exempt_fds(b, nfds, fds);
 			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
@@ -450,8 +488,8 @@ static int locate_libc(void)
 
 	if (!probe || !dl_iterate_phdr(find_libc_text, probe))
 		return -ENOENT;
-	if (libc_start >> 32 != (libc_end - 1) >> 32)
-		return -ERANGE;	/* straddles a 4 GiB line: the filter's compare is 32-bit */
+	if ((libc_end - 1) >> 32 > (libc_start >> 32) + 1)
+		return -ERANGE;	/* more than 4 GiB of text: not a libc */
 	return 0;
 }
 

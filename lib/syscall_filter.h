@@ -33,6 +33,7 @@ enum arg_kind {
 	A_IOC,		/* ioctl's argument: _IOC_SIZE(args[len]) bytes, else a page */
 	A_MMSG,		/* struct mmsghdr[args[len]] */
 	A_EXEC,		/* execve's argv at args[arg], envp at args[len] */
+	A_FUTV,		/* futex_waitv's waiters at args[arg] (args[len] of them) */
 	A_RIOV,		/* process_vm_*'s iovec at args[arg] (args[len] of them), and
 			 * the remote one at args[arg + 2] (args[len + 2]) */
 };
@@ -52,6 +53,7 @@ struct trap_arg {
 struct trap_desc {
 	int nr;
 	bool always;	/* the filter cannot see the buffers: trap always */
+	bool refused;	/* trapped always and refused (syscall_trap.c says why) */
 	bool chunked;	/* a[0] may be cut into chunks (read/write style) */
 	bool offset;	/* args[3] is a file offset to advance (pread) */
 	uint8_t op_arg;	/* the argument saying the operation (trap_arg.ops) */

@@ -48,6 +48,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -67,7 +68,7 @@
 #include "signals.h"
 
 #define MAX_IOV		64
-#define MAX_PINS	(256 + 64)
+#define MAX_PINS	TRAP_MAX_PINS
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP	1
@@ -89,15 +90,7 @@ static tramp_fn tramp;
 
 static unsigned long pin_limit;	/* pages one call may pin */
 
-struct pinned {
-	struct page *page;
-	uintptr_t vaddr;
-};
-
-struct pinset {
-	struct pinned p[MAX_PINS];
-	int n;
-};
+#define pinset trap_pins	/* syscall_trap.h */
 
 static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
 
@@ -187,6 +180,46 @@ static void unpin_all(struct pinset *ps)
 		unpin_page(ps->p[i].page);
 	pthread_mutex_unlock(&mm->page_table_lock);
 	ps->n = 0;
+}
+
+/* Already pinned in @ps? */
+static bool pinned_in(const struct pinset *ps, uintptr_t page)
+{
+	for (int i = 0; i < ps->n; i++)
+		if (ps->p[i].vaddr == page)
+			return true;
+	return false;
+}
+
+int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len, bool write)
+{
+	uintptr_t s = (uintptr_t)addr, e = s + len;
+	sigset_t blocked, old;
+	int ret = 0;
+
+	if (!len || !__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
+		return 0;
+	/* Pins take mmap_lock and page_table_lock, as a fault does: no
+	 * handler of the program's may run meanwhile. */
+	upage_async_signals(&blocked);
+	sys_sigmask(SIG_BLOCK, &blocked, &old);
+	for (uintptr_t a = s & PAGE_MASK; a < e && ret == 0; a += PAGE_SIZE)
+		if (arena_contains(&trap_mm->arena, a) && !pinned_in(ps, a))
+			ret = pin_user_page(ps, a, write);
+	sys_sigmask(SIG_SETMASK, &old, NULL);
+	return ret == -EFAULT ? 0 : ret;
+}
+
+static void unpin_all(struct pinset *ps);
+
+void trap_unpin_all(struct trap_pins *ps)
+{
+	sigset_t blocked, old;
+
+	upage_async_signals(&blocked);
+	sys_sigmask(SIG_BLOCK, &blocked, &old);
+	unpin_all(ps);
+	sys_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -616,6 +649,41 @@ static long run_generic(long nr, long *a, struct trap_call *t)
 	return ret;
 }
 
+/* futex_waitv: the waiters' array and each waiter's futex word pinned
+ * (the kernel checks the count and the flags itself). */
+static long run_futv(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
+		     struct pinset *ps)
+{
+	const struct futex_waitv *w = (const struct futex_waitv *)a[d->a[0].arg];
+	unsigned long n = (unsigned long)a[d->a[0].len];
+	int ret = 0;
+
+	if (w && n > 0 && n <= FUTEX_WAITV_MAX) {
+		ret = pin_range(ps, (uintptr_t)w, n * sizeof(*w), false);
+		for (unsigned long i = 0; i < n && (ret == 0 || ret == -EFAULT); i++)
+			ret = pin_range(ps, (uintptr_t)w[i].uaddr, sizeof(uint32_t), true);
+		if (ret == 0 || ret == -EFAULT)
+			ret = pin_range(ps, a[d->a[1].arg], d->a[1].size, false);
+	}
+	if (ret && ret != -EFAULT)
+		return ret;
+	return call(nr, a, t);
+}
+
+/* io_uring_setup under an in-thread engine: one message, and the
+ * kernel's answer for a kernel without io_uring. */
+static long refuse(long nr)
+{
+	static bool said;
+
+	if (nr == SYS_io_uring_setup && !__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
+		upage_msg("io_uring is not available under the %s engine: its kernel workers "
+			  "reach paged-out memory where no fault can be served, so "
+			  "io_uring_setup fails with ENOSYS (run with --engine uffd for io_uring)",
+			  trap_mm->engine->name);
+	return -ENOSYS;
+}
+
 static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
 {
 	const struct trap_desc *d = trap_desc(nr);
@@ -630,12 +698,17 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 		return call(nr, a, &t);
 	if (!d)
 		return run_generic(nr, a, &t);
+	if (d->refused)
+		return refuse(nr);
 	switch (d->a[0].kind) {
 	case A_IOV:
 	case A_RIOV:
 		return run_iov(d, nr, a, &t);
 	case A_MSG:
 		ret = run_msg(d, nr, a, &t, &ps);
+		goto out;
+	case A_FUTV:
+		ret = run_futv(d, nr, a, &t, &ps);
 		goto out;
 	case A_MMSG:
 		ret = pin_range(&ps, a[d->a[1].arg], d->a[1].size, false);	/* the timeout */

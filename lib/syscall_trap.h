@@ -13,11 +13,40 @@
 #ifndef UPAGE_SYSCALL_TRAP_H
 #define UPAGE_SYSCALL_TRAP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 struct mm_struct;
+struct page;
 
 /* Install the seccomp filter and the SIGSYS handler for @mm's arena.
  * Called once by an in-thread engine's init, after the arena and the
  * zone are set up. */
 int syscall_trap_init(struct mm_struct *mm);
+
+/*
+ * Pages of the arena held resident for something the kernel or a child
+ * sharing the memory (posix_spawn's, spawn.c) reads outside any fault
+ * handler: pinned (PagePinned), so reclaim leaves them mapped.
+ */
+#define TRAP_MAX_PINS	(256 + 64)
+struct trap_pins {
+	struct {
+		struct page *page;
+		uintptr_t vaddr;
+	} p[TRAP_MAX_PINS];
+	int n;		/* start at 0 */
+};
+
+/* Bring the arena pages of [@addr, @addr + @len) in (for writing if
+ * @write, where the region allows it) and pin them into @ps (each page
+ * once; pages no region maps are left alone).
+ * Returns 0, -E2BIG (@ps full) or -EAGAIN.  Call with no upage lock
+ * held, outside a signal handler of upage's.  Nothing happens before the
+ * trap is installed (an engine that needs no pins). */
+int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len, bool write);
+/* Drop every pin of @ps. */
+void trap_unpin_all(struct trap_pins *ps);
 
 #endif /* UPAGE_SYSCALL_TRAP_H */

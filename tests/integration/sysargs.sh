@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # System calls whose arguments point into paged-out heap memory, directly
 # (uname, pipe2, futex, nanosleep, sigprocmask, waitpid, getdents64,
-# getrusage, sched_getaffinity, prctl, getsockopt, select) or through
-# iovecs (readv, writev, preadv, pwritev of 2 MiB): the kernel's results,
+# getrusage, sched_getaffinity, prctl, getsockopt, select, pselect's
+# mask) or through iovecs (readv, writev, preadv, pwritev of 2 MiB): the kernel's results,
 # in full.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 

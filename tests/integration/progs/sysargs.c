@@ -3,7 +3,8 @@
  * sysargs - system calls whose arguments point into paged-out heap
  * memory: flat pointers (uname, pipe2, socketpair, the futex word and its
  * timeout, nanosleep, sigprocmask's sets, waitpid's status, getdents64,
- * getrusage, sched_getaffinity, prctl's name, getsockopt, select's sets)
+ * getrusage, sched_getaffinity, prctl's name, getsockopt, select's sets,
+ * pselect's signal mask)
  * and pointers inside structures (readv, writev, preadv and pwritev of
  * 2 MiB, more than the trap pins at once; process_vm_readv; execve's
  * vectors).  Each buffer is written, the
@@ -229,6 +230,30 @@ static void t_select(void)
 	close(p[1]);
 }
 
+/* pselect's signal mask in the heap: glibc passes the kernel a pointer to
+ * it inside a structure on its own stack, which the filter cannot see. */
+static void t_pselect(void)
+{
+	sigset_t *mask = at(30, 64);
+	struct timespec ts = { .tv_sec = 1 };
+	fd_set r;
+	int p[2];
+
+	if (pipe(p))
+		return;
+	if (write(p[1], "z", 1) != 1)
+		errors++;
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	sigemptyset(mask);
+	sigaddset(mask, SIGUSR1);
+	push_out();
+	CHECK(pselect(p[0] + 1, &r, NULL, NULL, &ts, mask) == 1 && FD_ISSET(p[0], &r),
+	      "pselect with its signal mask paged out");
+	close(p[0]);
+	close(p[1]);
+}
+
 /* readv, writev, preadv, pwritev of BIG bytes in two iovecs, one of
  * them straddling pages; the iovec array itself in the heap too. */
 static uint8_t pattern(size_t i, int salt)
@@ -366,6 +391,7 @@ int main(int argc, char **argv)
 	t_rusage_affinity();
 	t_prctl_sockopt();
 	t_select();
+	t_pselect();
 	t_iov(argv[1]);
 	t_process_vm();
 	t_execve();
