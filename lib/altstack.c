@@ -72,7 +72,7 @@ static int kernel_sigaltstack(const stack_t *ss, stack_t *old)
 	long ret;
 
 	if (!sys_trap_exempt)
-		return (int)syscall(SYS_sigaltstack, ss, old);
+		return (int)sys_syscall(SYS_sigaltstack, ss, old);
 	ret = sys_trap_exempt(SYS_sigaltstack, (long)ss, (long)old, 0, 0, 0, 0);
 	if (ret < 0) {
 		errno = (int)-ret;
@@ -304,7 +304,7 @@ static void reap_gone(void)
 		struct stack_pins *sp = *pp;
 
 		if (sp->detached && sp->exited && sp->tid &&
-		    syscall(SYS_tgkill, pid, sp->tid, 0) && errno == ESRCH) {
+		    sys_syscall(SYS_tgkill, pid, sp->tid, 0) && errno == ESRCH) {
 			*pp = sp->next;
 			sp->next = gone;
 			gone = sp;
@@ -387,7 +387,7 @@ static void *thread_start(void *p)
 		 * descriptor stays pinned. */
 		trap_unpin_all(&ts.pins->start);
 		pthread_mutex_lock(&pins_lock);
-		ts.pins->tid = (pid_t)syscall(SYS_gettid);
+		ts.pins->tid = (pid_t)sys_syscall(SYS_gettid);
 		pthread_mutex_unlock(&pins_lock);
 		my_pins = ts.pins;
 		pthread_setspecific(pins_key, ts.pins);

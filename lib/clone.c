@@ -184,16 +184,13 @@ static long result(long ret)
 	return ret;
 }
 
-/* libc's syscall() and clone(), looked up at load time (a thread serving
- * faults must never call dlsym: ownfd.c). */
-typedef long (*syscall_fn)(long, ...);
+/* libc's clone(), looked up at load time (a thread serving faults must
+ * never call dlsym: ownfd.c); libc's syscall() is sys_syscall. */
 typedef int (*clone_fn)(int (*)(void *), void *, int, void *, ...);
-static syscall_fn real_syscall;
 static clone_fn real_clone;
 
 __attribute__((constructor)) static void clone_resolve(void)
 {
-	real_syscall = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
 	real_clone = (clone_fn)dlsym(RTLD_NEXT, "clone");
 }
 
@@ -212,7 +209,7 @@ static long raw_clone3(const struct clone_args *args, size_t size)
 	long ret;
 
 	if (size < CLONE_ARGS_SIZE_VER0 || size > sizeof(copy))
-		return real_syscall(SYS_clone3, args, size);	/* the kernel's answer */
+		return sys_syscall(SYS_clone3, args, size);	/* the kernel's answer */
 	memset(&copy, 0, sizeof(copy));
 	memcpy(&copy, args, size);
 	ret = refused(copy.flags);
@@ -235,8 +232,6 @@ EXPORT long syscall(long nr, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	if (!real_syscall)
-		clone_resolve();
 	if (nr == SYS_clone && forks((unsigned long)a[0])) {
 		struct raw_clone rc = { .nr = SYS_clone, .a = { a[0], a[1], a[2], a[3], a[4] } };
 		long ret = refused((unsigned long)a[0]);
@@ -258,7 +253,7 @@ EXPORT long syscall(long nr, ...)
 
 		return result(clone_around(&rc));
 	}
-	return real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return sys_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)

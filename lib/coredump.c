@@ -230,7 +230,7 @@ static void core_entry(int sig, siginfo_t *si, void *uc)
 	coredump_prepare(sig);
 	set_default(sig);
 	if (!refaults(sig, si))
-		syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+		sys_syscall(SYS_tgkill, getpid(), (pid_t)sys_syscall(SYS_gettid), sig);
 }
 
 static const struct signals_dump_ops dump_ops = {

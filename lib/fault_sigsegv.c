@@ -476,7 +476,7 @@ static void segv_fork_prepare(void)
 			thaw_pinned(page->vaddr);
 	}
 	if (ret == 0) {
-		fork_mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
+		fork_mfd = (int)sys_syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 		ret = fork_mfd < 0 || ftruncate(fork_mfd, (off_t)arena_size) ? -errno : 0;
 	}
 	if (ret == 0 && alias) {
@@ -684,7 +684,7 @@ static int segv_init(struct mm_struct *mm)
 	pstate = sys_alloc_pages(PAGE_ALIGN(arena_size >> PAGE_SHIFT));
 	if (!pstate)
 		return -ENOMEM;
-	mfd = (int)syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
+	mfd = (int)sys_syscall(SYS_memfd_create, "upage-arena", MFD_CLOEXEC);
 	if (mfd < 0)
 		return -errno;
 	ownfd_register(&mfd, "arena memfd");

@@ -78,7 +78,7 @@ static void deliver(const struct uffd_msg *msg, int sig)
 	if (sig == SIGSEGV)
 		uffd_wake(msg->arg.pagefault.address & PAGE_MASK);
 	else
-		syscall(SYS_tgkill, untraced_tgid(), tid, sig);
+		sys_syscall(SYS_tgkill, untraced_tgid(), tid, sig);
 }
 
 static void handle_msg(const struct uffd_msg *msg)

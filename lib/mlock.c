@@ -189,7 +189,7 @@ static int lock_range(struct mm_struct *mm, uintptr_t start, uintptr_t end)
 			flags = region_flags(mm, a, &vend);
 		if (flags & VM_FOREIGN) {
 			/* The kernel's own mapping: the kernel's mlock. */
-			if (syscall(SYS_mlock, a, PAGE_SIZE)) {
+			if (sys_syscall(SYS_mlock, a, PAGE_SIZE)) {
 				ret = -errno;
 				unlock_range(mm, start, a);
 				return ret;
@@ -229,14 +229,14 @@ static int split(uintptr_t s, size_t len, int (*fn)(struct mm_struct *, uintptr_
 	if (e < s)
 		return -EINVAL;
 	if (!upage.active)
-		return syscall(kernel, s, e - s) ? -errno : 0;
+		return sys_syscall(kernel, s, e - s) ? -errno : 0;
 	as = mm->arena.base;
 	ae = as + mm->arena.size;
 	lo = s > as ? s : as;
 	hi = e < ae ? e : ae;
-	if (s < lo && syscall(kernel, s, (lo < e ? lo : e) - s))
+	if (s < lo && sys_syscall(kernel, s, (lo < e ? lo : e) - s))
 		return -errno;
-	if (hi < e && syscall(kernel, hi > s ? hi : s, e - (hi > s ? hi : s)))
+	if (hi < e && sys_syscall(kernel, hi > s ? hi : s, e - (hi > s ? hi : s)))
 		return -errno;
 	if (lo < hi)
 		ret = fn(mm, lo, hi);
@@ -300,7 +300,7 @@ EXPORT int mlockall(int flags)
 	    flags == MCL_ONFAULT)
 		return result(-EINVAL);
 	if (!upage.active)
-		return syscall(SYS_mlockall, flags) ? -1 : 0;
+		return sys_syscall(SYS_mlockall, flags) ? -1 : 0;
 	if (flags & MCL_CURRENT) {
 		uintptr_t from = mm->arena.base;
 		long need = 0, n;
@@ -326,13 +326,13 @@ EXPORT int munlockall(void)
 	struct zone *z = mm->zone;
 
 	if (!upage.active)
-		return syscall(SYS_munlockall) ? -1 : 0;
+		return sys_syscall(SYS_munlockall) ? -1 : 0;
 	__atomic_store_n(&lock_future, false, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&mm->page_table_lock);
 	for (unsigned long i = 0; i < z->nr_frames; i++)
 		unlock_page_locked(mm, &z->mem_map[i]);
 	pthread_mutex_unlock(&mm->page_table_lock);
-	return syscall(SYS_munlockall) ? -1 : 0;
+	return sys_syscall(SYS_munlockall) ? -1 : 0;
 }
 
 bool mlock_range_locked(struct mm_struct *mm, uintptr_t start, uintptr_t end)

@@ -141,7 +141,7 @@ static int real_close(int fd)
 	static void *slot;
 	fd_fn fn = (fd_fn)next_sym(&slot, "close");
 
-	return fn ? fn(fd) : (int)syscall(SYS_close, fd);
+	return fn ? fn(fd) : (int)sys_syscall(SYS_close, fd);
 }
 
 static int real_dup(int fd)
@@ -149,7 +149,7 @@ static int real_dup(int fd)
 	static void *slot;
 	fd_fn fn = (fd_fn)next_sym(&slot, "dup");
 
-	return fn ? fn(fd) : (int)syscall(SYS_dup, fd);
+	return fn ? fn(fd) : (int)sys_syscall(SYS_dup, fd);
 }
 
 static int real_dup3(int old, int new, int flags, bool three)
@@ -160,10 +160,10 @@ static int real_dup3(int old, int new, int flags, bool three)
 
 	if (!three) {
 		fn2 = (dup2_fn)next_sym(&slot2, "dup2");
-		return fn2 ? fn2(old, new) : (int)syscall(SYS_dup2, old, new);
+		return fn2 ? fn2(old, new) : (int)sys_syscall(SYS_dup2, old, new);
 	}
 	fn3 = (dup3_fn)next_sym(&slot3, "dup3");
-	return fn3 ? fn3(old, new, flags) : (int)syscall(SYS_dup3, old, new, flags);
+	return fn3 ? fn3(old, new, flags) : (int)sys_syscall(SYS_dup3, old, new, flags);
 }
 
 static int real_fcntl(int fd, int cmd, void *arg)
@@ -171,7 +171,7 @@ static int real_fcntl(int fd, int cmd, void *arg)
 	static void *slot;
 	fcntl_fn fn = (fcntl_fn)next_sym(&slot, "fcntl");
 
-	return fn ? fn(fd, cmd, arg) : (int)syscall(SYS_fcntl, fd, cmd, arg);
+	return fn ? fn(fd, cmd, arg) : (int)sys_syscall(SYS_fcntl, fd, cmd, arg);
 }
 
 /* Looked up at load time: a thread serving faults must never call dlsym,
@@ -179,24 +179,24 @@ static int real_fcntl(int fd, int cmd, void *arg)
  * be waiting on that very fault). */
 __attribute__((constructor)) static void ownfd_resolve(void)
 {
-	int fd = (int)syscall(SYS_dup, 0);
+	int fd = (int)sys_syscall(SYS_dup, 0);
 
 	/* A harmless call of each: dup of stdin (or -1: EBADF everywhere). */
 	real_fcntl(fd, F_GETFD, NULL);
 	real_dup3(-1, -1, 0, false);
 	real_dup3(-1, -1, 0, true);
-	syscall(SYS_close, real_dup(fd));
+	sys_syscall(SYS_close, real_dup(fd));
 	real_close(fd);
 }
 
 static int real_close_range(unsigned int first, unsigned int last, int flags)
 {
-	return (int)syscall(SYS_close_range, first, last, flags);
+	return (int)sys_syscall(SYS_close_range, first, last, flags);
 }
 
 static int real_prlimit(pid_t pid, int res, const struct rlimit *new, struct rlimit *old)
 {
-	return (int)syscall(SYS_prlimit64, pid, res, new, old);
+	return (int)sys_syscall(SYS_prlimit64, pid, res, new, old);
 }
 
 static int get_nofile(struct rlimit *rl)
@@ -261,7 +261,7 @@ static void guard_lock(struct guard *g)
 	memset(&all, 0xff, sizeof(all));	/* glibc's own signals (SIGCANCEL) too */
 	for (size_t i = 0; i < sizeof(sync_sigs) / sizeof(sync_sigs[0]); i++)
 		sigdelset(&all, sync_sigs[i]);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &g->old, _NSIG / 8);
+	sys_syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &g->old, _NSIG / 8);
 	pthread_mutex_lock(&move_lock);
 }
 
@@ -270,7 +270,7 @@ static void guard_unlock(struct guard *g)
 	int saved = errno;
 
 	pthread_mutex_unlock(&move_lock);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &g->old, NULL, _NSIG / 8);
+	sys_syscall(SYS_rt_sigprocmask, SIG_SETMASK, &g->old, NULL, _NSIG / 8);
 	errno = saved;
 }
 
@@ -341,7 +341,7 @@ int ownfd_place(int fd)
 	guard_unlock(&g);
 	if (nfd < 0)
 		return fd;	/* it works where it is: only less safe */
-	syscall(SYS_close, fd);
+	sys_syscall(SYS_close, fd);
 	return nfd;
 }
 
@@ -388,7 +388,7 @@ void ownfd_close(int *fdp)
 	for (int i = 0; i < n; i++)
 		if (__atomic_load_n(&own[i].fdp, __ATOMIC_RELAXED) == fdp)
 			__atomic_store_n(&own[i].fdp, NULL, __ATOMIC_RELEASE);
-	syscall(SYS_close, *fdp);
+	sys_syscall(SYS_close, *fdp);
 	__atomic_store_n(fdp, -1, __ATOMIC_RELEASE);
 	guard_unlock(&g);
 }
@@ -436,7 +436,7 @@ static void synchronize(void)
 static bool same_file(int a, int b)
 {
 	pid_t pid = getpid();
-	long r = syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b);
+	long r = sys_syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b);
 
 	return r == 0 || (r < 0 && errno == ENOSYS);
 }
@@ -455,7 +455,7 @@ static int move(struct ownfd *e)
 		__atomic_store_n(e->fdp, nfd, __ATOMIC_SEQ_CST);
 		synchronize();
 		if (same_file(old, nfd)) {
-			syscall(SYS_close, old);
+			sys_syscall(SYS_close, old);
 			__atomic_store_n(&retiring, -1, __ATOMIC_RELEASE);
 			return 0;
 		}
@@ -491,7 +491,7 @@ __attribute__((noreturn)) void ownfd_lost(const char *what, int err)
 			  what, strerrordesc_np(err < 0 ? -err : err));
 	/* The program's pid: this may be an untraced task (untraced.c). */
 	for (;;)
-		syscall(SYS_kill, owner ? owner : getpid(), SIGKILL);
+		sys_syscall(SYS_kill, owner ? owner : getpid(), SIGKILL);
 }
 
 /* ---- keeping the files alive (see "What is not seen") -------------- */
@@ -507,7 +507,7 @@ static void *keeper(void *arg)
 	(void)arg;
 	pthread_setname_np(pthread_self(), "upage-keep");
 	/* A table of its own, with nothing in it but upage's descriptors. */
-	if (syscall(SYS_unshare, CLONE_FILES) == 0) {
+	if (sys_syscall(SYS_unshare, CLONE_FILES) == 0) {
 		for (int i = 0; i < nr_keep; i++) {
 			if ((unsigned int)keep_fds[i] > from)
 				real_close_range(from, (unsigned int)keep_fds[i] - 1, 0);

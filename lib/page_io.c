@@ -162,7 +162,7 @@ static void end_io_wake(struct swap_io *io, int err)
 
 	w->err = err;
 	if (__atomic_exchange_n(&w->state, IO_DONE, __ATOMIC_ACQ_REL) == IO_SLEEPING)
-		syscall(SYS_futex, &w->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		sys_syscall(SYS_futex, &w->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 static int wait_on_io(struct io_wait *w)
@@ -172,7 +172,7 @@ static int wait_on_io(struct io_wait *w)
 	if (__atomic_compare_exchange_n(&w->state, &s, IO_SLEEPING, false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) != IO_DONE)
-			syscall(SYS_futex, &w->state, FUTEX_WAIT_PRIVATE, IO_SLEEPING, NULL, NULL,
+			sys_syscall(SYS_futex, &w->state, FUTEX_WAIT_PRIVATE, IO_SLEEPING, NULL, NULL,
 				0);
 	return w->err;
 }

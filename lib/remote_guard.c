@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "ownfd.h"
+#include "sys.h"
 
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY	1
@@ -46,7 +47,7 @@ void remote_guard_init(void)
 	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_SIGBUS };
 
 	ownfd_close(&guard_fd);		/* a forked child's: the parent's mm */
-	guard_fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	guard_fd = (int)sys_syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
 	if (guard_fd < 0)
 		return;
 	if (ioctl(guard_fd, UFFDIO_API, &api) < 0) {

@@ -197,7 +197,7 @@ __attribute__((destructor)) static void upage_exit(void)
 EXPORT void _exit(int status)
 {
 	upage_exit();
-	syscall(SYS_exit_group, status);
+	sys_syscall(SYS_exit_group, status);
 	__builtin_unreachable();
 }
 

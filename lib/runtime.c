@@ -284,7 +284,7 @@ static int start_engine(const struct fault_engine *e, const struct upage_config 
  * a descriptor opened without UFFD_USER_MODE_ONLY can. */
 static bool uffd_serves_kernel_faults(void)
 {
-	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	int fd = (int)sys_syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return false;

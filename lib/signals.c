@@ -219,7 +219,7 @@ EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 
 		if (sigismember(&prog_pending, sig) == 1 && sigismember(&prog_blocked, sig) != 1) {
 			sigdelset(&prog_pending, sig);
-			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+			sys_syscall(SYS_tgkill, getpid(), (pid_t)sys_syscall(SYS_gettid), sig);
 		}
 	}
 	return 0;
@@ -280,7 +280,7 @@ void upage_chain_signal(int sig, siginfo_t *si, void *ucp)
 		before_default(sig);
 		set_default(sig);
 		if (sig == SIGSYS || si->si_code <= 0)
-			syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+			sys_syscall(SYS_tgkill, getpid(), (pid_t)sys_syscall(SYS_gettid), sig);
 		return;
 	}
 	mask = uc->uc_sigmask;
@@ -330,7 +330,7 @@ void upage_deliver_fault(int sig, int code, void *addr, siginfo_t *si, void *uc)
 	sigemptyset(&one);
 	sigaddset(&one, sig);
 	real_sigmask(SIG_UNBLOCK, &one, NULL);
-	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+	sys_syscall(SYS_tgkill, getpid(), (pid_t)sys_syscall(SYS_gettid), sig);
 }
 
 EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)

@@ -22,24 +22,49 @@
 
 #define PAGE_BYTES	4096
 
+/* libc's syscall(), looked up once at load time: a thread serving faults
+ * must never call dlsym (ownfd.c), and a reference to the name here would
+ * bind to the library's own export (clone.c). */
+typedef long (*syscall_fn)(long, ...);
+static syscall_fn libc_syscall;
+
+__attribute__((constructor(101))) static void sys_resolve(void)
+{
+	libc_syscall = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+}
+
+long sys_syscall(long nr, ...)
+{
+	long a[6];
+	va_list ap;
+
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (!libc_syscall)
+		sys_resolve();
+	return libc_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+	return (void *)sys_syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 }
 
 int sys_munmap(void *addr, size_t len)
 {
-	return (int)syscall(SYS_munmap, addr, len);
+	return (int)sys_syscall(SYS_munmap, addr, len);
 }
 
 int sys_mprotect(void *addr, size_t len, int prot)
 {
-	return (int)syscall(SYS_mprotect, addr, len, prot);
+	return (int)sys_syscall(SYS_mprotect, addr, len, prot);
 }
 
 int sys_madvise(void *addr, size_t len, int advice)
 {
-	return (int)syscall(SYS_madvise, addr, len, advice);
+	return (int)sys_syscall(SYS_madvise, addr, len, advice);
 }
 
 long (*sys_trap_exempt)(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
@@ -69,12 +94,12 @@ ssize_t sys_preadv(int fd, const struct iovec *iov, int n, off_t pos)
 
 void *sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)
 {
-	return (void *)syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
+	return (void *)sys_syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
 }
 
 int sys_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
-	return syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8) ? -errno : 0;
+	return sys_syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8) ? -errno : 0;
 }
 
 struct thread_start {

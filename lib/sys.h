@@ -25,6 +25,13 @@
  * never allocates. */
 #define TLS __thread __attribute__((tls_model("initial-exec")))
 
+/*
+ * libc's syscall(), not the one the library exports for the program
+ * (clone.c, which routes a raw clone through fork's handlers): what every
+ * file here calls.  Returns as syscall(2) does, -1 with errno.
+ */
+long sys_syscall(long nr, ...);
+
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int sys_munmap(void *addr, size_t len);
 int sys_mprotect(void *addr, size_t len, int prot);

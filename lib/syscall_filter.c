@@ -513,7 +513,7 @@ int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_f
 		prog.len = (unsigned short)b->n;
 		prog.filter = b->f;
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog))
+		    sys_syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog))
 			ret = -errno;
 	}
 	sys_free_pages(b, PAGE_ALIGN(sizeof(*b)));

@@ -50,7 +50,7 @@ static int uffd = -1;		/* the process's userfaultfd (ownfd.h) */
 static int open_uffd(bool user_mode_only, unsigned long long features)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = features };
-	int fd = (int)syscall(SYS_userfaultfd,
+	int fd = (int)sys_syscall(SYS_userfaultfd,
 			      O_CLOEXEC | O_NONBLOCK | (user_mode_only ? UFFD_USER_MODE_ONLY : 0));
 
 	if (fd < 0)

@@ -78,8 +78,8 @@ static void task_crashed(int sig)
 	ssize_t ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
 
 	(void)ignored;
-	syscall(SYS_kill, untraced_tgid(), SIGKILL);
-	syscall(SYS_exit, 128 + sig);
+	sys_syscall(SYS_kill, untraced_tgid(), SIGKILL);
+	sys_syscall(SYS_exit, 128 + sig);
 }
 
 static int task_main(void *p)
@@ -91,16 +91,16 @@ static int task_main(void *p)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != u->tgid)
-		syscall(SYS_exit, 0);	/* the program went before the prctl */
+		sys_syscall(SYS_exit, 0);	/* the program went before the prctl */
 	prctl(PR_SET_NAME, u->name);
 	sigemptyset(&crash);
 	for (size_t i = 0; i < sizeof(sync_sigs) / sizeof(sync_sigs[0]); i++) {
-		syscall(SYS_rt_sigaction, sync_sigs[i], &sa, NULL, _NSIG / 8);
+		sys_syscall(SYS_rt_sigaction, sync_sigs[i], &sa, NULL, _NSIG / 8);
 		sigaddset(&crash, sync_sigs[i]);
 	}
-	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &crash, NULL, _NSIG / 8);
+	sys_syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &crash, NULL, _NSIG / 8);
 	u->fn(u->arg);
-	syscall(SYS_exit, 0);
+	sys_syscall(SYS_exit, 0);
 	return 0;
 }
 
