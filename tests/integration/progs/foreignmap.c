@@ -24,13 +24,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PAGE	4096UL
-#define MIB	(1UL << 20)
-#define FILLER	(48 * MIB)
+#define PROG "foreignmap"
+#include "transcript.h"
+
 #define RING	(1 * MIB)
 #define RING_NAME "foreignmap-ring"
 
-static int errors;
 static sigjmp_buf env;
 
 static void on_segv(int sig)
@@ -50,11 +49,6 @@ static const char *touch(volatile char *p, int write)
 	return "ok";
 }
 
-static uint64_t word(size_t i, unsigned seed)
-{
-	return (i + seed) * 0x9e3779b97f4a7c15ULL + 7;
-}
-
 static void fill_at(char *p, size_t off, size_t len, unsigned seed)
 {
 	for (size_t i = off / 8; i < (off + len) / 8; i++)
@@ -72,26 +66,6 @@ static const char *seen_at(const char *p, size_t off, size_t len, unsigned seed)
 		zero += w == 0;
 	}
 	return data == len / 8 ? "data" : zero == len / 8 ? "zeros" : "mixed";
-}
-
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
-}
-
-static void expect(const char *line, const char *want)
-{
-	printf("%s\n", line);
-	fflush(stdout);
-	if (strcmp(line, want)) {
-		fprintf(stderr, "foreignmap: got  %s\nforeignmap: want %s\n", line, want);
-		errors++;
-	}
 }
 
 static const char *err(long ret)

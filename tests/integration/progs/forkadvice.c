@@ -21,17 +21,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PAGE	4096UL
-#define MIB	(1UL << 20)
+#define PROG "forkadvice"
+#include "transcript.h"
+
 #define LEN	(4 * MIB)
-#define FILLER	(48 * MIB)
-
-static int errors;
-
-static uint64_t word(size_t i, unsigned seed)
-{
-	return (i + seed) * 0x9e3779b97f4a7c15ULL + 7;
-}
 
 static void fill(char *p, size_t len, unsigned seed)
 {
@@ -58,16 +51,6 @@ static const char *seen(const char *p, size_t len, unsigned seed)
 	return seen_at(p, 0, len, seed);
 }
 
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
-}
-
 static char *region(size_t len, unsigned seed)
 {
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -78,16 +61,6 @@ static char *region(size_t len, unsigned seed)
 	}
 	fill(p, len, seed);
 	return p;
-}
-
-static void expect(const char *line, const char *want)
-{
-	printf("%s\n", line);
-	fflush(stdout);
-	if (strcmp(line, want)) {
-		fprintf(stderr, "forkadvice: got  %s\nforkadvice: want %s\n", line, want);
-		errors++;
-	}
 }
 
 static const char *status(int st)

@@ -22,12 +22,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define PAGE	4096UL
-#define MIB	(1UL << 20)
-#define SRC	(8 * MIB)	/* each moved mapping */
-#define FILLER	(48 * MIB)
+#define PROG "mremapfix"
+#include "transcript.h"
 
-static int errors;
+#define SRC	(8 * MIB)	/* each moved mapping */
+
 static sigjmp_buf env;
 
 static void on_segv(int sig)
@@ -43,11 +42,6 @@ static const char *probe(volatile const char *p)
 		return "segv";
 	(void)*p;
 	return "ok";
-}
-
-static uint64_t word(size_t i, unsigned seed)
-{
-	return (i + seed) * 0x9e3779b97f4a7c15ULL + 7;
 }
 
 static char *filled(size_t len, unsigned seed)
@@ -81,17 +75,6 @@ static const char *zeros(const char *p, size_t len)
 	return "ok";
 }
 
-/* Page the heap out: touch more than the cap. */
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
-}
-
 static const char *err_name(void *r)
 {
 	if (r != MAP_FAILED)
@@ -101,15 +84,6 @@ static const char *err_name(void *r)
 	case EFAULT: return "EFAULT";
 	case ENOMEM: return "ENOMEM";
 	default: return strerror(errno);
-	}
-}
-
-static void expect(const char *line, const char *want)
-{
-	printf("%s\n", line);
-	if (strcmp(line, want)) {
-		fprintf(stderr, "mremapfix: got  %s\nmremapfix: want %s\n", line, want);
-		errors++;
 	}
 }
 
@@ -142,7 +116,6 @@ int main(void)
 
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
-
 
 	/* MREMAP_DONTUNMAP: the old range stays mapped, empty. */
 	src = filled(SRC, 3);

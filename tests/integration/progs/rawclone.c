@@ -26,19 +26,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PAGE	4096UL
-#define MIB	(1UL << 20)
+#define PROG "rawclone"
+#include "transcript.h"
+
 #define HEAP	(16 * MIB)
-#define FILLER	(48 * MIB)
 #define STACK	(256 << 10)
 
-static int errors;
 static uint64_t *heap;
-
-static uint64_t word(size_t i, unsigned seed)
-{
-	return (i + seed) * 0x9e3779b97f4a7c15ULL + 7;
-}
 
 static void fill(unsigned seed)
 {
@@ -52,26 +46,6 @@ static int holds(unsigned seed)
 		if (heap[i] != word(i, seed))
 			return 0;
 	return 1;
-}
-
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
-}
-
-static void expect(const char *line, const char *want)
-{
-	printf("%s\n", line);
-	fflush(stdout);
-	if (strcmp(line, want)) {
-		fprintf(stderr, "rawclone: got  %s\nrawclone: want %s\n", line, want);
-		errors++;
-	}
 }
 
 /* The child's part: 0 when it saw the parent's data, wrote its own, and
