@@ -49,25 +49,6 @@ static const char *touch(volatile char *p, int write)
 	return "ok";
 }
 
-static void fill_at(char *p, size_t off, size_t len, unsigned seed)
-{
-	for (size_t i = off / 8; i < (off + len) / 8; i++)
-		((uint64_t *)p)[i] = word(i, seed);
-}
-
-static const char *seen_at(const char *p, size_t off, size_t len, unsigned seed)
-{
-	size_t data = 0, zero = 0;
-
-	for (size_t i = off / 8; i < (off + len) / 8; i++) {
-		uint64_t w = ((const uint64_t *)p)[i];
-
-		data += w == word(i, seed);
-		zero += w == 0;
-	}
-	return data == len / 8 ? "data" : zero == len / 8 ? "zeros" : "mixed";
-}
-
 static const char *err(long ret)
 {
 	static char buf[32];

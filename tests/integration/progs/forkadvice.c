@@ -26,26 +26,6 @@
 
 #define LEN	(4 * MIB)
 
-static void fill(char *p, size_t len, unsigned seed)
-{
-	for (size_t i = 0; i < len / 8; i++)
-		((uint64_t *)p)[i] = word(i, seed);
-}
-
-/* [p+off, p+off+len): "data" (the pattern of @seed), "zeros", or "mixed". */
-static const char *seen_at(const char *p, size_t off, size_t len, unsigned seed)
-{
-	size_t data = 0, zero = 0;
-
-	for (size_t i = off / 8; i < (off + len) / 8; i++) {
-		uint64_t w = ((const uint64_t *)p)[i];
-
-		data += w == word(i, seed);
-		zero += w == 0;
-	}
-	return data == len / 8 ? "data" : zero == len / 8 ? "zeros" : "mixed";
-}
-
 static const char *seen(const char *p, size_t len, unsigned seed)
 {
 	return seen_at(p, 0, len, seed);
@@ -59,7 +39,7 @@ static char *region(size_t len, unsigned seed)
 		perror("forkadvice: mmap");
 		exit(2);
 	}
-	fill(p, len, seed);
+	fill_at(p, 0, len, seed);
 	return p;
 }
 
@@ -87,7 +67,7 @@ int main(void)
 
 	/* Heap memory (malloc'd, so the heap under upage) and mappings. */
 	heap = aligned_alloc(PAGE, LEN);
-	fill(heap, LEN, 1);
+	fill_at(heap, 0, LEN, 1);
 	wipe = region(LEN, 2);
 	dontfork = region(LEN, 3);
 	kept = region(LEN, 4);
@@ -132,7 +112,7 @@ int main(void)
 		expect(line, "child: heap=zeros wipe=zeros kept=data dofork=data part=data,zeros,data "
 			     "holed=zeros,zeros");
 		/* The advice is inherited: the child's own child wipes too. */
-		fill(wipe, LEN, 7);
+		fill_at(wipe, 0, LEN, 7);
 		push_out();
 		grandchild = fork();
 		if (grandchild == 0)

@@ -22,9 +22,30 @@
 static int errors;
 
 /* The pattern word @i of a region filled with @seed. */
-static uint64_t word(size_t i, unsigned seed)
+static inline uint64_t word(size_t i, unsigned seed)
 {
 	return (i + seed) * 0x9e3779b97f4a7c15ULL + 7;
+}
+
+/* Write the pattern of @seed over [p+off, p+off+len). */
+static inline void fill_at(char *p, size_t off, size_t len, unsigned seed)
+{
+	for (size_t i = off / 8; i < (off + len) / 8; i++)
+		((uint64_t *)p)[i] = word(i, seed);
+}
+
+/* [p+off, p+off+len): "data" (the pattern of @seed), "zeros", or "mixed". */
+static inline const char *seen_at(const char *p, size_t off, size_t len, unsigned seed)
+{
+	size_t data = 0, zero = 0;
+
+	for (size_t i = off / 8; i < (off + len) / 8; i++) {
+		uint64_t w = ((const uint64_t *)p)[i];
+
+		data += w == word(i, seed);
+		zero += w == 0;
+	}
+	return data == len / 8 ? "data" : zero == len / 8 ? "zeros" : "mixed";
 }
 
 /* Touch FILLER bytes of fresh heap, so that what came before is paged out. */
