@@ -224,14 +224,13 @@ static long raw_clone3(const struct clone_args *args, size_t size)
 }
 
 /* Six words read whatever the call takes, as sys_syscall (sys.c). */
-__attribute__((no_sanitize("address"))) EXPORT long syscall(long nr, ...)
+EXPORT long syscall(long nr, ...)
 {
 	long a[6];
 	va_list ap;
 
 	va_start(ap, nr);
-	for (int i = 0; i < 6; i++)
-		a[i] = va_arg(ap, long);
+	sys_args(ap, a);
 	va_end(ap);
 	if (nr == SYS_clone && forks((unsigned long)a[0])) {
 		struct raw_clone rc = { .nr = SYS_clone, .a = { a[0], a[1], a[2], a[3], a[4] } };
@@ -254,7 +253,7 @@ __attribute__((no_sanitize("address"))) EXPORT long syscall(long nr, ...)
 
 		return result(clone_around(&rc));
 	}
-	return sys_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return sys_syscall6(nr, a);
 }
 
 EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)

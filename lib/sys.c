@@ -36,18 +36,28 @@ __attribute__((constructor(101))) static void sys_resolve(void)
 /* Six argument words whatever the call takes, as libc's syscall() reads six
  * registers: the words past the caller's are never used by the kernel, and
  * reading them is no bug, so AddressSanitizer is told not to look. */
-__attribute__((no_sanitize("address"))) long sys_syscall(long nr, ...)
+__attribute__((no_sanitize("address"))) void sys_args(va_list ap, long a[6])
+{
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+}
+
+long sys_syscall6(long nr, const long a[6])
+{
+	if (!libc_syscall)
+		sys_resolve();
+	return libc_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+long sys_syscall(long nr, ...)
 {
 	long a[6];
 	va_list ap;
 
 	va_start(ap, nr);
-	for (int i = 0; i < 6; i++)
-		a[i] = va_arg(ap, long);
+	sys_args(ap, a);
 	va_end(ap);
-	if (!libc_syscall)
-		sys_resolve();
-	return libc_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return sys_syscall6(nr, a);
 }
 
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)

@@ -15,6 +15,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -31,6 +32,11 @@
  * file here calls.  Returns as syscall(2) does, -1 with errno.
  */
 long sys_syscall(long nr, ...);
+
+/* The six argument words of a syscall()-shaped call, for a variadic wrapper
+ * (clone.c's syscall) to read once and pass on to sys_syscall6. */
+void sys_args(va_list ap, long a[6]);
+long sys_syscall6(long nr, const long a[6]);
 
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int sys_munmap(void *addr, size_t len);
