@@ -25,6 +25,8 @@
 
 static char dir[] = "/tmp/upage-test-page_io-XXXXXX";
 
+#include "swap_area.h"
+
 static void setup(void)
 {
 	strcpy(dir, "/tmp/upage-test-page_io-XXXXXX");
@@ -38,31 +40,6 @@ static void teardown(void)
 }
 
 TestSuite(page_io, .init = setup, .fini = teardown);
-
-static int file_area(int prio, unsigned long pages)
-{
-	int type = swapon(dir, prio, (unsigned long long)pages * PAGE_SIZE);
-
-	cr_assert_geq(type, 0, "expected swapon(%s) to succeed, got %d", dir, type);
-	return type;
-}
-
-static swp_entry_t get_slot(void)
-{
-	swp_entry_t e = { 0 };
-	int err = get_swap_page(&e);
-
-	cr_assert_eq(err, 0, "expected get_swap_page to find a slot, got %d", err);
-	return e;
-}
-
-static char *page_buf(void)
-{
-	char *p = sys_alloc_pages(PAGE_SIZE);
-
-	cr_assert_not_null(p, "expected a page-aligned buffer");
-	return p;
-}
 
 static void fill_pattern(char *buf, int n)
 {

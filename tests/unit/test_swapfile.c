@@ -35,6 +35,8 @@
 
 static char dir[] = "/tmp/upage-test-swapfile-XXXXXX";
 
+#include "swap_area.h"
+
 static void remove_dir(void)
 {
 	DIR *d = opendir(dir);
@@ -62,32 +64,6 @@ static void teardown(void)
 }
 
 TestSuite(swapfile, .init = setup, .fini = teardown);
-
-/* A file area in the test directory, capped at @pages pages. */
-static int file_area(int prio, unsigned long pages)
-{
-	int type = swapon(dir, prio, (unsigned long long)pages * PAGE_SIZE);
-
-	cr_assert_geq(type, 0, "expected swapon(%s) to succeed, got %d", dir, type);
-	return type;
-}
-
-static swp_entry_t get_slot(void)
-{
-	swp_entry_t e = { 0 };
-	int err = get_swap_page(&e);
-
-	cr_assert_eq(err, 0, "expected get_swap_page to find a slot, got %d", err);
-	return e;
-}
-
-static char *page_buf(void)
-{
-	char *p = sys_alloc_pages(PAGE_SIZE);
-
-	cr_assert_not_null(p, "expected a page-aligned buffer");
-	return p;
-}
 
 static bool dir_is_empty(const char *path)
 {
