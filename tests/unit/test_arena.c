@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "arena.h"
+#include "no_memory.h"
 
 #define PG		4096UL
 #define MiB		(1UL << 20)
@@ -61,29 +62,6 @@ static void maps_perms(uintptr_t addr, char perms[5])
 		}
 	}
 	fclose(f);
-}
-
-static struct rlimit saved_as;
-
-/* Make every further mmap fail, until no_more_memory_end(). */
-static void no_more_memory_begin(void)
-{
-	unsigned long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	struct rlimit lim;
-
-	cr_assert_not_null(f, "/proc/self/statm should be readable");
-	cr_assert_eq(fscanf(f, "%lu", &pages), 1, "statm should start with the VM size");
-	fclose(f);
-	getrlimit(RLIMIT_AS, &saved_as);
-	lim = saved_as;
-	lim.rlim_cur = pages * PG;
-	cr_assert_eq(setrlimit(RLIMIT_AS, &lim), 0, "lowering RLIMIT_AS should work");
-}
-
-static void no_more_memory_end(void)
-{
-	setrlimit(RLIMIT_AS, &saved_as);
 }
 
 Test(arena, init_rejects_bad_sizes)

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "pgtable.h"
+#include "no_memory.h"
 
 #define GiB		(1UL << 30)
 #define BASE		0x100000000000UL	/* 4 MiB aligned, like the arena */
@@ -29,29 +30,6 @@ static void pt_fini(void)
 static void pt_init_4g(void)
 {
 	cr_assert_eq(pgtable_init(&pt, BASE, 4 * GiB), 0, "a 4 GiB table should initialise");
-}
-
-/* Make every further mmap fail, until no_more_memory_end(). */
-static struct rlimit saved_as;
-
-static void no_more_memory_begin(void)
-{
-	unsigned long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	struct rlimit lim;
-
-	cr_assert_not_null(f, "/proc/self/statm should be readable");
-	cr_assert_eq(fscanf(f, "%lu", &pages), 1, "statm should start with the VM size");
-	fclose(f);
-	getrlimit(RLIMIT_AS, &saved_as);
-	lim = saved_as;
-	lim.rlim_cur = pages * 4096;
-	cr_assert_eq(setrlimit(RLIMIT_AS, &lim), 0, "lowering RLIMIT_AS should work");
-}
-
-static void no_more_memory_end(void)
-{
-	setrlimit(RLIMIT_AS, &saved_as);
 }
 
 /* Records every PTE walk_page_range hands over. */

@@ -17,6 +17,7 @@
 
 #include "mm.h"
 #include "vma.h"
+#include "no_memory.h"
 
 #define PG	4096UL
 #define BASE	0x200000000000UL
@@ -84,29 +85,6 @@ static void map(unsigned long first, unsigned long last, unsigned long flags)
 }
 
 static const struct vm_operations_struct other_ops = { .name = "other", .nopage = NULL };
-
-static struct rlimit saved_as;
-
-/* Make every further mmap fail, until no_more_memory_end(). */
-static void no_more_memory_begin(void)
-{
-	unsigned long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	struct rlimit lim;
-
-	cr_assert_not_null(f, "/proc/self/statm should be readable");
-	cr_assert_eq(fscanf(f, "%lu", &pages), 1, "statm should start with the VM size");
-	fclose(f);
-	getrlimit(RLIMIT_AS, &saved_as);
-	lim = saved_as;
-	lim.rlim_cur = pages * PG;
-	cr_assert_eq(setrlimit(RLIMIT_AS, &lim), 0, "lowering RLIMIT_AS should work");
-}
-
-static void no_more_memory_end(void)
-{
-	setrlimit(RLIMIT_AS, &saved_as);
-}
 
 /*
  * With mmap failing, map single pages far apart until do_mmap is -ENOMEM:
