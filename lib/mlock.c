@@ -116,8 +116,8 @@ static unsigned long region_flags(struct mm_struct *mm, uintptr_t addr, uintptr_
  * unlocked".  Unknown (capget failed): treated as held, as before. */
 static bool has_ipc_lock(void)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {0};
 
 	if (sys_syscall(SYS_capget, &hdr, data) != 0)
 		return geteuid() == 0;
