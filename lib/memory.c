@@ -708,8 +708,6 @@ struct span_ra {
 	pte_t *pteps[SPAN_RA_PAGES];
 };
 
-static TLS char *span_scratch;
-
 static bool span_near(const struct vm_area_struct *vma, uintptr_t addr)
 {
 	uintptr_t d = addr > vma->ra_next ? addr - vma->ra_next : vma->ra_next - addr;
@@ -739,9 +737,7 @@ static unsigned int span_readahead_pages(struct mm_struct *mm, struct vm_area_st
 		return 0;
 	if (!ra_buf)
 		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
-	if (!span_scratch)
-		span_scratch = sys_alloc_pages(PAGE_SIZE);
-	if (!ra_buf || !span_scratch)
+	if (!ra_buf || !swap_scratch_page())
 		return 0;
 	for (unsigned int j = 1; j < SPAN_RA_PAGES; j++) {
 		uintptr_t a = addr + ((uintptr_t)j << PAGE_SHIFT);
@@ -791,7 +787,8 @@ static void span_drop(struct mm_struct *mm, struct span_ra *sp, unsigned int fro
 }
 
 /* Read the span's slots, the faulting one into @buf, page j into ra_buf +
- * j pages, the others into the scratch page; lock dropped around the I/O.
+ * j pages, the others into the scratch page (swap_scratch_page: no page
+ * read, for the counts; never asked of the compressed tier); lock dropped around the I/O.
  * On a failed span, the faulting page is read alone and the span given
  * back.  Returns 0 or that read's error. */
 static int span_read(struct mm_struct *mm, swp_entry_t entry, char *buf, struct span_ra *sp)
@@ -801,7 +798,7 @@ static int span_read(struct mm_struct *mm, swp_entry_t entry, char *buf, struct 
 	int ret;
 
 	for (unsigned long s = sp->lo; s <= sp->hi; s++)
-		iov[s - sp->lo] = (struct iovec){ .iov_base = span_scratch, .iov_len = PAGE_SIZE };
+		iov[s - sp->lo] = (struct iovec){ .iov_base = swap_scratch_page(), .iov_len = PAGE_SIZE };
 	iov[swp_offset(entry) - sp->lo].iov_base = buf;
 	for (unsigned int j = 1; j < SPAN_RA_PAGES; j++)
 		if (sp->pages[j])
