@@ -842,7 +842,12 @@ static uintptr_t span_map(struct mm_struct *mm, uintptr_t addr, struct span_ra *
 			struct page *page = sp->pages[i];
 
 			page_mapped(page, addr + ((uintptr_t)i << PAGE_SHIFT), sp->pteps[i], dirty);
-			if (!dirty)
+			/* Mapped dirty, it takes no write fault to say it is
+			 * used: counted as used, or pages nobody touches
+			 * further up the list never reach its tail. */
+			if (dirty)
+				SetPageReferenced(page);
+			else
 				SetPageFlag(page, PG_readahead);
 			page->age = 0;
 			add_page_to_active_list_tail(mm->zone, page);
