@@ -85,6 +85,33 @@ static ssize_t file_transfer(int fd, const struct swap_io *io, off_t pos)
 			 : pread(fd, v->iov_base, PAGE_SIZE, pos);
 }
 
+/* A page-aligned page per thread for the gaps of a span read. */
+static TLS char *scratch_page;
+
+void *swap_scratch_page(void)
+{
+	if (!scratch_page)
+		scratch_page = sys_alloc_pages(PAGE_SIZE);
+	return scratch_page;
+}
+
+static bool is_gap(const struct iovec *v)
+{
+	return scratch_page && v->iov_base == scratch_page;
+}
+
+/* The pages of @io its caller wants: all but the gaps. */
+static int pages_wanted(const struct swap_io *io)
+{
+	int n = 0;
+
+	if (io->write)
+		return io->nr;
+	for (int i = 0; i < io->nr; i++)
+		n += !is_gap(&io->iov[i]);
+	return n;
+}
+
 static int file_submit(struct swap_info_struct *si, struct swap_io *io)
 {
 	off_t pos = (off_t)swp_offset(io->entry) << PAGE_SHIFT;
@@ -102,10 +129,11 @@ static int file_submit(struct swap_info_struct *si, struct swap_io *io)
 	if (!err && io->write && !(si->flags & SWP_DIRECT))
 		err = drop_written(fd, pos, len);
 	ownfd_exit(tok);
-	/* Each page of the call took as long as the call. */
+	/* Each page of the call took as long as the call (a gap read into
+	 * the scratch page is no page read). */
 	if (!err)
 		latency_record_n(io->write ? UPAGE_LAT_IO_WRITE : UPAGE_LAT_IO_READ,
-				 latency_now() - t0, (uint64_t)io->nr);
+				 latency_now() - t0, (uint64_t)pages_wanted(io));
 	io->end_io(io, err);
 	return 0;
 }
@@ -280,6 +308,8 @@ int swap_readpages(swp_entry_t first, const struct iovec *iov, int n)
 		return -EINVAL;
 	while (i < n && !ret) {
 		for (j = i; j < n; j++) {
+			if (is_gap(&iov[j]))
+				continue;	/* the area's, whatever it holds */
 			ret = tier_load(swp_entry(swp_type(first), swp_offset(first) + j),
 					iov[j].iov_base);
 			if (ret != -ENOENT)

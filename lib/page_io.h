@@ -77,8 +77,14 @@ int rw_swap_page(struct swap_io *io);
  */
 int swap_readpage(swp_entry_t entry, void *buf);
 int swap_writepage(swp_entry_t entry, const void *buf);
-/* Read @n pages from the consecutive slots from @first (one request). */
+/* Read @n pages from the consecutive slots from @first (one request).
+ * A page whose iov_base is swap_scratch_page()'s is a gap the caller does
+ * not want (span readahead): read from the area whatever it holds, never
+ * asked of the compressed tier, and not counted in io_read. */
 int swap_readpages(swp_entry_t first, const struct iovec *iov, int n);
+/* This thread's scratch page for such gaps, made when first asked for
+ * (NULL when no memory). */
+void *swap_scratch_page(void);
 /* Write @n pages to the consecutive slots from @first (one request). */
 int swap_writepages(swp_entry_t first, const struct iovec *iov, int n);
 

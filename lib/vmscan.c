@@ -78,7 +78,22 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 		count_event(pages_reclaimed, 1);
 		return 0;
 	}
-	if (!PageSwapCache(page)) {
+	if (PageSwapCache(page) && PageDirty(page) && swap_count(page->swap) == 1 &&
+	    get_swap_page(&entry) == 0) {
+		/* Written since it came in: its slot's copy is stale, and the
+		 * slot sits among the pages it went out with last time, not
+		 * the ones it goes out with now.  A new slot next to theirs
+		 * makes page_launder's runs long again (one write each) and
+		 * readahead's runs find them, as the kernel frees the slot of
+		 * a page swapped in for a write. */
+		swp_entry_t old = page->swap;
+
+		delete_from_swap_cache(page);
+		swap_free(old);
+		add_to_swap_cache(page, entry);
+		set_owner(mm, entry, page->vaddr);
+		new_slot = true;
+	} else if (!PageSwapCache(page)) {
 		ret = get_swap_page(&entry);
 		if (ret)
 			return ret;
