@@ -28,6 +28,9 @@
  * up to REMOTE_RESCUE_MS, before failing with -EIO (the program is told:
  * do_page_fault's SIGBUS).
  *
+ * libmemcached is opened when the first pool is named, and called
+ * through swap_memcached_lib.h's table (mcl.X is memcached_X).
+ *
  * Memory: libmemcached allocates through the allocators given here
  * (size classes of kmem_caches, and raw pages for large blocks), never
  * from the arena.
@@ -48,7 +51,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libmemcached/memcached.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -64,6 +66,7 @@
 #include "page_io.h"
 #include "remote_ring.h"
 #include "stats.h"
+#include "swap_memcached_lib.h"
 #include "swapfile.h"
 #include "sys.h"
 
@@ -252,10 +255,10 @@ static void *mc_calloc(const memcached_st *m, size_t nelem, size_t elsize, void 
 
 static void set_timeouts(memcached_st *m, unsigned int ms)
 {
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SND_TIMEOUT, (uint64_t)ms * 1000);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)ms * 1000);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_SND_TIMEOUT, (uint64_t)ms * 1000);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)ms * 1000);
 }
 
 static bool rc_server_failed(memcached_return_t rc);
@@ -269,23 +272,23 @@ static struct mc_conn *conn_new(const struct remote_server_spec *sp)
 	if (!cn)
 		return NULL;
 	m = &cn->memc;
-	if (!memcached_create(m))
+	if (!mcl.create(m))
 		goto fail;
-	if (memcached_set_memory_allocators(m, mc_malloc, mc_free, mc_realloc, mc_calloc, NULL) !=
+	if (mcl.set_memory_allocators(m, mc_malloc, mc_free, mc_realloc, mc_calloc, NULL) !=
 	    MEMCACHED_SUCCESS)
 		goto fail;
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
 	/* upage sets servers aside itself: libmemcached must not. */
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 0);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 1000000);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 0);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 1000000);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0);
 	set_timeouts(m, REMOTE_TIMEOUT_MS);
-	if (memcached_server_add(m, sp->host, (in_port_t)sp->port) != MEMCACHED_SUCCESS)
+	if (mcl.server_add(m, sp->host, (in_port_t)sp->port) != MEMCACHED_SUCCESS)
 		goto fail;
-	if (!memcached_result_create(m, &cn->res))
+	if (!mcl.result_create(m, &cn->res))
 		goto fail;
 	return cn;
 fail:
@@ -302,7 +305,7 @@ fail:
 static memcached_return_t conn_ping(struct mc_conn *cn)
 {
 	static const char key[] = "upage:ping";
-	memcached_return_t rc = memcached_set(&cn->memc, key, sizeof(key) - 1, "1", 1, 0, 0);
+	memcached_return_t rc = mcl.set(&cn->memc, key, sizeof(key) - 1, "1", 1, 0, 0);
 
 	return rc_server_failed(rc) ? rc : MEMCACHED_SUCCESS;
 }
@@ -312,8 +315,8 @@ static void conn_free(struct mc_conn *cn)
 {
 	if (!cn)
 		return;
-	memcached_result_free(&cn->res);
-	memcached_free(&cn->memc);
+	mcl.result_free(&cn->res);
+	mcl.free(&cn->memc);
 	sys_free_pages(cn, PAGE_ALIGN(sizeof(*cn)));
 }
 
@@ -466,7 +469,7 @@ static void server_failed(struct mc_area *a, struct mc_server *s, memcached_retu
 		upage_msg("memcached server %s failed (%s, after %" PRIu64 " us): set aside, its "
 			  "pages are read from their other copy (and copied again elsewhere if it "
 			  "stays away); it is probed every %d ms",
-			  s->spec.name, memcached_strerror(NULL, rc), (t - t0) / 1000,
+			  s->spec.name, mcl.strerror(NULL, rc), (t - t0) / 1000,
 			  REMOTE_PROBE_MS);
 }
 
@@ -522,7 +525,7 @@ static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
 		return -EIO;
 	remote_hdr_fill((struct remote_hdr *)s->buf, a->id, offset, version, PAGE_SIZE);
 	memcpy(s->buf + sizeof(struct remote_hdr), page, PAGE_SIZE);
-	rc = memcached_set(&cn->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
+	rc = mcl.set(&cn->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
 	conn_put(s, rc_server_failed(rc));
 	if (rc == MEMCACHED_SUCCESS)
 		return 0;
@@ -603,23 +606,23 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 	}
 	cn = conn_get(s);
 	if (cn) {
-		rc = memcached_mget(&cn->memc, kp, kl, (size_t)n);
+		rc = mcl.mget(&cn->memc, kp, kl, (size_t)n);
 		if (rc == MEMCACHED_SUCCESS) {
-			while ((r = memcached_fetch_result(&cn->memc, &cn->res, &rc))) {
-				long off = key_offset(a, memcached_result_key_value(r),
-						      memcached_result_key_length(r));
+			while ((r = mcl.fetch_result(&cn->memc, &cn->res, &rc))) {
+				long off = key_offset(a, mcl.result_key_value(r),
+						      mcl.result_key_length(r));
 				int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
 				int chk;
 
 				if (i < 0 || pg[i].done)
 					continue;
-				chk = remote_value_check(memcached_result_value(r),
-							 memcached_result_length(r), a->id,
+				chk = remote_value_check(mcl.result_value(r),
+							 mcl.result_length(r), a->id,
 							 pg[i].offset,
 							 slot_meta_version(pg[i].meta), PAGE_SIZE);
 				if (chk == 0) {
 					memcpy(pg[i].buf,
-					       memcached_result_value(r) + sizeof(struct remote_hdr),
+					       mcl.result_value(r) + sizeof(struct remote_hdr),
 					       PAGE_SIZE);
 					pg[i].done = true;
 				} else {
@@ -1032,7 +1035,7 @@ static bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset
 
 	if (server_down(s) || !(cn = conn_get(s)))
 		return false;
-	rc = memcached_delete(&cn->memc, key, (size_t)klen, 0);
+	rc = mcl.delete(&cn->memc, key, (size_t)klen, 0);
 	conn_put(s, rc_server_failed(rc));
 	if (rc_server_failed(rc)) {
 		server_failed(a, s, rc, now_ns());
@@ -1121,8 +1124,8 @@ static void server_check_evictions(struct mc_server *s)
 
 	if (!cn)
 		return;
-	rc1 = memcached_stat_execute(&cn->memc, "settings", stat_cb, &sc);
-	rc2 = memcached_stat_execute(&cn->memc, NULL, stat_cb, &st);
+	rc1 = mcl.stat_execute(&cn->memc, "settings", stat_cb, &sc);
+	rc2 = mcl.stat_execute(&cn->memc, NULL, stat_cb, &st);
 	conn_put(s, rc_server_failed(rc1) || rc_server_failed(rc2));
 	if (rc1 == MEMCACHED_SUCCESS && sc.evict_setting == 1 && !s->evicts) {
 		s->evicts = true;
@@ -1365,7 +1368,7 @@ static int area_connect(struct mc_area *a)
 		set_timeouts(&s->conn->memc, REMOTE_TIMEOUT_MS);
 		if (rc != MEMCACHED_SUCCESS) {
 			upage_msg("memcached server %s does not answer (%s): set aside for now",
-				  s->spec.name, memcached_strerror(NULL, rc));
+				  s->spec.name, mcl.strerror(NULL, rc));
 			s->broken = true;
 			s->down = true;
 			s->said_down = true;
@@ -1452,6 +1455,8 @@ static int swapon_memcached_how(const char *spec, int prio, bool connect)
 	struct mc_area *a;
 	int ret;
 
+	if (memcached_lib_load())
+		return -ENOENT;		/* it said why */
 	pthread_once(&mc_caches_once, mc_caches_init);
 	if (!del_queue)
 		del_queue = sys_alloc_pages(PAGE_ALIGN(MC_DEL_QUEUE * sizeof(*del_queue)));
@@ -1477,8 +1482,8 @@ int swapon_memcached(const char *spec, int prio)
 static void close_inherited(struct mc_server *s)
 {
 	const memcached_instance_st *in =
-		s->conn ? memcached_server_instance_by_position(&s->conn->memc, 0) : NULL;
-	in_port_t port = in ? memcached_server_srcport(in) : 0;
+		s->conn ? mcl.server_instance_by_position(&s->conn->memc, 0) : NULL;
+	in_port_t port = in ? mcl.server_srcport(in) : 0;
 
 	if (!port)
 		return;

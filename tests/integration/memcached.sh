@@ -148,4 +148,29 @@ for bad in "memcached:" "memcached:127.0.0.1:$P5" "memcached:127.0.0.1:$P5,127.0
 	echo "$out" | grep -q "^ran$" || fail "the program did not run with --swap $bad"
 	echo "ok: --swap $bad refused: $(echo "$out" | head -1)"
 done
+# 4. libmemcached (and libstdc++, libsasl2, libcrypto with it) is loaded
+#    only when a pool is named; when it cannot be, one message says so.
+LOADS="file=(libmemcached|libstdc\+\+|libsasl2|libcrypto)\.so"
+LD_DEBUG=files "$UPAGE" run --engine "$ENGINE" -- true >"$WORK/nopool.dbg" 2>&1 ||
+	fail "true did not run under upage"
+if grep -E "$LOADS" "$WORK/nopool.dbg"; then
+	fail "a program without a pool loaded libmemcached or its dependencies"
+fi
+LD_DEBUG=files "$UPAGE" run --engine "$ENGINE" --swap "$POOL2" -- true >"$WORK/pool.dbg" 2>&1 ||
+	fail "true did not run over the pool"
+grep -qE "file=libmemcached\.so.* dynamically loaded by .*libupage\.so" "$WORK/pool.dbg" ||
+	fail "libmemcached was not opened for the pool"
+echo "ok: libmemcached is loaded only with a pool"
+MCLIB=$(python3 -c 'import ctypes.util; print(ctypes.util.find_library("memcached") or "")')
+MCLIB=$(ldconfig -p | sed -n "s|^[[:space:]]*$MCLIB .*=> ||p" | head -1)
+if [ "$(id -u)" -eq 0 ] && [ -n "$MCLIB" ] && unshare -m true 2>/dev/null; then
+	# In a mount namespace of its own, the library is an empty file.
+	out=$(unshare -m sh -c 'mount --bind /dev/null "$1" && shift && "$@"' sh \
+		"$(readlink -f "$MCLIB")" "$UPAGE" run --engine "$ENGINE" --swap "$POOL2" -- \
+		echo ran 2>&1) || fail "the program did not run without libmemcached"
+	[ "$(echo "$out" | grep -c "^upage: a memcached pool needs libmemcached")" -eq 1 ] ||
+		fail "not one message when libmemcached cannot be loaded: $out"
+	echo "$out" | grep -q "^ran$" || fail "the program did not run without libmemcached"
+	echo "ok: without libmemcached: $(echo "$out" | grep "^upage:")"
+fi
 echo "PASS"
