@@ -10,7 +10,9 @@
  * server, never ejects one and never re-routes a key.  The binary
  * protocol is used (the text protocol's client crashes on the replies
  * to buffered requests), with TCP_NODELAY (a batch otherwise waits 44 ms
- * for the delayed ACK) and every timeout at REMOTE_TIMEOUT_MS.
+ * for the delayed ACK) and every timeout at REMOTE_TIMEOUT_MS; the wait
+ * for an answer is raised to twice the slowest answer the server gave
+ * lately (server_bound_ms), up to REMOTE_TIMEOUT_MAX_MS.
  *
  * A read of a run of slots asks each server for the copies it holds in
  * one multi-get (readahead is one exchange per server), checks every
@@ -50,6 +52,7 @@
 #include "swap_memcached.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -81,6 +84,8 @@
 struct mc_conn {
 	memcached_st memc;
 	memcached_result_st res;
+	int fd;				/* its socket once connected (conn_connected), or -1 */
+	in_port_t port;			/* that socket's local port: is fd still it? */
 };
 
 struct mc_server {
@@ -88,6 +93,7 @@ struct mc_server {
 	struct mc_conn *conn;		/* the connection in use */
 	bool broken;			/* conn failed: never used again (reconnecting allocates) */
 	struct mc_conn *spare;		/* connected by the area's thread, for server_revive */
+	struct mc_conn *for_child;	/* mc_fork_lock: the spare, taken by fork for the child */
 	struct mc_conn *dead;		/* a broken one replaced on the fault path: the
 					 * area's thread frees it (freeing may allocate) */
 	char *buf;			/* a value being stored: header and page */
@@ -100,6 +106,10 @@ struct mc_server {
 	bool evictions_said;
 	uint64_t evictions_base;	/* its "evictions" when upage began (UINT64_MAX: unknown) */
 	uint64_t evictions_last;
+	uint64_t rtt_max_ns;		/* lock: its slowest answer lately (halved as time goes) */
+	uint64_t rtt_decay_ns;		/* lock: when rtt_max_ns was last halved */
+	unsigned int bound_ms;		/* lock: the wait for an answer set on bound_conn */
+	struct mc_conn *bound_conn;
 	struct sockaddr_storage addr;	/* resolved at start-up, for server_reachable */
 	socklen_t addr_len;		/* 0: not resolved */
 };
@@ -122,6 +132,10 @@ struct mc_area {
 static struct mc_area *areas[MC_MAX_AREAS];	/* set at swapon, start-up only */
 static int nr_areas;
 static pthread_t mc_thread;
+/* Held by a forking thread from swap_memcached_fork_prepare to the parent's
+ * or child's handler: protects every server's for_child. */
+static pthread_mutex_t mc_fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool mc_fork_held;		/* mc_fork_lock: fork holds libmemcached's memory */
 static bool mc_thread_started;
 static struct remote_stats rstats;		/* atomics */
 
@@ -290,6 +304,7 @@ static struct mc_conn *conn_new(const struct remote_server_spec *sp)
 		goto fail;
 	if (!mcl.result_create(m, &cn->res))
 		goto fail;
+	cn->fd = -1;
 	return cn;
 fail:
 	sys_free_pages(cn, PAGE_ALIGN(sizeof(*cn)));
@@ -318,6 +333,64 @@ static void conn_free(struct mc_conn *cn)
 	mcl.result_free(&cn->res);
 	mcl.free(&cn->memc);
 	sys_free_pages(cn, PAGE_ALIGN(sizeof(*cn)));
+}
+
+/* ---- a connection's socket, for fork --------------------------------- */
+
+#define MC_MAX_FD	4096		/* where a connection's socket is looked for */
+
+/* The local port of the socket @fd, 0 if it is none. */
+static in_port_t sock_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
+}
+
+/*
+ * Find @cn's socket (libmemcached does not say which descriptor it is) by
+ * its local port, once it is connected: a forked child must close its
+ * copies of the parent's sockets, and the parent its copy of the one it
+ * gave the child, without a word to the server.
+ */
+static void conn_note_fd(struct mc_conn *cn)
+{
+	const memcached_instance_st *in = mcl.server_instance_by_position(&cn->memc, 0);
+
+	cn->port = in ? mcl.server_srcport(in) : 0;
+	cn->fd = -1;
+	for (int fd = 0; cn->port && fd < MC_MAX_FD; fd++)
+		if (sock_port(fd) == cn->port) {
+			cn->fd = fd;
+			return;
+		}
+}
+
+/* @cn's socket, if it is still at the descriptor found (-1 otherwise). */
+static int conn_fd(const struct mc_conn *cn)
+{
+	return cn && cn->fd >= 0 && cn->port && sock_port(cn->fd) == cn->port ? cn->fd : -1;
+}
+
+/* Close this process's copy of @cn's socket (another process uses it). */
+static void conn_close_copy(struct mc_conn *cn)
+{
+	int fd;
+
+	if (!cn)
+		return;
+	if (cn->fd < 0)
+		conn_note_fd(cn);	/* connected by libmemcached on first use */
+	fd = conn_fd(cn);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Resolve @s's address once, at start-up (getaddrinfo allocates). */
@@ -382,6 +455,36 @@ static int server_setup(struct mc_server *s)
 }
 
 /*
+ * How long to wait for @s's answer (its lock held): twice its slowest
+ * answer lately, within [REMOTE_TIMEOUT_MS, REMOTE_TIMEOUT_MAX_MS].  A
+ * loaded machine's scheduling delays raise it; a server that stops
+ * answering raises nothing (only answers count), so it is still set aside
+ * within REMOTE_TIMEOUT_MAX_MS.
+ */
+static unsigned int server_bound_ms(struct mc_server *s, uint64_t now)
+{
+	uint64_t ms;
+
+	while (now - s->rtt_decay_ns > (uint64_t)REMOTE_RTT_DECAY_MS * 1000000) {
+		s->rtt_max_ns /= 2;
+		s->rtt_decay_ns = s->rtt_max_ns ? s->rtt_decay_ns +
+							 (uint64_t)REMOTE_RTT_DECAY_MS * 1000000
+						: now;
+	}
+	ms = (2 * s->rtt_max_ns + 999999) / 1000000;
+	if (ms < REMOTE_TIMEOUT_MS)
+		return REMOTE_TIMEOUT_MS;
+	return ms > REMOTE_TIMEOUT_MAX_MS ? REMOTE_TIMEOUT_MAX_MS : (unsigned int)ms;
+}
+
+/* @s answered, @ns after the exchange began (its lock held). */
+static void server_answered(struct mc_server *s, uint64_t ns)
+{
+	if (ns > s->rtt_max_ns)
+		s->rtt_max_ns = ns;
+}
+
+/*
  * @s's connection, with its lock held; NULL (and no lock) when it broke:
  * a broken connection is never used again, since libmemcached would
  * reconnect, and the name lookup of a connect allocates from the heap,
@@ -389,10 +492,18 @@ static int server_setup(struct mc_server *s)
  */
 static struct mc_conn *conn_get(struct mc_server *s)
 {
+	unsigned int ms;
+
 	pthread_mutex_lock(&s->lock);
 	if (s->broken) {
 		pthread_mutex_unlock(&s->lock);
 		return NULL;
+	}
+	ms = server_bound_ms(s, now_ns());
+	if (ms != s->bound_ms || s->conn != s->bound_conn) {
+		mcl.behavior_set(&s->conn->memc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
+		s->bound_ms = ms;
+		s->bound_conn = s->conn;
 	}
 	return s->conn;
 }
@@ -526,6 +637,8 @@ static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
 	remote_hdr_fill((struct remote_hdr *)s->buf, a->id, offset, version, PAGE_SIZE);
 	memcpy(s->buf + sizeof(struct remote_hdr), page, PAGE_SIZE);
 	rc = mcl.set(&cn->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
+	if (!rc_server_failed(rc))
+		server_answered(s, now_ns() - t0);
 	conn_put(s, rc_server_failed(rc));
 	if (rc == MEMCACHED_SUCCESS)
 		return 0;
@@ -633,6 +746,8 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 			}
 		}
 		failed = rc_server_failed(rc);
+		if (!failed)
+			server_answered(s, now_ns() - t0);
 		conn_put(s, failed);
 	}
 	if (failed)
@@ -1172,8 +1287,10 @@ static struct mc_conn *conn_connected(struct mc_server *s)
 	set_timeouts(&cn->memc, REMOTE_PROBE_TIMEOUT_MS);
 	rc = conn_ping(cn);
 	set_timeouts(&cn->memc, REMOTE_TIMEOUT_MS);
-	if (rc == MEMCACHED_SUCCESS)
+	if (rc == MEMCACHED_SUCCESS) {
+		conn_note_fd(cn);
 		return cn;
+	}
 	conn_free(cn);
 	return NULL;
 }
@@ -1376,6 +1493,7 @@ static int area_connect(struct mc_area *a)
 			rstats.servers_down++;
 			continue;
 		}
+		conn_note_fd(s->conn);
 		up++;
 		server_check_evictions(s);
 	}
@@ -1449,6 +1567,8 @@ static int area_add(struct mc_area *a, int prio, bool connect)
 	return type;
 }
 
+/* @connect: connect now and start the area's thread (not in a forked
+ * child's handler: swap_memcached_fork_child_start does it later). */
 static int swapon_memcached_how(const char *spec, int prio, bool connect)
 {
 	char err[320];
@@ -1466,7 +1586,7 @@ static int swapon_memcached_how(const char *spec, int prio, bool connect)
 		return -EINVAL;
 	}
 	ret = area_add(a, prio, connect);
-	if (ret >= 0 && start_thread())
+	if (ret >= 0 && connect && start_thread())
 		upage_msg("cannot start the memcached area's thread: servers set aside are not "
 			  "probed again");
 	return ret;
@@ -1477,56 +1597,127 @@ int swapon_memcached(const char *spec, int prio)
 	return swapon_memcached_how(spec, prio, true);
 }
 
-/* The socket of @s's connection, found by its local port (the child must
- * close its copy without a word to the server: the parent uses it). */
-static void close_inherited(struct mc_server *s)
+/* ---- fork ----------------------------------------------------------------
+ *
+ * A forked child reads its parent's pages (the parent's areas, frozen) as
+ * soon as it runs, maybe before any thread of its own could connect: a
+ * connection made after fork would need the name lookup's memory, which
+ * may be on the pool, and under the uffd engine the child's one handler
+ * thread would wait on it.  So the child is given connections made before
+ * fork: each server's spare, taken aside by swap_memcached_fork_prepare
+ * (made there if the area's thread had none ready).  The parent closes
+ * its copy of those sockets, replacing the descriptor first so that
+ * libmemcached's goodbye goes nowhere; the child closes its copies of the
+ * parent's.  libmemcached's size classes and del_lock are held across
+ * fork (their locks would otherwise be copied held by a thread the child
+ * has not).
+ */
+
+void swap_memcached_fork_prepare(void)
 {
-	const memcached_instance_st *in =
-		s->conn ? mcl.server_instance_by_position(&s->conn->memc, 0) : NULL;
-	in_port_t port = in ? mcl.server_srcport(in) : 0;
-
-	if (!port)
+	if (!nr_areas)
 		return;
-	for (int fd = 0; fd < 4096; fd++) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		in_port_t p = 0;
+	pthread_mutex_lock(&mc_fork_lock);
+	for (int i = 0; i < nr_areas; i++)
+		for (unsigned int k = 0; k < areas[i]->nr; k++) {
+			struct mc_server *s = &areas[i]->srv[k];
+			struct mc_conn *cn = NULL;
 
-		if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-			continue;
-		if (ss.ss_family == AF_INET)
-			p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		else if (ss.ss_family == AF_INET6)
-			p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		if (p == port) {
-			close(fd);
-			return;
+			pthread_mutex_lock(&s->lock);
+			s->for_child = s->spare;
+			s->spare = NULL;
+			pthread_mutex_unlock(&s->lock);
+			if (s->for_child || server_down(s))
+				continue;
+			cn = conn_connected(s);		/* none ready: the program forks now */
+			pthread_mutex_lock(&s->lock);
+			s->for_child = cn;
+			pthread_mutex_unlock(&s->lock);
 		}
-	}
+}
+
+void swap_memcached_fork_lock(void)
+{
+	if (!nr_areas)
+		return;
+	for (int c = 0; c < MC_CLASSES; c++)
+		pthread_mutex_lock(&mc_caches[c].lock);
+	pthread_mutex_lock(&del_lock);
+	mc_fork_held = true;
+}
+
+void swap_memcached_fork_parent(void)
+{
+	if (!nr_areas)
+		return;
+	if (mc_fork_held)
+		pthread_mutex_unlock(&del_lock);
+	for (int c = MC_CLASSES - 1; mc_fork_held && c >= 0; c--)
+		pthread_mutex_unlock(&mc_caches[c].lock);
+	mc_fork_held = false;
+	for (int i = 0; i < nr_areas; i++)
+		for (unsigned int k = 0; k < areas[i]->nr; k++) {
+			struct mc_server *s = &areas[i]->srv[k];
+			struct mc_conn *cn = s->for_child;
+			int fd = conn_fd(cn), dead;
+
+			s->for_child = NULL;
+			if (!cn)
+				continue;
+			/* The child's now.  A socket connected to nothing takes
+			 * its descriptor, so that freeing cn says goodbye to
+			 * nobody (a send there fails, without SIGPIPE); a
+			 * descriptor not found is left, and cn with it. */
+			dead = fd < 0 ? -1 : socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+			if (dead >= 0 && dup3(dead, fd, O_CLOEXEC) == fd)
+				conn_free(cn);
+			if (dead >= 0)
+				close(dead);
+		}
+	pthread_mutex_unlock(&mc_fork_lock);
+}
+
+/* A server of the child's copy of a parent's area: its connection is the
+ * one fork gave it, else none until the area's thread makes one. */
+static void server_fork_child(struct mc_server *s)
+{
+	bool was_down = s->down;
+
+	conn_close_copy(s->conn);	/* the parent's */
+	conn_close_copy(s->spare);	/* made while fork took the other aside */
+	/* The parent's connections are dropped, not freed: freeing would say
+	 * goodbye on a descriptor that is no longer the socket. */
+	pthread_mutex_init(&s->lock, NULL);
+	s->spare = NULL;
+	s->dead = NULL;
+	s->conn = s->for_child;
+	s->for_child = NULL;
+	s->broken = !s->conn;
+	s->down = !s->conn;
+	s->retry_ns = 0;
+	if (was_down != s->down)
+		rstats.servers_down += s->down ? 1 : (uint64_t)-1;
 }
 
 void swap_memcached_fork_child(void)
 {
 	mc_thread_started = false;
+	pthread_mutex_init(&mc_fork_lock, NULL);
+	mc_fork_held = false;
+	for (int c = 0; c < MC_CLASSES; c++)
+		pthread_mutex_init(&mc_caches[c].lock, NULL);
+	pthread_mutex_init(&del_lock, NULL);
 	for (int i = 0; i < nr_areas; i++) {
 		struct mc_area *a = areas[i];
 
 		a->frozen = true;	/* swap_freeze_all: the parent's slots */
-		for (unsigned int k = 0; k < a->nr; k++) {
-			struct mc_server *s = &a->srv[k];
-
-			close_inherited(s);
-			/* The old connection is dropped, not freed: freeing would say
-			 * goodbye on a descriptor that is no longer the socket.  The
-			 * area's thread makes a new one. */
-			pthread_mutex_init(&s->lock, NULL);
-			s->spare = NULL;	/* the parent's too (its socket stays open here) */
-			s->dead = NULL;
-			s->broken = true;
-			s->down = true;
-			s->retry_ns = 0;
-		}
+		for (unsigned int k = 0; k < a->nr; k++)
+			server_fork_child(&a->srv[k]);
 	}
+}
+
+void swap_memcached_fork_child_start(void)
+{
 	if (nr_areas && start_thread())
 		upage_msg("forked child: the memcached area's thread did not start");
 }
