@@ -693,8 +693,62 @@ static long key_offset(const struct mc_area *a, const char *key, size_t len)
 	return (long)off;
 }
 
+/* A copy of page @i came: mapped if it is of the version last written. */
+static void page_value(struct mc_area *a, struct mc_page *pg, int i, int copy, const char *value,
+		       size_t len)
+{
+	if (remote_value_check(value, len, a->id, pg[i].offset, slot_meta_version(pg[i].meta),
+			       PAGE_SIZE) == 0) {
+		memcpy(pg[i].buf, value + sizeof(struct remote_hdr), PAGE_SIZE);
+		pg[i].done = true;
+	} else {
+		pg[i].bad[copy] = true;
+		pg[i].answered[copy] = true;
+		RCOUNT(stale_reads, 1);
+	}
+}
+
 /*
- * Copy @copy of the pages @list[0..n) from server @si in one multi-get,
+ * One page: a plain get, one request and one answer (a multi-get of one
+ * key is a quiet get and a no-op, two requests the server wakes for).
+ */
+static memcached_return_t conn_get1(struct mc_area *a, struct mc_conn *cn, struct mc_page *pg,
+				    int i, int copy, const char *key, size_t klen)
+{
+	memcached_return_t rc;
+	uint32_t flags;
+	size_t len;
+	char *v = mcl.get(&cn->memc, key, klen, &len, &flags, &rc);
+
+	if (v) {
+		page_value(a, pg, i, copy, v, len);
+		mc_free(&cn->memc, v, NULL);	/* libmemcached's, from our allocator */
+	}
+	return rc;
+}
+
+/* Many pages: one multi-get, each answer matched to its page by its key. */
+static memcached_return_t conn_mget(struct mc_area *a, struct mc_conn *cn, struct mc_page *pg,
+				    const int *list, int n, int copy, const char *const *kp,
+				    const size_t *kl)
+{
+	memcached_return_t rc = mcl.mget(&cn->memc, kp, kl, (size_t)n);
+	memcached_result_st *r;
+
+	if (rc != MEMCACHED_SUCCESS)
+		return rc;
+	while ((r = mcl.fetch_result(&cn->memc, &cn->res, &rc))) {
+		long off = key_offset(a, mcl.result_key_value(r), mcl.result_key_length(r));
+		int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
+
+		if (i >= 0 && !pg[i].done)
+			page_value(a, pg, i, copy, mcl.result_value(r), mcl.result_length(r));
+	}
+	return rc;
+}
+
+/*
+ * Copy @copy of the pages @list[0..n) from server @si in one exchange,
  * each checked against its slot's version.  Those found are done; the
  * others have that copy marked bad.
  */
@@ -706,7 +760,6 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 	const char *kp[MC_MAX_BATCH];
 	size_t kl[MC_MAX_BATCH];
 	memcached_return_t rc = MEMCACHED_CONNECTION_FAILURE;
-	memcached_result_st *r;
 	struct mc_conn *cn;
 	bool failed = true;
 	uint64_t t0 = now_ns();
@@ -719,32 +772,8 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 	}
 	cn = conn_get(s);
 	if (cn) {
-		rc = mcl.mget(&cn->memc, kp, kl, (size_t)n);
-		if (rc == MEMCACHED_SUCCESS) {
-			while ((r = mcl.fetch_result(&cn->memc, &cn->res, &rc))) {
-				long off = key_offset(a, mcl.result_key_value(r),
-						      mcl.result_key_length(r));
-				int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
-				int chk;
-
-				if (i < 0 || pg[i].done)
-					continue;
-				chk = remote_value_check(mcl.result_value(r),
-							 mcl.result_length(r), a->id,
-							 pg[i].offset,
-							 slot_meta_version(pg[i].meta), PAGE_SIZE);
-				if (chk == 0) {
-					memcpy(pg[i].buf,
-					       mcl.result_value(r) + sizeof(struct remote_hdr),
-					       PAGE_SIZE);
-					pg[i].done = true;
-				} else {
-					pg[i].bad[copy] = true;
-					pg[i].answered[copy] = true;
-					RCOUNT(stale_reads, 1);
-				}
-			}
-		}
+		rc = n == 1 ? conn_get1(a, cn, pg, list[0], copy, kp[0], kl[0])
+			    : conn_mget(a, cn, pg, list, n, copy, kp, kl);
 		failed = rc_server_failed(rc);
 		if (!failed)
 			server_answered(s, now_ns() - t0);

@@ -40,6 +40,7 @@ static const struct {
 	MCL_ENTRY(result_value),
 	MCL_ENTRY(result_length),
 	MCL_ENTRY(set),
+	MCL_ENTRY(get),
 	MCL_ENTRY(mget),
 	MCL_ENTRY(fetch_result),
 	MCL_ENTRY(delete),

@@ -37,6 +37,7 @@ struct memcached_lib {
 	MCL_FN(result_value);
 	MCL_FN(result_length);
 	MCL_FN(set);
+	MCL_FN(get);
 	MCL_FN(mget);
 	MCL_FN(fetch_result);
 	MCL_FN(delete);
