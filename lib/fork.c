@@ -66,6 +66,7 @@
 
 #include "memory.h"
 #include "mmap.h"
+#include "overhead.h"
 #include "ownfd.h"
 #include "mlock.h"
 #include "runtime.h"
@@ -149,6 +150,7 @@ void upage_fork_prepare(void)
 	struct mm_struct *mm = &upage.mm;
 	sigset_t async;
 
+	swap_memcached_fork_prepare();	/* may connect: before jemalloc's locks */
 	alloc_handler(&alloc_prepare);	/* jemalloc's locks, while the arena is open */
 	if (!upage.active)
 		return;
@@ -161,6 +163,8 @@ void upage_fork_prepare(void)
 	walk_page_range(&mm->pgd, mm->arena.base, mm->arena.base + mm->arena.size, pin_slot, NULL);
 	if (upage.mm.engine->fork_prepare)
 		upage.mm.engine->fork_prepare();
+	swap_memcached_fork_lock();	/* no page under I/O now */
+	overhead_fork_prepare();	/* raw pages: last, nothing waits on it */
 }
 
 void upage_fork_parent(void)
@@ -168,6 +172,7 @@ void upage_fork_parent(void)
 	struct mm_struct *mm = &upage.mm;
 
 	if (upage.active) {
+		overhead_fork_parent();
 		if (upage.mm.engine->fork_parent)
 			upage.mm.engine->fork_parent();
 		pthread_mutex_unlock(&mm->page_table_lock);
@@ -175,6 +180,7 @@ void upage_fork_parent(void)
 		sys_sigmask(SIG_SETMASK, &fork_sigmask, NULL);
 	}
 	alloc_handler(&alloc_parent);
+	swap_memcached_fork_parent();	/* frees: after jemalloc's */
 }
 
 /* The child's write-protection is gone: treat every mapped page as dirty. */
@@ -271,6 +277,7 @@ void upage_fork_child(void)
 
 	ownfd_fork_child();	/* before any descriptor is replaced */
 	if (upage.active) {
+		overhead_fork_child();
 		/* prepare took mmap_lock for writing in the parent's thread,
 		 * which glibc's rwlock knows by its tid, not this thread's: it
 		 * is made anew here, and held again for what follows. */
@@ -289,6 +296,8 @@ void upage_fork_child(void)
 		}
 	}
 	alloc_handler(&alloc_child);	/* the arena is the child's own now */
+	if (upage.active)
+		swap_memcached_fork_child_start();
 }
 
 int fork_handlers_install(void)

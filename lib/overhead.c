@@ -56,6 +56,23 @@ void overhead_register(void *p, size_t len)
 	pthread_mutex_unlock(&overhead_lock);
 }
 
+/* fork: held across it by the forking thread (another thread's raw pages
+ * may be being registered), and made anew in the child. */
+void overhead_fork_prepare(void)
+{
+	pthread_mutex_lock(&overhead_lock);
+}
+
+void overhead_fork_parent(void)
+{
+	pthread_mutex_unlock(&overhead_lock);
+}
+
+void overhead_fork_child(void)
+{
+	pthread_mutex_init(&overhead_lock, NULL);
+}
+
 void overhead_unregister(void *p, size_t len)
 {
 	pthread_mutex_lock(&overhead_lock);

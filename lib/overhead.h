@@ -21,6 +21,10 @@
 /* [@p, @p + @len) is upage's own (page aligned).  Never fails: past the
  * registry's size the bytes are counted as resident. */
 void overhead_register(void *p, size_t len);
+/* fork's handlers (fork.c): the registry's lock held across fork. */
+void overhead_fork_prepare(void);
+void overhead_fork_parent(void);
+void overhead_fork_child(void);
 /* It is not any more (unmapped). */
 void overhead_unregister(void *p, size_t len);
 /* Bytes of the registered mappings resident now (mincore). */

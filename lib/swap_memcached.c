@@ -10,7 +10,9 @@
  * server, never ejects one and never re-routes a key.  The binary
  * protocol is used (the text protocol's client crashes on the replies
  * to buffered requests), with TCP_NODELAY (a batch otherwise waits 44 ms
- * for the delayed ACK) and every timeout at REMOTE_TIMEOUT_MS.
+ * for the delayed ACK) and every timeout at REMOTE_TIMEOUT_MS; the wait
+ * for an answer is raised to twice the slowest answer the server gave
+ * lately (server_bound_ms), up to REMOTE_TIMEOUT_MAX_MS.
  *
  * A read of a run of slots asks each server for the copies it holds in
  * one multi-get (readahead is one exchange per server), checks every
@@ -27,6 +29,9 @@
  * could be read at all does a read try the servers set aside, once, for
  * up to REMOTE_RESCUE_MS, before failing with -EIO (the program is told:
  * do_page_fault's SIGBUS).
+ *
+ * libmemcached is opened when the first pool is named, and called
+ * through swap_memcached_lib.h's table (mcl.X is memcached_X).
  *
  * Memory: libmemcached allocates through the allocators given here
  * (size classes of kmem_caches, and raw pages for large blocks), never
@@ -47,8 +52,8 @@
 #include "swap_memcached.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
-#include <libmemcached/memcached.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -64,6 +69,7 @@
 #include "page_io.h"
 #include "remote_ring.h"
 #include "stats.h"
+#include "swap_memcached_lib.h"
 #include "swapfile.h"
 #include "sys.h"
 
@@ -78,6 +84,8 @@
 struct mc_conn {
 	memcached_st memc;
 	memcached_result_st res;
+	int fd;				/* its socket once connected (conn_connected), or -1 */
+	in_port_t port;			/* that socket's local port: is fd still it? */
 };
 
 struct mc_server {
@@ -85,6 +93,7 @@ struct mc_server {
 	struct mc_conn *conn;		/* the connection in use */
 	bool broken;			/* conn failed: never used again (reconnecting allocates) */
 	struct mc_conn *spare;		/* connected by the area's thread, for server_revive */
+	struct mc_conn *for_child;	/* mc_fork_lock: the spare, taken by fork for the child */
 	struct mc_conn *dead;		/* a broken one replaced on the fault path: the
 					 * area's thread frees it (freeing may allocate) */
 	char *buf;			/* a value being stored: header and page */
@@ -97,6 +106,10 @@ struct mc_server {
 	bool evictions_said;
 	uint64_t evictions_base;	/* its "evictions" when upage began (UINT64_MAX: unknown) */
 	uint64_t evictions_last;
+	uint64_t rtt_max_ns;		/* lock: its slowest answer lately (halved as time goes) */
+	uint64_t rtt_decay_ns;		/* lock: when rtt_max_ns was last halved */
+	unsigned int bound_ms;		/* lock: the wait for an answer set on bound_conn */
+	struct mc_conn *bound_conn;
 	struct sockaddr_storage addr;	/* resolved at start-up, for server_reachable */
 	socklen_t addr_len;		/* 0: not resolved */
 };
@@ -119,6 +132,10 @@ struct mc_area {
 static struct mc_area *areas[MC_MAX_AREAS];	/* set at swapon, start-up only */
 static int nr_areas;
 static pthread_t mc_thread;
+/* Held by a forking thread from swap_memcached_fork_prepare to the parent's
+ * or child's handler: protects every server's for_child. */
+static pthread_mutex_t mc_fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool mc_fork_held;		/* mc_fork_lock: fork holds libmemcached's memory */
 static bool mc_thread_started;
 static struct remote_stats rstats;		/* atomics */
 
@@ -252,10 +269,10 @@ static void *mc_calloc(const memcached_st *m, size_t nelem, size_t elsize, void 
 
 static void set_timeouts(memcached_st *m, unsigned int ms)
 {
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SND_TIMEOUT, (uint64_t)ms * 1000);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)ms * 1000);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_SND_TIMEOUT, (uint64_t)ms * 1000);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)ms * 1000);
 }
 
 static bool rc_server_failed(memcached_return_t rc);
@@ -269,24 +286,25 @@ static struct mc_conn *conn_new(const struct remote_server_spec *sp)
 	if (!cn)
 		return NULL;
 	m = &cn->memc;
-	if (!memcached_create(m))
+	if (!mcl.create(m))
 		goto fail;
-	if (memcached_set_memory_allocators(m, mc_malloc, mc_free, mc_realloc, mc_calloc, NULL) !=
+	if (mcl.set_memory_allocators(m, mc_malloc, mc_free, mc_realloc, mc_calloc, NULL) !=
 	    MEMCACHED_SUCCESS)
 		goto fail;
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
 	/* upage sets servers aside itself: libmemcached must not. */
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 0);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 1000000);
-	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 0);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 1000000);
+	mcl.behavior_set(m, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0);
 	set_timeouts(m, REMOTE_TIMEOUT_MS);
-	if (memcached_server_add(m, sp->host, (in_port_t)sp->port) != MEMCACHED_SUCCESS)
+	if (mcl.server_add(m, sp->host, (in_port_t)sp->port) != MEMCACHED_SUCCESS)
 		goto fail;
-	if (!memcached_result_create(m, &cn->res))
+	if (!mcl.result_create(m, &cn->res))
 		goto fail;
+	cn->fd = -1;
 	return cn;
 fail:
 	sys_free_pages(cn, PAGE_ALIGN(sizeof(*cn)));
@@ -302,7 +320,7 @@ fail:
 static memcached_return_t conn_ping(struct mc_conn *cn)
 {
 	static const char key[] = "upage:ping";
-	memcached_return_t rc = memcached_set(&cn->memc, key, sizeof(key) - 1, "1", 1, 0, 0);
+	memcached_return_t rc = mcl.set(&cn->memc, key, sizeof(key) - 1, "1", 1, 0, 0);
 
 	return rc_server_failed(rc) ? rc : MEMCACHED_SUCCESS;
 }
@@ -312,9 +330,67 @@ static void conn_free(struct mc_conn *cn)
 {
 	if (!cn)
 		return;
-	memcached_result_free(&cn->res);
-	memcached_free(&cn->memc);
+	mcl.result_free(&cn->res);
+	mcl.free(&cn->memc);
 	sys_free_pages(cn, PAGE_ALIGN(sizeof(*cn)));
+}
+
+/* ---- a connection's socket, for fork --------------------------------- */
+
+#define MC_MAX_FD	4096		/* where a connection's socket is looked for */
+
+/* The local port of the socket @fd, 0 if it is none. */
+static in_port_t sock_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
+}
+
+/*
+ * Find @cn's socket (libmemcached does not say which descriptor it is) by
+ * its local port, once it is connected: a forked child must close its
+ * copies of the parent's sockets, and the parent its copy of the one it
+ * gave the child, without a word to the server.
+ */
+static void conn_note_fd(struct mc_conn *cn)
+{
+	const memcached_instance_st *in = mcl.server_instance_by_position(&cn->memc, 0);
+
+	cn->port = in ? mcl.server_srcport(in) : 0;
+	cn->fd = -1;
+	for (int fd = 0; cn->port && fd < MC_MAX_FD; fd++)
+		if (sock_port(fd) == cn->port) {
+			cn->fd = fd;
+			return;
+		}
+}
+
+/* @cn's socket, if it is still at the descriptor found (-1 otherwise). */
+static int conn_fd(const struct mc_conn *cn)
+{
+	return cn && cn->fd >= 0 && cn->port && sock_port(cn->fd) == cn->port ? cn->fd : -1;
+}
+
+/* Close this process's copy of @cn's socket (another process uses it). */
+static void conn_close_copy(struct mc_conn *cn)
+{
+	int fd;
+
+	if (!cn)
+		return;
+	if (cn->fd < 0)
+		conn_note_fd(cn);	/* connected by libmemcached on first use */
+	fd = conn_fd(cn);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Resolve @s's address once, at start-up (getaddrinfo allocates). */
@@ -379,6 +455,36 @@ static int server_setup(struct mc_server *s)
 }
 
 /*
+ * How long to wait for @s's answer (its lock held): twice its slowest
+ * answer lately, within [REMOTE_TIMEOUT_MS, REMOTE_TIMEOUT_MAX_MS].  A
+ * loaded machine's scheduling delays raise it; a server that stops
+ * answering raises nothing (only answers count), so it is still set aside
+ * within REMOTE_TIMEOUT_MAX_MS.
+ */
+static unsigned int server_bound_ms(struct mc_server *s, uint64_t now)
+{
+	uint64_t ms;
+
+	while (now - s->rtt_decay_ns > (uint64_t)REMOTE_RTT_DECAY_MS * 1000000) {
+		s->rtt_max_ns /= 2;
+		s->rtt_decay_ns = s->rtt_max_ns ? s->rtt_decay_ns +
+							 (uint64_t)REMOTE_RTT_DECAY_MS * 1000000
+						: now;
+	}
+	ms = (2 * s->rtt_max_ns + 999999) / 1000000;
+	if (ms < REMOTE_TIMEOUT_MS)
+		return REMOTE_TIMEOUT_MS;
+	return ms > REMOTE_TIMEOUT_MAX_MS ? REMOTE_TIMEOUT_MAX_MS : (unsigned int)ms;
+}
+
+/* @s answered, @ns after the exchange began (its lock held). */
+static void server_answered(struct mc_server *s, uint64_t ns)
+{
+	if (ns > s->rtt_max_ns)
+		s->rtt_max_ns = ns;
+}
+
+/*
  * @s's connection, with its lock held; NULL (and no lock) when it broke:
  * a broken connection is never used again, since libmemcached would
  * reconnect, and the name lookup of a connect allocates from the heap,
@@ -386,10 +492,18 @@ static int server_setup(struct mc_server *s)
  */
 static struct mc_conn *conn_get(struct mc_server *s)
 {
+	unsigned int ms;
+
 	pthread_mutex_lock(&s->lock);
 	if (s->broken) {
 		pthread_mutex_unlock(&s->lock);
 		return NULL;
+	}
+	ms = server_bound_ms(s, now_ns());
+	if (ms != s->bound_ms || s->conn != s->bound_conn) {
+		mcl.behavior_set(&s->conn->memc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
+		s->bound_ms = ms;
+		s->bound_conn = s->conn;
 	}
 	return s->conn;
 }
@@ -466,7 +580,7 @@ static void server_failed(struct mc_area *a, struct mc_server *s, memcached_retu
 		upage_msg("memcached server %s failed (%s, after %" PRIu64 " us): set aside, its "
 			  "pages are read from their other copy (and copied again elsewhere if it "
 			  "stays away); it is probed every %d ms",
-			  s->spec.name, memcached_strerror(NULL, rc), (t - t0) / 1000,
+			  s->spec.name, mcl.strerror(NULL, rc), (t - t0) / 1000,
 			  REMOTE_PROBE_MS);
 }
 
@@ -522,7 +636,9 @@ static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
 		return -EIO;
 	remote_hdr_fill((struct remote_hdr *)s->buf, a->id, offset, version, PAGE_SIZE);
 	memcpy(s->buf + sizeof(struct remote_hdr), page, PAGE_SIZE);
-	rc = memcached_set(&cn->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
+	rc = mcl.set(&cn->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
+	if (!rc_server_failed(rc))
+		server_answered(s, now_ns() - t0);
 	conn_put(s, rc_server_failed(rc));
 	if (rc == MEMCACHED_SUCCESS)
 		return 0;
@@ -577,8 +693,62 @@ static long key_offset(const struct mc_area *a, const char *key, size_t len)
 	return (long)off;
 }
 
+/* A copy of page @i came: mapped if it is of the version last written. */
+static void page_value(struct mc_area *a, struct mc_page *pg, int i, int copy, const char *value,
+		       size_t len)
+{
+	if (remote_value_check(value, len, a->id, pg[i].offset, slot_meta_version(pg[i].meta),
+			       PAGE_SIZE) == 0) {
+		memcpy(pg[i].buf, value + sizeof(struct remote_hdr), PAGE_SIZE);
+		pg[i].done = true;
+	} else {
+		pg[i].bad[copy] = true;
+		pg[i].answered[copy] = true;
+		RCOUNT(stale_reads, 1);
+	}
+}
+
 /*
- * Copy @copy of the pages @list[0..n) from server @si in one multi-get,
+ * One page: a plain get, one request and one answer (a multi-get of one
+ * key is a quiet get and a no-op, two requests the server wakes for).
+ */
+static memcached_return_t conn_get1(struct mc_area *a, struct mc_conn *cn, struct mc_page *pg,
+				    int i, int copy, const char *key, size_t klen)
+{
+	memcached_return_t rc;
+	uint32_t flags;
+	size_t len;
+	char *v = mcl.get(&cn->memc, key, klen, &len, &flags, &rc);
+
+	if (v) {
+		page_value(a, pg, i, copy, v, len);
+		mc_free(&cn->memc, v, NULL);	/* libmemcached's, from our allocator */
+	}
+	return rc;
+}
+
+/* Many pages: one multi-get, each answer matched to its page by its key. */
+static memcached_return_t conn_mget(struct mc_area *a, struct mc_conn *cn, struct mc_page *pg,
+				    const int *list, int n, int copy, const char *const *kp,
+				    const size_t *kl)
+{
+	memcached_return_t rc = mcl.mget(&cn->memc, kp, kl, (size_t)n);
+	memcached_result_st *r;
+
+	if (rc != MEMCACHED_SUCCESS)
+		return rc;
+	while ((r = mcl.fetch_result(&cn->memc, &cn->res, &rc))) {
+		long off = key_offset(a, mcl.result_key_value(r), mcl.result_key_length(r));
+		int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
+
+		if (i >= 0 && !pg[i].done)
+			page_value(a, pg, i, copy, mcl.result_value(r), mcl.result_length(r));
+	}
+	return rc;
+}
+
+/*
+ * Copy @copy of the pages @list[0..n) from server @si in one exchange,
  * each checked against its slot's version.  Those found are done; the
  * others have that copy marked bad.
  */
@@ -590,7 +760,6 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 	const char *kp[MC_MAX_BATCH];
 	size_t kl[MC_MAX_BATCH];
 	memcached_return_t rc = MEMCACHED_CONNECTION_FAILURE;
-	memcached_result_st *r;
 	struct mc_conn *cn;
 	bool failed = true;
 	uint64_t t0 = now_ns();
@@ -603,33 +772,11 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 	}
 	cn = conn_get(s);
 	if (cn) {
-		rc = memcached_mget(&cn->memc, kp, kl, (size_t)n);
-		if (rc == MEMCACHED_SUCCESS) {
-			while ((r = memcached_fetch_result(&cn->memc, &cn->res, &rc))) {
-				long off = key_offset(a, memcached_result_key_value(r),
-						      memcached_result_key_length(r));
-				int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
-				int chk;
-
-				if (i < 0 || pg[i].done)
-					continue;
-				chk = remote_value_check(memcached_result_value(r),
-							 memcached_result_length(r), a->id,
-							 pg[i].offset,
-							 slot_meta_version(pg[i].meta), PAGE_SIZE);
-				if (chk == 0) {
-					memcpy(pg[i].buf,
-					       memcached_result_value(r) + sizeof(struct remote_hdr),
-					       PAGE_SIZE);
-					pg[i].done = true;
-				} else {
-					pg[i].bad[copy] = true;
-					pg[i].answered[copy] = true;
-					RCOUNT(stale_reads, 1);
-				}
-			}
-		}
+		rc = n == 1 ? conn_get1(a, cn, pg, list[0], copy, kp[0], kl[0])
+			    : conn_mget(a, cn, pg, list, n, copy, kp, kl);
 		failed = rc_server_failed(rc);
+		if (!failed)
+			server_answered(s, now_ns() - t0);
 		conn_put(s, failed);
 	}
 	if (failed)
@@ -1032,7 +1179,7 @@ static bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset
 
 	if (server_down(s) || !(cn = conn_get(s)))
 		return false;
-	rc = memcached_delete(&cn->memc, key, (size_t)klen, 0);
+	rc = mcl.delete(&cn->memc, key, (size_t)klen, 0);
 	conn_put(s, rc_server_failed(rc));
 	if (rc_server_failed(rc)) {
 		server_failed(a, s, rc, now_ns());
@@ -1121,8 +1268,8 @@ static void server_check_evictions(struct mc_server *s)
 
 	if (!cn)
 		return;
-	rc1 = memcached_stat_execute(&cn->memc, "settings", stat_cb, &sc);
-	rc2 = memcached_stat_execute(&cn->memc, NULL, stat_cb, &st);
+	rc1 = mcl.stat_execute(&cn->memc, "settings", stat_cb, &sc);
+	rc2 = mcl.stat_execute(&cn->memc, NULL, stat_cb, &st);
 	conn_put(s, rc_server_failed(rc1) || rc_server_failed(rc2));
 	if (rc1 == MEMCACHED_SUCCESS && sc.evict_setting == 1 && !s->evicts) {
 		s->evicts = true;
@@ -1169,8 +1316,10 @@ static struct mc_conn *conn_connected(struct mc_server *s)
 	set_timeouts(&cn->memc, REMOTE_PROBE_TIMEOUT_MS);
 	rc = conn_ping(cn);
 	set_timeouts(&cn->memc, REMOTE_TIMEOUT_MS);
-	if (rc == MEMCACHED_SUCCESS)
+	if (rc == MEMCACHED_SUCCESS) {
+		conn_note_fd(cn);
 		return cn;
+	}
 	conn_free(cn);
 	return NULL;
 }
@@ -1365,7 +1514,7 @@ static int area_connect(struct mc_area *a)
 		set_timeouts(&s->conn->memc, REMOTE_TIMEOUT_MS);
 		if (rc != MEMCACHED_SUCCESS) {
 			upage_msg("memcached server %s does not answer (%s): set aside for now",
-				  s->spec.name, memcached_strerror(NULL, rc));
+				  s->spec.name, mcl.strerror(NULL, rc));
 			s->broken = true;
 			s->down = true;
 			s->said_down = true;
@@ -1373,6 +1522,7 @@ static int area_connect(struct mc_area *a)
 			rstats.servers_down++;
 			continue;
 		}
+		conn_note_fd(s->conn);
 		up++;
 		server_check_evictions(s);
 	}
@@ -1446,12 +1596,16 @@ static int area_add(struct mc_area *a, int prio, bool connect)
 	return type;
 }
 
+/* @connect: connect now and start the area's thread (not in a forked
+ * child's handler: swap_memcached_fork_child_start does it later). */
 static int swapon_memcached_how(const char *spec, int prio, bool connect)
 {
 	char err[320];
 	struct mc_area *a;
 	int ret;
 
+	if (memcached_lib_load())
+		return -ENOENT;		/* it said why */
 	pthread_once(&mc_caches_once, mc_caches_init);
 	if (!del_queue)
 		del_queue = sys_alloc_pages(PAGE_ALIGN(MC_DEL_QUEUE * sizeof(*del_queue)));
@@ -1461,7 +1615,7 @@ static int swapon_memcached_how(const char *spec, int prio, bool connect)
 		return -EINVAL;
 	}
 	ret = area_add(a, prio, connect);
-	if (ret >= 0 && start_thread())
+	if (ret >= 0 && connect && start_thread())
 		upage_msg("cannot start the memcached area's thread: servers set aside are not "
 			  "probed again");
 	return ret;
@@ -1472,56 +1626,127 @@ int swapon_memcached(const char *spec, int prio)
 	return swapon_memcached_how(spec, prio, true);
 }
 
-/* The socket of @s's connection, found by its local port (the child must
- * close its copy without a word to the server: the parent uses it). */
-static void close_inherited(struct mc_server *s)
+/* ---- fork ----------------------------------------------------------------
+ *
+ * A forked child reads its parent's pages (the parent's areas, frozen) as
+ * soon as it runs, maybe before any thread of its own could connect: a
+ * connection made after fork would need the name lookup's memory, which
+ * may be on the pool, and under the uffd engine the child's one handler
+ * thread would wait on it.  So the child is given connections made before
+ * fork: each server's spare, taken aside by swap_memcached_fork_prepare
+ * (made there if the area's thread had none ready).  The parent closes
+ * its copy of those sockets, replacing the descriptor first so that
+ * libmemcached's goodbye goes nowhere; the child closes its copies of the
+ * parent's.  libmemcached's size classes and del_lock are held across
+ * fork (their locks would otherwise be copied held by a thread the child
+ * has not).
+ */
+
+void swap_memcached_fork_prepare(void)
 {
-	const memcached_instance_st *in =
-		s->conn ? memcached_server_instance_by_position(&s->conn->memc, 0) : NULL;
-	in_port_t port = in ? memcached_server_srcport(in) : 0;
-
-	if (!port)
+	if (!nr_areas)
 		return;
-	for (int fd = 0; fd < 4096; fd++) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		in_port_t p = 0;
+	pthread_mutex_lock(&mc_fork_lock);
+	for (int i = 0; i < nr_areas; i++)
+		for (unsigned int k = 0; k < areas[i]->nr; k++) {
+			struct mc_server *s = &areas[i]->srv[k];
+			struct mc_conn *cn = NULL;
 
-		if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-			continue;
-		if (ss.ss_family == AF_INET)
-			p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		else if (ss.ss_family == AF_INET6)
-			p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		if (p == port) {
-			close(fd);
-			return;
+			pthread_mutex_lock(&s->lock);
+			s->for_child = s->spare;
+			s->spare = NULL;
+			pthread_mutex_unlock(&s->lock);
+			if (s->for_child || server_down(s))
+				continue;
+			cn = conn_connected(s);		/* none ready: the program forks now */
+			pthread_mutex_lock(&s->lock);
+			s->for_child = cn;
+			pthread_mutex_unlock(&s->lock);
 		}
-	}
+}
+
+void swap_memcached_fork_lock(void)
+{
+	if (!nr_areas)
+		return;
+	for (int c = 0; c < MC_CLASSES; c++)
+		pthread_mutex_lock(&mc_caches[c].lock);
+	pthread_mutex_lock(&del_lock);
+	mc_fork_held = true;
+}
+
+void swap_memcached_fork_parent(void)
+{
+	if (!nr_areas)
+		return;
+	if (mc_fork_held)
+		pthread_mutex_unlock(&del_lock);
+	for (int c = MC_CLASSES - 1; mc_fork_held && c >= 0; c--)
+		pthread_mutex_unlock(&mc_caches[c].lock);
+	mc_fork_held = false;
+	for (int i = 0; i < nr_areas; i++)
+		for (unsigned int k = 0; k < areas[i]->nr; k++) {
+			struct mc_server *s = &areas[i]->srv[k];
+			struct mc_conn *cn = s->for_child;
+			int fd = conn_fd(cn), dead;
+
+			s->for_child = NULL;
+			if (!cn)
+				continue;
+			/* The child's now.  A socket connected to nothing takes
+			 * its descriptor, so that freeing cn says goodbye to
+			 * nobody (a send there fails, without SIGPIPE); a
+			 * descriptor not found is left, and cn with it. */
+			dead = fd < 0 ? -1 : socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+			if (dead >= 0 && dup3(dead, fd, O_CLOEXEC) == fd)
+				conn_free(cn);
+			if (dead >= 0)
+				close(dead);
+		}
+	pthread_mutex_unlock(&mc_fork_lock);
+}
+
+/* A server of the child's copy of a parent's area: its connection is the
+ * one fork gave it, else none until the area's thread makes one. */
+static void server_fork_child(struct mc_server *s)
+{
+	bool was_down = s->down;
+
+	conn_close_copy(s->conn);	/* the parent's */
+	conn_close_copy(s->spare);	/* made while fork took the other aside */
+	/* The parent's connections are dropped, not freed: freeing would say
+	 * goodbye on a descriptor that is no longer the socket. */
+	pthread_mutex_init(&s->lock, NULL);
+	s->spare = NULL;
+	s->dead = NULL;
+	s->conn = s->for_child;
+	s->for_child = NULL;
+	s->broken = !s->conn;
+	s->down = !s->conn;
+	s->retry_ns = 0;
+	if (was_down != s->down)
+		rstats.servers_down += s->down ? 1 : (uint64_t)-1;
 }
 
 void swap_memcached_fork_child(void)
 {
 	mc_thread_started = false;
+	pthread_mutex_init(&mc_fork_lock, NULL);
+	mc_fork_held = false;
+	for (int c = 0; c < MC_CLASSES; c++)
+		pthread_mutex_init(&mc_caches[c].lock, NULL);
+	pthread_mutex_init(&del_lock, NULL);
 	for (int i = 0; i < nr_areas; i++) {
 		struct mc_area *a = areas[i];
 
 		a->frozen = true;	/* swap_freeze_all: the parent's slots */
-		for (unsigned int k = 0; k < a->nr; k++) {
-			struct mc_server *s = &a->srv[k];
-
-			close_inherited(s);
-			/* The old connection is dropped, not freed: freeing would say
-			 * goodbye on a descriptor that is no longer the socket.  The
-			 * area's thread makes a new one. */
-			pthread_mutex_init(&s->lock, NULL);
-			s->spare = NULL;	/* the parent's too (its socket stays open here) */
-			s->dead = NULL;
-			s->broken = true;
-			s->down = true;
-			s->retry_ns = 0;
-		}
+		for (unsigned int k = 0; k < a->nr; k++)
+			server_fork_child(&a->srv[k]);
 	}
+}
+
+void swap_memcached_fork_child_start(void)
+{
 	if (nr_areas && start_thread())
 		upage_msg("forked child: the memcached area's thread did not start");
 }

@@ -12,7 +12,10 @@
  * the first copy that is there and of the version last written, and
  * otherwise the other one.  A copy found missing, stale or on a server
  * that is down is written again elsewhere from the good one
- * (re-replication).  Every wait on a server is bounded (REMOTE_TIMEOUT_MS):
+ * (re-replication).  Every wait on a server is bounded (REMOTE_TIMEOUT_MS,
+ * raised to twice the slowest answer it gave lately, at most
+ * REMOTE_TIMEOUT_MAX_MS: on a loaded machine a healthy server's answer
+ * can take milliseconds, and a fixed bound then sets it aside for nothing):
  * a server that does not answer in time is set aside and probed again
  * later by the area's own thread, which also reconnects (never the fault
  * path) and watches each server's eviction count.
@@ -31,7 +34,9 @@
 #include <stdint.h>
 
 #define SWAP_MEMCACHED_PREFIX	"memcached:"
-#define REMOTE_TIMEOUT_MS	4	/* a server's answer, before the other copy is used */
+#define REMOTE_TIMEOUT_MS	4	/* a server's answer, before the other copy is used: */
+#define REMOTE_TIMEOUT_MAX_MS	12	/* ... raised up to this when its answers are slow */
+#define REMOTE_RTT_DECAY_MS	1000	/* the slowest answer seen is halved this often */
 #define REMOTE_RESCUE_MS	1000	/* no copy came: wait this long for a server back */
 #define REMOTE_REPROBE_MS	20	/* a server just set aside is first tried again after this */
 #define REMOTE_PROBE_MS		500	/* then every this long */
@@ -51,12 +56,25 @@ bool swap_is_memcached(const char *path);
 int swapon_memcached(const char *spec, int prio);
 
 /* The same in a forked child's fork handler, where nothing may allocate
- * yet: the servers are connected later, by the area's thread. */
+ * yet: the servers are connected later, by the area's thread, which
+ * swap_memcached_fork_child_start starts. */
 int swapon_memcached_child(const char *spec, int prio);
 
-/* In a forked child: connections of its own (the inherited sockets are
- * the parent's), and the area's thread started again. */
+/*
+ * fork (fork.c's handlers): prepare, first of all, takes aside for the
+ * child a connection to each server up (made now when none is ready);
+ * lock, last of prepare, holds libmemcached's memory; parent gives those
+ * connections up and lets go.  In the child: the parent's sockets
+ * closed, the ones taken aside in use, the area's thread started again.
+ */
+void swap_memcached_fork_prepare(void);
+void swap_memcached_fork_lock(void);
+void swap_memcached_fork_parent(void);
 void swap_memcached_fork_child(void);
+/* Last of the child's handlers, when it may allocate: the area's thread
+ * (before jemalloc's child handler, its first malloc would wait forever
+ * on a lock that handler makes anew). */
+void swap_memcached_fork_child_start(void);
 
 /* What the pools did, over every memcached area (also in upage_stats). */
 struct remote_stats {

@@ -10,7 +10,9 @@
 # timeout (upage bounds each wait at a few milliseconds; the figures are
 # bench/tiers.sh's), and the report must count what happened.  Then: a
 # server that evicts (no -M) is named loudly and its lost copies are read
-# from the others; and bad pools are refused with one message.
+# from the others; a forked child reads and writes the pages its parent
+# paged out; bad pools are refused with one message; libmemcached is
+# loaded only when a pool is named.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 MEMCACHED=$(command -v memcached || true)
@@ -138,7 +140,22 @@ expect "$WORK/evict.json" "r['remote']['missing_reads'] > 0 and r['remote']['fai
 	"copies it evicted were missing, and read from the other server"
 expect "$WORK/evict.json" "r['remote']['read_errors'] == 0" "no page lost"
 
-# 3. Bad pools: one message, and the program runs without upage.
+# 3. fork: the child reads every page its parent had, most of them on the
+#    pool at the moment of the fork, writes them all, reads them back
+#    (forkcheck verifies each word), and the parent still reads its own.
+POOL3="memcached:127.0.0.1:$P3,127.0.0.1:$P5,127.0.0.1:$P6"
+upage_run "$WORK/fork.json" --max-rss 8M --swap "$POOL3" -- "$PROGS/forkcheck" 24 \
+	>"$WORK/fork.out" 2>"$WORK/fork.err" ||
+	{ cat "$WORK/fork.err" >&2; fail "fork over the pool lost or mixed data (status $?)"; }
+cat "$WORK/fork.out"
+expect "$WORK/fork.json" "r['remote']['writes'] > 2000 and r['remote']['read_errors'] == 0" \
+	"the parent's pages went to the pool, none lost"
+if grep -q "cannot page its memory\|no copy of swap slot" "$WORK/fork.err"; then
+	cat "$WORK/fork.err" >&2
+	fail "the forked child could not read its parent's pages"
+fi
+
+# 4. Bad pools: one message, and the program runs without upage.
 for bad in "memcached:" "memcached:127.0.0.1:$P5" "memcached:127.0.0.1:$P5,127.0.0.1:$P5" \
 	"memcached:127.0.0.1:99999,127.0.0.1:$P6"; do
 	out=$("$UPAGE" run --engine "$ENGINE" --swap "$bad" -- echo ran 2>&1) ||
@@ -148,4 +165,29 @@ for bad in "memcached:" "memcached:127.0.0.1:$P5" "memcached:127.0.0.1:$P5,127.0
 	echo "$out" | grep -q "^ran$" || fail "the program did not run with --swap $bad"
 	echo "ok: --swap $bad refused: $(echo "$out" | head -1)"
 done
+# 5. libmemcached (and libstdc++, libsasl2, libcrypto with it) is loaded
+#    only when a pool is named; when it cannot be, one message says so.
+LOADS="file=(libmemcached|libstdc\+\+|libsasl2|libcrypto)\.so"
+LD_DEBUG=files "$UPAGE" run --engine "$ENGINE" -- true >"$WORK/nopool.dbg" 2>&1 ||
+	fail "true did not run under upage"
+if grep -E "$LOADS" "$WORK/nopool.dbg"; then
+	fail "a program without a pool loaded libmemcached or its dependencies"
+fi
+LD_DEBUG=files "$UPAGE" run --engine "$ENGINE" --swap "$POOL2" -- true >"$WORK/pool.dbg" 2>&1 ||
+	fail "true did not run over the pool"
+grep -qE "file=libmemcached\.so.* dynamically loaded by .*libupage\.so" "$WORK/pool.dbg" ||
+	fail "libmemcached was not opened for the pool"
+echo "ok: libmemcached is loaded only with a pool"
+MCLIB=$(python3 -c 'import ctypes.util; print(ctypes.util.find_library("memcached") or "")')
+MCLIB=$(ldconfig -p | sed -n "s|^[[:space:]]*$MCLIB .*=> ||p" | head -1)
+if [ "$(id -u)" -eq 0 ] && [ -n "$MCLIB" ] && unshare -m true 2>/dev/null; then
+	# In a mount namespace of its own, the library is an empty file.
+	out=$(unshare -m sh -c 'mount --bind /dev/null "$1" && shift && "$@"' sh \
+		"$(readlink -f "$MCLIB")" "$UPAGE" run --engine "$ENGINE" --swap "$POOL2" -- \
+		echo ran 2>&1) || fail "the program did not run without libmemcached"
+	[ "$(echo "$out" | grep -c "^upage: a memcached pool needs libmemcached")" -eq 1 ] ||
+		fail "not one message when libmemcached cannot be loaded: $out"
+	echo "$out" | grep -q "^ran$" || fail "the program did not run without libmemcached"
+	echo "ok: without libmemcached: $(echo "$out" | grep "^upage:")"
+fi
 echo "PASS"
