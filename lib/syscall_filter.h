@@ -53,7 +53,6 @@ struct trap_arg {
 struct trap_desc {
 	int nr;
 	bool always;	/* the filter cannot see the buffers: trap always */
-	bool refused;	/* trapped always and refused (syscall_trap.c says why) */
 	bool chunked;	/* a[0] may be cut into chunks (read/write style) */
 	bool offset;	/* args[3] is a file offset to advance (pread) */
 	uint8_t op_arg;	/* the argument saying the operation (trap_arg.ops) */
