@@ -76,6 +76,7 @@
 #define EXEC(v, e)	{ .kind = A_EXEC, .arg = (v), .len = (e) }
 #define RIOV(i, l, w)	{ .kind = A_RIOV, .arg = (i), .len = (l), .write = (w) }
 #define FUTV(i, l)	{ .kind = A_FUTV, .arg = (i), .len = (l), .write = true }
+#define SIGSZ(i)	{ .kind = A_SIGSZ, .arg = (i) }
 
 /* A_FIX only for the operations @o (OP(n) | ...): trap_arg.ops */
 #define OP(n)		(1ull << (n))
@@ -139,7 +140,10 @@ static const struct trap_desc descs[] = {
 	{ .nr = SYS_epoll_pwait, .a = { NBUF(1, 2, 12), FIX(4, 8, WRITES) } },
 	{ .nr = SYS_epoll_ctl, .a = { FIX(3, 12, WRITES) } },
 	{ .nr = SYS_select, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS) } },
-	{ .nr = SYS_pselect6, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS) } },
+	/* The mask's structure is seen when it lies in the arena (glibc's
+	 * pselect passes a copy on its stack: signals.c). */
+	{ .nr = SYS_pselect6, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS),
+				     SIGSZ(5) } },
 	{ .nr = SYS_uname, .a = { FIX(0, sizeof(struct utsname), READS) } },
 	{ .nr = SYS_pipe, .a = { FIX(0, 2 * sizeof(int), READS) } },
 	{ .nr = SYS_pipe2, .a = { FIX(0, 2 * sizeof(int), READS) } },

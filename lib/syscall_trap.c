@@ -565,6 +565,24 @@ static long run_exec(const struct trap_desc *d, long nr, long *a, struct trap_ca
 	return ret;
 }
 
+/* pselect6's sixth argument: the { mask, size } structure and the mask
+ * (the kernel refuses a size other than 8 itself). */
+static int pin_sigsz(struct pinset *ps, uintptr_t p)
+{
+	const struct {
+		const void *ss;
+		size_t len;
+	} *m = (const void *)p;
+	int ret;
+
+	if (!p)
+		return 0;
+	ret = pin_range(ps, p, sizeof(*m), false);
+	if (ret == 0 && m->ss)
+		ret = pin_range(ps, (uintptr_t)m->ss, m->len < 128 ? m->len : 128, false);
+	return ret;
+}
+
 /* Pin every argument but the chunked one.  A pointer the kernel would
  * refuse (-EFAULT from a pin) is left to the kernel: the call may not
  * use that argument as a pointer at all. */
@@ -604,6 +622,9 @@ static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
 			break;
 		case A_STR:
 			ret = pin_string(ps, a[t->arg]);
+			break;
+		case A_SIGSZ:
+			ret = pin_sigsz(ps, (uintptr_t)a[t->arg]);
 			break;
 		case A_ADDRW:
 			if (a[t->arg] && a[t->len])
