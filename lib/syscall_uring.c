@@ -290,7 +290,7 @@ static uint32_t ld32(const char *base, uint32_t off)
 static int map_ring(const struct ring *r, int fd, struct ring_map *m)
 {
 	const struct io_uring_params *p = &r->p;
-	int prot = PROT_READ | PROT_WRITE, fl = MAP_SHARED | MAP_POPULATE;
+	int prot = PROT_READ | PROT_WRITE, fl = MAP_SHARED;
 
 	memset(m, 0, sizeof(*m));
 	m->sq_len = p->flags & IORING_SETUP_NO_SQARRAY ? p->sq_off.flags + 4 :
@@ -435,8 +435,8 @@ static int pin_sqe(int ring, const struct io_uring_sqe *s, uint32_t seq)
 	}
 }
 
-/* Does @s name arena memory it would leave pinned without a completion? */
-static bool skips_completion(int ring, uint32_t seq)
+/* Did the request numbered @seq pin pages? */
+static bool holds_pages(int ring, uint32_t seq)
 {
 	for (unsigned int i = 0; i < nr_upins; i++)
 		if (upins[i].ring == ring && upins[i].seq == seq && upins[i].page)
@@ -490,24 +490,26 @@ static void submit_prepare(struct ring *r, const struct ring_map *m, uint32_t to
 								    array[(head + i) & mask];
 		struct io_uring_sqe *s;
 		uint32_t seq = *seq0 + i;
+		bool pinned;
 		int ret;
 
 		if (idx >= p->sq_entries)
 			continue;	/* the kernel drops it */
 		s = (struct io_uring_sqe *)(m->sqes + idx * sqe_size(r));
 		ret = pin_sqe(ring, s, seq);
-		if (ret == 0 && (s->flags & IOSQE_CQE_SKIP_SUCCESS) && skips_completion(ring, seq))
+		pinned = ret == 0 && holds_pages(ring, seq);
+		if (pinned && (s->flags & IOSQE_CQE_SKIP_SUCCESS))
 			ret = -EINVAL;
 		if (ret) {
 			refuse_sqe(ring, s, seq, ret);
 			continue;
 		}
-		if (add_record(ring, PIN_HEAD, s->user_data, seq, NULL)) {
-			uint32_t rr[2] = { seq, seq + 1 };
-
-			drop_where(ring, is_seq_range, rr);	/* no room: refused */
-			refuse_sqe(ring, s, seq, -ENOMEM);
-		}
+		/* Counted under its user_data, so that another request of
+		 * the same user_data does not release these pins early; one
+		 * that skips its completion is not counted (none may come). */
+		if (!(s->flags & IOSQE_CQE_SKIP_SUCCESS) &&
+		    add_record(ring, PIN_HEAD, s->user_data, seq, NULL) && pinned)
+			refuse_sqe(ring, s, seq, -ENOMEM);	/* no room to count it */
 	}
 }
 

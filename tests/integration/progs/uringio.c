@@ -3,8 +3,8 @@
  * uringio - io_uring (liburing) reads and writes into paged-out heap
  * buffers: IORING_OP_READ and _WRITE, READV and WRITEV with the iovecs in
  * the heap too, registered heap buffers with READ_FIXED and WRITE_FIXED,
- * a read from a pipe left pending while the heap is paged out, and
- * several requests in flight under one user_data.  The heap is paged out
+ * a read from a pipe left pending while the heap is paged out, while
+ * another request of the same user_data completes.  The heap is paged out
  * (push_out) before each submission; each case prints the counts and
  * whether the bytes are the ones written, one line, compared with the
  * kernel's own transcript by uring_io.sh.
@@ -215,24 +215,39 @@ static void fixed(int fd)
 	free(v[1].iov_base);
 }
 
-/* A read from a pipe, pending while the heap is paged out, then fed. */
-static void pending(void)
+/* A read from a pipe, pending while the heap is paged out, then fed; a
+ * read of the file under the same user_data completes first (its
+ * completion must not release the pending one's buffer). */
+static void pending(int fd)
 {
-	char *in = malloc(BUF), *out = malloc(BUF);
-	int p[2], res[1] = { -EBADMSG }, ret;
+	char *in = malloc(BUF), *out = malloc(BUF), *other = malloc(BUF);
+	int p[2], res[2] = { -EBADMSG, -EBADMSG }, ret;
+	struct io_uring_sqe *s;
 	struct io_uring_cqe *cqe;
 
 	if (pipe(p))
 		return;
 	fcntl(p[0], F_SETPIPE_SZ, BUF);
 	memset(in, 0, BUF);
+	memset(other, 0, BUF);
 	fill(out, 64 * 1024, 70);
 	push_out();
-	io_uring_prep_read(sqe0(), p[0], in, 64 * 1024, 0);
+	s = io_uring_get_sqe(&ring);
+	io_uring_prep_read(s, p[0], in, 64 * 1024, 0);
+	io_uring_sqe_set_data64(s, 7);
+	s = io_uring_get_sqe(&ring);
+	io_uring_prep_read(s, fd, other, BUF, 0);
+	io_uring_sqe_set_data64(s, 7);
 	io_uring_submit(&ring);
+	ret = io_uring_wait_cqe(&ring, &cqe);	/* the file's */
+	if (ret == 0) {
+		res[1] = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	report("file read", ret, res + 1, 1, BUF, same(other, BUF, 50));
 	if (io_uring_peek_cqe(&ring, &cqe) == 0)
 		expect("pipe read: done early", "pipe read: in flight");
-	push_out();	/* the read is in flight */
+	push_out();	/* the pipe's read is in flight */
 	push_out();
 	ret = write(p[1], out, 64 * 1024) == 64 * 1024 ? 0 : -EIO;
 	if (ret == 0) {
@@ -247,6 +262,7 @@ static void pending(void)
 	close(p[1]);
 	free(in);
 	free(out);
+	free(other);
 }
 
 static int sqpoll(void)
@@ -283,7 +299,7 @@ int main(int argc, char **argv)
 	read_write(fd);
 	vectored(fd);
 	fixed(fd);
-	pending();
+	pending(fd);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	return errors ? 1 : 0;
