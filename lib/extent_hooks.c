@@ -13,18 +13,6 @@
  *
  * Commit and decommit are left out (NULL): jemalloc then never asks for
  * them, and a purge is how it gives pages back.
- *
- * Memory from before the hooks.  Libraries' constructors run before
- * upage's (libstdc++'s allocates its exception pool with malloc), so
- * jemalloc starts arena 0 with its default hooks: its first grow maps a
- * few MiB outside the arena, which it would keep handing out, the
- * program's first allocations included.  After the hooks are set,
- * drain_outside takes from arena 0 every extent it still has outside the
- * arena (large allocations until one lands inside) and keeps them: their
- * address space is never touched again, and later extents come from the
- * arena.  What stays outside: jemalloc's own metadata (its base blocks,
- * mapped with the default hooks), the allocations made before the hooks
- * and the rest of the small-object slabs they opened (libupage(7)).
  */
 #include "autoconfig.h"
 
@@ -137,42 +125,6 @@ static extent_hooks_t upage_extent_hooks = {
 	.merge = extent_merge,
 };
 
-/* Take what arena 0 has outside the arena (see "Memory from before the
- * hooks"), largest first.  Extents inside the arena come first once there
- * are some (jemalloc fits the lowest address), so a size goes on past
- * them, DRAIN_INSIDE of them in a row, which are then given back. */
-#define DRAIN_MAX	2048
-#define DRAIN_INSIDE	8
-static void drain_outside(void)
-{
-	static const size_t sizes[] = { 1 << 20, 256 << 10, 64 << 10, 16 << 10 };
-	const int flags = MALLOCX_ARENA(0) | MALLOCX_TCACHE_NONE;
-	void *inside[DRAIN_INSIDE * 4];
-	int n = 0;
-
-	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		int run = 0;
-
-		for (int i = 0; i < DRAIN_MAX && run < DRAIN_INSIDE; i++) {
-			void *p = mallocx(sizes[k], flags);
-
-			if (!p)
-				break;
-			if (!arena_contains(&upage.mm.arena, (uintptr_t)p)) {
-				run = 0;	/* outside: kept, never touched */
-				continue;
-			}
-			run++;
-			if (n < (int)(sizeof(inside) / sizeof(inside[0])))
-				inside[n++] = p;
-			else
-				dallocx(p, flags);
-		}
-	}
-	while (n)
-		dallocx(inside[--n], flags);
-}
-
 /* Install the hooks on every automatic arena.  Returns 0 or -errno. */
 int extent_hooks_install(void)
 {
@@ -191,6 +143,5 @@ int extent_hooks_install(void)
 		if (ret)
 			return -ret;
 	}
-	drain_outside();
 	return 0;
 }
