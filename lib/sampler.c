@@ -25,6 +25,7 @@
 #include "runtime.h"
 #include "stats.h"
 #include "swapfile.h"
+#include "thrash.h"
 #include "timeline.h"
 
 static void sample(uint64_t t_ms)
@@ -51,6 +52,7 @@ static void sample(uint64_t t_ms)
 	s.swap_ins = __atomic_load_n(&upage_stats->swap_ins, __ATOMIC_RELAXED);
 	s.swap_outs = __atomic_load_n(&upage_stats->swap_outs, __ATOMIC_RELAXED);
 	timeline_add(&upage_stats->timeline, &s);
+	thrash_sample(t_ms, s.swap_ins);
 }
 
 static uint64_t ms_between(const struct timespec *a, const struct timespec *b)

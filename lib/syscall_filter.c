@@ -14,8 +14,10 @@
  * a call it does not know has all six compared.  Calls whose pointers hang
  * off a structure the filter cannot read (readv, writev and the p*v
  * family, recvmsg, sendmsg, recvmmsg, sendmmsg, process_vm_readv and
- * _writev, vmsplice, futex_waitv) are trapped always, and io_uring_setup
- * is trapped to be refused.  Calls that take arena
+ * _writev, vmsplice, futex_waitv) are trapped always, and so are
+ * io_uring_setup, _enter and _register (their buffers hang off the rings:
+ * syscall_uring.c), made from libc or from liburing, which makes its
+ * calls from its own text.  Calls that take arena
  * addresses as addresses (mmap, mprotect, madvise, clone's stack, ...) and
  * frequent calls that take no pointers are never trapped (never[]).
  *
@@ -55,6 +57,7 @@
 #include <sys/utsname.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "pgtable.h"
@@ -73,6 +76,7 @@
 #define EXEC(v, e)	{ .kind = A_EXEC, .arg = (v), .len = (e) }
 #define RIOV(i, l, w)	{ .kind = A_RIOV, .arg = (i), .len = (l), .write = (w) }
 #define FUTV(i, l)	{ .kind = A_FUTV, .arg = (i), .len = (l), .write = true }
+#define SIGSZ(i)	{ .kind = A_SIGSZ, .arg = (i) }
 
 /* A_FIX only for the operations @o (OP(n) | ...): trap_arg.ops */
 #define OP(n)		(1ull << (n))
@@ -136,7 +140,10 @@ static const struct trap_desc descs[] = {
 	{ .nr = SYS_epoll_pwait, .a = { NBUF(1, 2, 12), FIX(4, 8, WRITES) } },
 	{ .nr = SYS_epoll_ctl, .a = { FIX(3, 12, WRITES) } },
 	{ .nr = SYS_select, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS) } },
-	{ .nr = SYS_pselect6, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS) } },
+	/* The mask's structure is seen when it lies in the arena (glibc's
+	 * pselect passes a copy on its stack: signals.c). */
+	{ .nr = SYS_pselect6, .a = { FDSET(1), FDSET(2), FDSET(3), FIX(4, TIMESPEC, READS),
+				     SIGSZ(5) } },
 	{ .nr = SYS_uname, .a = { FIX(0, sizeof(struct utsname), READS) } },
 	{ .nr = SYS_pipe, .a = { FIX(0, 2 * sizeof(int), READS) } },
 	{ .nr = SYS_pipe2, .a = { FIX(0, 2 * sizeof(int), READS) } },
@@ -151,10 +158,6 @@ static const struct trap_desc descs[] = {
 			OP(FUTEX_WAKE_OP) | OP(FUTEX_CMP_REQUEUE_PI) | OP(FUTEX_WAIT_REQUEUE_PI)) } },
 	/* The futex words hang off the waiters: trapped always. */
 	{ .nr = SYS_futex_waitv, .always = true, .a = { FUTV(0, 1), FIX(3, TIMESPEC, WRITES) } },
-	/* io_uring's kernel threads and deferred work reach the buffers of its
-	 * submissions long after the call, where no pin of a call can hold
-	 * them: refused (syscall_trap.c), as by a kernel without io_uring. */
-	{ .nr = SYS_io_uring_setup, .always = true, .refused = true },
 	{ .nr = SYS_nanosleep, .a = { FIX(0, TIMESPEC, WRITES), FIX(1, TIMESPEC, READS) } },
 	{ .nr = SYS_clock_nanosleep, .a = { FIX(2, TIMESPEC, WRITES), FIX(3, TIMESPEC, READS) } },
 	{ .nr = SYS_clock_gettime, .a = { FIX(1, TIMESPEC, READS) } },
@@ -231,6 +234,7 @@ const struct trap_desc *trap_desc(long nr)
 static uintptr_t arena_base;
 static size_t arena_size;
 static uintptr_t libc_start, libc_end;	/* libc's executable segment */
+static uintptr_t uring_start, uring_end;	/* liburing's, or 0 */
 
 struct bpf_buf {
 	struct sock_filter f[BPF_MAXINSNS];
@@ -248,17 +252,19 @@ static void emit(struct bpf_buf *b, struct sock_filter ins)
 #define ARG_HI(i)	(ARG_LO(i) + 4)
 #define CHECK_LEN	18
 
-/* In the arena?  Jump to @trap (instructions after the last of these
- * CHECK_LEN), else fall through. */
-static void emit_arena_check(struct bpf_buf *b, int arg, unsigned int trap)
+/* The 64-bit word at @lo (seccomp_data) in [@base, @base + @size)?  Jump
+ * to @trap (instructions after the last of these CHECK_LEN), else fall
+ * through. */
+static void emit_range_check(struct bpf_buf *b, uint32_t lo, uintptr_t base, size_t size,
+			     unsigned int trap)
 {
-	uint32_t b_lo = (uint32_t)arena_base, b_hi = (uint32_t)(arena_base >> 32);
-	uint32_t s_lo = (uint32_t)arena_size, s_hi = (uint32_t)((uint64_t)arena_size >> 32);
+	uint32_t b_lo = (uint32_t)base, b_hi = (uint32_t)(base >> 32);
+	uint32_t s_lo = (uint32_t)size, s_hi = (uint32_t)((uint64_t)size >> 32);
 
-	/* hi' lo' = arg - base (64-bit, in 32-bit halves); in if < size. */
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(arg)));
+	/* hi' lo' = word - base (64-bit, in 32-bit halves); in if < size. */
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, lo + 4));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_ST, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, lo));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, b_lo, 3, 0));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 0));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, b_hi + 1));
@@ -266,7 +272,7 @@ static void emit_arena_check(struct bpf_buf *b, int arg, unsigned int trap)
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 0));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, b_hi));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_ST, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, lo));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, b_lo));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_ST, 1));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 0));
@@ -275,6 +281,12 @@ static void emit_arena_check(struct bpf_buf *b, int arg, unsigned int trap)
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 0, (uint8_t)(trap + 2)));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 1));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 0, (uint8_t)trap));
+}
+
+/* Argument @arg in the arena?  As emit_range_check. */
+static void emit_arena_check(struct bpf_buf *b, int arg, unsigned int trap)
+{
+	emit_range_check(b, ARG_LO(arg), arena_base, arena_size, trap);
 }
 
 /* An argument the filter compares: when @ops (trap_arg.ops) says so. */
@@ -407,6 +419,26 @@ static void emit_libc_check(struct bpf_buf *b)
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
 
+/* ld nr first: io_uring's calls are trapped when made from libc or from
+ * liburing (which makes its own), else allowed; any other call falls
+ * through, nr still loaded. */
+static void emit_uring(struct bpf_buf *b)
+{
+	const uint32_t ret_trap = SECCOMP_RET_TRAP | TRAP_DATA;
+	unsigned int block = CHECK_LEN + (uring_end ? CHECK_LEN : 0) + 2;
+
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_setup, 2, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_enter, 1, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_register, 0,
+					     (uint8_t)block));
+	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start,
+			 (uring_end ? CHECK_LEN : 0) + 1);
+	if (uring_end)
+		emit_range_check(b, IP_LO, uring_start, uring_end - uring_start, 1);
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
+}
+
 static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 {
 	const uint32_t ret_trap = SECCOMP_RET_TRAP | TRAP_DATA;
@@ -415,6 +447,9 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 					     offsetof(struct seccomp_data, arch)));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					     offsetof(struct seccomp_data, nr)));
+	emit_uring(b);
 	/* Only calls made by this process's libc: see "Exec" above. */
 	emit_libc_check(b);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -429,16 +464,12 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 		for (int k = 0; k < n; k++)
 			total += len[k] = check_len(d, &args[k]);
 		/* block: the checks, ret ALLOW, ret TRAP (or just ret TRAP) */
-		block = d->refused ? 1 : d->always ? 2 * (unsigned int)nfds + 2 : total + 2;
+		block = d->always ? 2 * (unsigned int)nfds + 2 : total + 2;
 
 		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						     offsetof(struct seccomp_data, nr)));
 		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)d->nr, 0,
 						     (uint8_t)block));
-		if (d->refused) {
-			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
-			continue;
-		}
 		if (d->always) {
 			emit_exempt_fds(b, nfds, fds);
 			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
@@ -493,6 +524,31 @@ static int locate_libc(void)
 	return 0;
 }
 
+static int find_uring_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	if (!info->dlpi_name || !strstr(info->dlpi_name, "/liburing.so"))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			uring_start = info->dlpi_addr + ph->p_vaddr;
+			uring_end = uring_start + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Where liburing makes its io_uring calls, when the program has it (a
+ * liburing opened later with dlopen is not seen). */
+static void locate_liburing(void)
+{
+	dl_iterate_phdr(find_uring_text, NULL);
+}
+
 
 int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_fds)
 {
@@ -505,6 +561,7 @@ int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_f
 	ret = locate_libc();
 	if (ret)
 		return ret;
+	locate_liburing();
 	b = sys_alloc_pages(PAGE_ALIGN(sizeof(*b)));
 	if (!b)
 		return -ENOMEM;

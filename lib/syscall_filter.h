@@ -36,6 +36,7 @@ enum arg_kind {
 	A_FUTV,		/* futex_waitv's waiters at args[arg] (args[len] of them) */
 	A_RIOV,		/* process_vm_*'s iovec at args[arg] (args[len] of them), and
 			 * the remote one at args[arg + 2] (args[len + 2]) */
+	A_SIGSZ,	/* pselect6's { const sigset_t *, size_t } at args[arg] */
 };
 
 struct trap_arg {
@@ -53,15 +54,14 @@ struct trap_arg {
 struct trap_desc {
 	int nr;
 	bool always;	/* the filter cannot see the buffers: trap always */
-	bool refused;	/* trapped always and refused (syscall_trap.c says why) */
 	bool chunked;	/* a[0] may be cut into chunks (read/write style) */
 	bool offset;	/* args[3] is a file offset to advance (pread) */
 	uint8_t op_arg;	/* the argument saying the operation (trap_arg.ops) */
 	uint8_t op_mask;	/* its bits that do, or 0: all */
-	struct trap_arg a[4];
+	struct trap_arg a[5];
 };
 
-#define TRAP_ARGS	4
+#define TRAP_ARGS	5
 
 /* Is @t a pointer for this call of @d's (trap_arg.ops)? */
 static inline bool trap_arg_applies(const struct trap_desc *d, const struct trap_arg *t,

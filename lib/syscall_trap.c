@@ -64,6 +64,7 @@
 #include "swap_state.h"
 #include "swapfile.h"
 #include "syscall_filter.h"
+#include "syscall_uring.h"
 #include "sys.h"
 #include "signals.h"
 
@@ -94,21 +95,17 @@ static unsigned long pin_limit;	/* pages one call may pin */
 
 static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
 
-static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
+int trap_get_page(uintptr_t addr, bool write, struct page **out)
 {
 	struct mm_struct *mm = trap_mm;
 	struct vm_area_struct *vma;
-	struct page *page;
 	bool ok;
-	int ret;
 
-	if (ps->n == MAX_PINS)
-		return -E2BIG;
 	mmap_read_lock(mm);
 	vma = find_vma_containing(mm, addr);
 	if (vma && (vma->vm_flags & VM_FOREIGN)) {
 		mmap_read_unlock(mm);
-		return 0;	/* the kernel's own mapping: nothing to bring in */
+		return 1;	/* the kernel's own mapping: nothing to bring in */
 	}
 	ok = vma && (vma->vm_flags & VM_READ);
 	/* A buffer the call may write in a read-only mapping: brought in
@@ -118,7 +115,29 @@ static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
 	mmap_read_unlock(mm);
 	if (!ok)
 		return -EFAULT;	/* as the kernel would say */
-	ret = get_user_page(mm, addr, write, &page);
+	return get_user_page(mm, addr & PAGE_MASK, write, out);
+}
+
+void trap_put_pages(struct page *const *pages, int n)
+{
+	struct mm_struct *mm = trap_mm;
+
+	pthread_mutex_lock(&mm->page_table_lock);
+	for (int i = 0; i < n; i++)
+		unpin_page(pages[i]);
+	pthread_mutex_unlock(&mm->page_table_lock);
+}
+
+static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
+{
+	struct page *page;
+	int ret;
+
+	if (ps->n == MAX_PINS)
+		return -E2BIG;
+	ret = trap_get_page(addr, write, &page);
+	if (ret == 1)
+		return 0;
 	if (ret == 0) {
 		ps->p[ps->n].page = page;
 		ps->p[ps->n].vaddr = addr;
@@ -546,6 +565,24 @@ static long run_exec(const struct trap_desc *d, long nr, long *a, struct trap_ca
 	return ret;
 }
 
+/* pselect6's sixth argument: the { mask, size } structure and the mask
+ * (the kernel refuses a size other than 8 itself). */
+static int pin_sigsz(struct pinset *ps, uintptr_t p)
+{
+	const struct {
+		const void *ss;
+		size_t len;
+	} *m = (const void *)p;
+	int ret;
+
+	if (!p)
+		return 0;
+	ret = pin_range(ps, p, sizeof(*m), false);
+	if (ret == 0 && m->ss)
+		ret = pin_range(ps, (uintptr_t)m->ss, m->len < 128 ? m->len : 128, false);
+	return ret;
+}
+
 /* Pin every argument but the chunked one.  A pointer the kernel would
  * refuse (-EFAULT from a pin) is left to the kernel: the call may not
  * use that argument as a pointer at all. */
@@ -585,6 +622,9 @@ static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
 			break;
 		case A_STR:
 			ret = pin_string(ps, a[t->arg]);
+			break;
+		case A_SIGSZ:
+			ret = pin_sigsz(ps, (uintptr_t)a[t->arg]);
 			break;
 		case A_ADDRW:
 			if (a[t->arg] && a[t->len])
@@ -670,18 +710,10 @@ static long run_futv(const struct trap_desc *d, long nr, long *a, struct trap_ca
 	return call(nr, a, t);
 }
 
-/* io_uring_setup under an in-thread engine: one message, and the
- * kernel's answer for a kernel without io_uring. */
-static long refuse(long nr)
+/* syscall_uring.c's way to run a call. */
+static long run_call(long nr, long *a, void *t)
 {
-	static bool said;
-
-	if (nr == SYS_io_uring_setup && !__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
-		upage_msg("io_uring is not available under the %s engine: its kernel workers "
-			  "reach paged-out memory where no fault can be served, so "
-			  "io_uring_setup fails with ENOSYS (run with --engine uffd for io_uring)",
-			  trap_mm->engine->name);
-	return -ENOSYS;
+	return call(nr, a, t);
 }
 
 static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
@@ -696,10 +728,10 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 	memcpy(a, args, sizeof(a));
 	if (!__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
 		return call(nr, a, &t);
+	if (uring_call(nr))
+		return uring_run(trap_mm, nr, a, run_call, &t);
 	if (!d)
 		return run_generic(nr, a, &t);
-	if (d->refused)
-		return refuse(nr);
 	switch (d->a[0].kind) {
 	case A_IOV:
 	case A_RIOV:

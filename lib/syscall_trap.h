@@ -49,4 +49,13 @@ int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len, bool writ
 /* Drop every pin of @ps. */
 void trap_unpin_all(struct trap_pins *ps);
 
+/* Bring the arena page holding @addr in and pin it, *@out (for writing
+ * if @write, where its region allows it).  Returns 0, 1 (the kernel's
+ * own mapping: nothing to pin), -EFAULT (no region maps it) or -EAGAIN.
+ * In the SIGSYS handler or with every asynchronous signal blocked, no
+ * upage lock held. */
+int trap_get_page(uintptr_t addr, bool write, struct page **out);
+/* Drop the pins of @n pages got with trap_get_page. */
+void trap_put_pages(struct page *const *pages, int n);
+
 #endif /* UPAGE_SYSCALL_TRAP_H */

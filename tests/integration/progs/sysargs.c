@@ -4,7 +4,7 @@
  * memory: flat pointers (uname, pipe2, socketpair, the futex word and its
  * timeout, nanosleep, sigprocmask's sets, waitpid's status, getdents64,
  * getrusage, sched_getaffinity, prctl's name, getsockopt, select's sets,
- * pselect's signal mask)
+ * pselect's signal mask, a raw pselect6's mask structure)
  * and pointers inside structures (readv, writev, preadv and pwritev of
  * 2 MiB, more than the trap pins at once; process_vm_readv; execve's
  * vectors).  Each buffer is written, the
@@ -254,6 +254,45 @@ static void t_pselect(void)
 	close(p[1]);
 }
 
+/* A raw pselect6 (syscall(2), as a runtime makes it): its sixth argument,
+ * the { mask, size } structure, and the mask both in the heap, each
+ * straddling a page; a signal the mask blocks is sent while it waits
+ * ready, and must not interrupt it. */
+static void t_pselect6_raw(void)
+{
+	struct sigsz {
+		const sigset_t *ss;
+		size_t len;
+	} *arg = at(31, 8);
+	sigset_t *mask = at(32, 4);
+	struct timespec ts = { .tv_sec = 1 };
+	fd_set r;
+	int p[2];
+	long ret;
+
+	if (pipe(p))
+		return;
+	if (write(p[1], "z", 1) != 1)
+		errors++;
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	sigemptyset(mask);
+	sigaddset(mask, SIGUSR1);
+	arg->ss = mask;
+	arg->len = _NSIG / 8;
+	push_out();
+	ret = syscall(SYS_pselect6, p[0] + 1, &r, NULL, NULL, &ts, arg);
+	CHECK(ret == 1 && FD_ISSET(p[0], &r), "raw pselect6 with its mask structure paged out");
+	/* and a size the kernel refuses is refused as the kernel does */
+	arg->len = 4;
+	push_out();
+	errno = 0;
+	ret = syscall(SYS_pselect6, p[0] + 1, &r, NULL, NULL, &ts, arg);
+	CHECK(ret == -1 && errno == EINVAL, "raw pselect6 with a bad mask size: EINVAL");
+	close(p[0]);
+	close(p[1]);
+}
+
 /* readv, writev, preadv, pwritev of BIG bytes in two iovecs, one of
  * them straddling pages; the iovec array itself in the heap too. */
 static uint8_t pattern(size_t i, int salt)
@@ -392,6 +431,7 @@ int main(int argc, char **argv)
 	t_prctl_sockopt();
 	t_select();
 	t_pselect();
+	t_pselect6_raw();
 	t_iov(argv[1]);
 	t_process_vm();
 	t_execve();
