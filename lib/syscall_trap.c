@@ -65,6 +65,7 @@
 #include "swapfile.h"
 #include "syscall_filter.h"
 #include "syscall_uring.h"
+#include "trap_pins.h"
 #include "sys.h"
 #include "signals.h"
 
@@ -91,155 +92,7 @@ static tramp_fn tramp;
 
 static unsigned long pin_limit;	/* pages one call may pin */
 
-#define pinset trap_pins	/* syscall_trap.h */
-
-static struct mm_struct *trap_mm;	/* whose arena's buffers are pinned */
-
-int trap_get_page(uintptr_t addr, bool write, struct page **out)
-{
-	struct mm_struct *mm = trap_mm;
-	struct vm_area_struct *vma;
-	bool ok;
-
-	mmap_read_lock(mm);
-	vma = find_vma_containing(mm, addr);
-	if (vma && (vma->vm_flags & VM_FOREIGN)) {
-		mmap_read_unlock(mm);
-		return 1;	/* the kernel's own mapping: nothing to bring in */
-	}
-	ok = vma && (vma->vm_flags & VM_READ);
-	/* A buffer the call may write in a read-only mapping: brought in
-	 * for reading, and the kernel says what it says of the write. */
-	if (ok && write && !(vma->vm_flags & VM_WRITE))
-		write = false;
-	mmap_read_unlock(mm);
-	if (!ok)
-		return -EFAULT;	/* as the kernel would say */
-	return get_user_page(mm, addr & PAGE_MASK, write, out);
-}
-
-void trap_put_pages(struct page *const *pages, int n)
-{
-	struct mm_struct *mm = trap_mm;
-
-	pthread_mutex_lock(&mm->page_table_lock);
-	for (int i = 0; i < n; i++)
-		unpin_page(pages[i]);
-	pthread_mutex_unlock(&mm->page_table_lock);
-}
-
-static int pin_user_page(struct pinset *ps, uintptr_t addr, bool write)
-{
-	struct page *page;
-	int ret;
-
-	if (ps->n == MAX_PINS)
-		return -E2BIG;
-	ret = trap_get_page(addr, write, &page);
-	if (ret == 1)
-		return 0;
-	if (ret == 0) {
-		ps->p[ps->n].page = page;
-		ps->p[ps->n].vaddr = addr;
-		ps->n++;
-	}
-	return ret;
-}
-
-static int pin_range(struct pinset *ps, uintptr_t start, size_t len, bool write)
-{
-	uintptr_t end = start + len;
-	int ret;
-
-	if (!len)
-		return 0;
-	if (end < start)
-		return -EFAULT;
-	for (uintptr_t a = start & PAGE_MASK; a < end; a += PAGE_SIZE) {
-		if (!arena_contains(&trap_mm->arena, a))
-			continue;
-		ret = pin_user_page(ps, a, write);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* A path: pinned page by page up to its NUL (at most two pages). */
-static int pin_string(struct pinset *ps, uintptr_t s)
-{
-	uintptr_t a = s;
-	int ret;
-
-	if (!s)
-		return 0;
-	for (int pages = 0; pages < 2; pages++) {
-		uintptr_t end = (a & PAGE_MASK) + PAGE_SIZE;
-
-		if (arena_contains(&trap_mm->arena, a)) {
-			ret = pin_user_page(ps, a & PAGE_MASK, false);
-			if (ret)
-				return ret;
-		}
-		for (; a < end; a++)
-			if (!*(volatile const char *)a)
-				return 0;
-	}
-	return 0;
-}
-
-static void unpin_all(struct pinset *ps)
-{
-	struct mm_struct *mm = trap_mm;
-
-	if (!ps->n)
-		return;
-	pthread_mutex_lock(&mm->page_table_lock);
-	for (int i = 0; i < ps->n; i++)
-		unpin_page(ps->p[i].page);
-	pthread_mutex_unlock(&mm->page_table_lock);
-	ps->n = 0;
-}
-
-/* Already pinned in @ps? */
-static bool pinned_in(const struct pinset *ps, uintptr_t page)
-{
-	for (int i = 0; i < ps->n; i++)
-		if (ps->p[i].vaddr == page)
-			return true;
-	return false;
-}
-
-int trap_pin_range(struct trap_pins *ps, const void *addr, size_t len, bool write)
-{
-	uintptr_t s = (uintptr_t)addr, e = s + len;
-	sigset_t blocked, old;
-	int ret = 0;
-
-	if (!len || !__atomic_load_n(&trap_mm, __ATOMIC_ACQUIRE))
-		return 0;
-	/* Pins take mmap_lock and page_table_lock, as a fault does: no
-	 * handler of the program's may run meanwhile. */
-	upage_async_signals(&blocked);
-	sys_sigmask(SIG_BLOCK, &blocked, &old);
-	for (uintptr_t a = s & PAGE_MASK; a < e && ret == 0; a += PAGE_SIZE)
-		if (arena_contains(&trap_mm->arena, a) && !pinned_in(ps, a))
-			ret = pin_user_page(ps, a, write);
-	sys_sigmask(SIG_SETMASK, &old, NULL);
-	return ret == -EFAULT ? 0 : ret;
-}
-
-static void unpin_all(struct pinset *ps);
-
-void trap_unpin_all(struct trap_pins *ps)
-{
-	sigset_t blocked, old;
-
-	upage_async_signals(&blocked);
-	sys_sigmask(SIG_BLOCK, &blocked, &old);
-	unpin_all(ps);
-	sys_sigmask(SIG_SETMASK, &old, NULL);
-}
+static struct mm_struct *trap_mm;	/* whose arena the runner serves */
 
 /* ------------------------------------------------------------------ */
 /* Running a trapped call. */
@@ -254,7 +107,7 @@ static void set_mask(const sigset_t *set)
 struct trap_call {
 	const sigset_t *mask;
 	bool cancellable;	/* entered where cancellation acts at once */
-	struct pinset *pins[2];
+	struct trap_pins *pins[2];
 };
 
 static void call_cancelled(void *arg)
@@ -263,7 +116,7 @@ static void call_cancelled(void *arg)
 
 	for (int i = 0; i < 2; i++)
 		if (t->pins[i])
-			unpin_all(t->pins[i]);
+			trap_unpin_locked(t->pins[i]);
 }
 
 /*
@@ -342,12 +195,12 @@ static int iov_slice(const struct iovec *uiov, long cnt, size_t skip, size_t bud
 	return n;
 }
 
-static int pin_iov(struct pinset *ps, const struct iovec *iov, int n, bool write)
+static int pin_iov(struct trap_pins *ps, const struct iovec *iov, int n, bool write)
 {
 	int ret = 0;
 
 	for (int i = 0; i < n && ret == 0; i++)
-		ret = pin_range(ps, (uintptr_t)iov[i].iov_base, iov[i].iov_len, write);
+		ret = trap_pin_span(ps, (uintptr_t)iov[i].iov_base, iov[i].iov_len, write);
 	return ret == -EFAULT ? 0 : ret;	/* the kernel says EFAULT itself */
 }
 
@@ -386,7 +239,7 @@ static long run_iov(const struct trap_desc *d, long nr, long *a, struct trap_cal
 	if (total > SSIZE_MAX)
 		return call(nr, a, t);
 	do {
-		struct pinset ps = { .n = 0 };
+		struct trap_pins ps = { .n = 0 };
 		size_t this, rthis;
 		int n = iov_slice(uiov, cnt, done, pin_limit << PAGE_SHIFT, iov, &this), rn = 0;
 
@@ -407,7 +260,7 @@ static long run_iov(const struct trap_desc *d, long nr, long *a, struct trap_cal
 			ret = call(nr, a, t);
 			t->pins[1] = NULL;
 		}
-		unpin_all(&ps);
+		trap_unpin_locked(&ps);
 		if (ret < 0)
 			return done ? (long)done : ret;
 		done += (size_t)ret;
@@ -421,15 +274,15 @@ static long run_iov(const struct trap_desc *d, long nr, long *a, struct trap_cal
 	return (long)done;
 }
 
-static int pin_msghdr(struct pinset *ps, const struct msghdr *m, bool write, struct iovec *iov,
+static int pin_msghdr(struct trap_pins *ps, const struct msghdr *m, bool write, struct iovec *iov,
 		      int *n)
 {
 	size_t bytes;
 	int ret;
 
-	ret = pin_range(ps, (uintptr_t)m->msg_name, m->msg_name ? m->msg_namelen : 0, write);
+	ret = trap_pin_span(ps, (uintptr_t)m->msg_name, m->msg_name ? m->msg_namelen : 0, write);
 	if (ret == 0)
-		ret = pin_range(ps, (uintptr_t)m->msg_control,
+		ret = trap_pin_span(ps, (uintptr_t)m->msg_control,
 				m->msg_control ? m->msg_controllen : 0, write);
 	if (ret == -EFAULT)
 		ret = 0;
@@ -443,7 +296,7 @@ static int pin_msghdr(struct pinset *ps, const struct msghdr *m, bool write, str
  * pin_limit pages (a datagram is not cut in two calls; a stream gets the
  * short count it must expect). */
 static long run_msg(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
-		    struct pinset *ps)
+		    struct trap_pins *ps)
 {
 	struct msghdr *umsg = (struct msghdr *)a[d->a[0].arg];
 	bool write = d->a[0].write;
@@ -471,7 +324,7 @@ static long run_msg(const struct trap_desc *d, long nr, long *a, struct trap_cal
  * where they are, as many messages as the pins allow (at least one; the
  * call's count says how many went). */
 static long run_mmsg(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
-		     struct pinset *ps)
+		     struct trap_pins *ps)
 {
 	struct mmsghdr *um = (struct mmsghdr *)a[d->a[0].arg];
 	bool write = d->a[0].write;
@@ -483,19 +336,19 @@ static long run_mmsg(const struct trap_desc *d, long nr, long *a, struct trap_ca
 		struct msghdr m;
 		int ret;
 
-		ret = pin_range(ps, (uintptr_t)&um[i], sizeof(um[i]), true);
+		ret = trap_pin_span(ps, (uintptr_t)&um[i], sizeof(um[i]), true);
 		if (ret == 0) {
 			m = um[i].msg_hdr;
-			ret = pin_range(ps, (uintptr_t)m.msg_name,
+			ret = trap_pin_span(ps, (uintptr_t)m.msg_name,
 					m.msg_name ? m.msg_namelen : 0, write);
 		}
 		if (ret == 0)
-			ret = pin_range(ps, (uintptr_t)m.msg_control,
+			ret = trap_pin_span(ps, (uintptr_t)m.msg_control,
 					m.msg_control ? m.msg_controllen : 0, write);
 		for (size_t k = 0; ret == 0 && k < m.msg_iovlen; k++) {
 			struct iovec v = m.msg_iov[k];	/* may fault: it is served */
 
-			ret = pin_range(ps, (uintptr_t)v.iov_base, v.iov_len, write);
+			ret = trap_pin_span(ps, (uintptr_t)v.iov_base, v.iov_len, write);
 		}
 		if (ret == -EFAULT)
 			break;	/* the kernel says so, at this message */
@@ -540,7 +393,7 @@ static char **vec_copy(char *const *v, long n, char **out, char **strs)
 }
 
 static long run_exec(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
-		     struct pinset *ps)
+		     struct trap_pins *ps)
 {
 	char *const *argv = (char *const *)a[d->a[1].arg], *const *envp =
 		(char *const *)a[d->a[1].len];
@@ -550,7 +403,7 @@ static long run_exec(const struct trap_desc *d, long nr, long *a, struct trap_ca
 	char **block, *strs;
 	long ret;
 
-	if (pin_string(ps, a[d->a[0].arg]) == -E2BIG)
+	if (trap_pin_string(ps, a[d->a[0].arg]) == -E2BIG)
 		return -E2BIG;
 	block = sys_alloc_pages(len);
 	if (!block)
@@ -567,7 +420,7 @@ static long run_exec(const struct trap_desc *d, long nr, long *a, struct trap_ca
 
 /* pselect6's sixth argument: the { mask, size } structure and the mask
  * (the kernel refuses a size other than 8 itself). */
-static int pin_sigsz(struct pinset *ps, uintptr_t p)
+static int pin_sigsz(struct trap_pins *ps, uintptr_t p)
 {
 	const struct {
 		const void *ss;
@@ -577,16 +430,16 @@ static int pin_sigsz(struct pinset *ps, uintptr_t p)
 
 	if (!p)
 		return 0;
-	ret = pin_range(ps, p, sizeof(*m), false);
+	ret = trap_pin_span(ps, p, sizeof(*m), false);
 	if (ret == 0 && m->ss)
-		ret = pin_range(ps, (uintptr_t)m->ss, m->len < 128 ? m->len : 128, false);
+		ret = trap_pin_span(ps, (uintptr_t)m->ss, m->len < 128 ? m->len : 128, false);
 	return ret;
 }
 
 /* Pin every argument but the chunked one.  A pointer the kernel would
  * refuse (-EFAULT from a pin) is left to the kernel: the call may not
  * use that argument as a pointer at all. */
-static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
+static int pin_args(const struct trap_desc *d, const long *a, struct trap_pins *ps)
 {
 	int ret = 0;
 
@@ -601,34 +454,34 @@ static int pin_args(const struct trap_desc *d, const long *a, struct pinset *ps)
 			len = (size_t)a[t->len];
 			if (len > pin_limit << PAGE_SHIFT)
 				len = pin_limit << PAGE_SHIFT;
-			ret = pin_range(ps, a[t->arg], len, t->write);
+			ret = trap_pin_span(ps, a[t->arg], len, t->write);
 			break;
 		case A_FIX:
-			ret = pin_range(ps, a[t->arg], t->size, t->write);
+			ret = trap_pin_span(ps, a[t->arg], t->size, t->write);
 			break;
 		case A_NBUF:
 			len = (size_t)a[t->len] * t->size;
 			ret = len > pin_limit << PAGE_SHIFT ? -EINVAL :
-							      pin_range(ps, a[t->arg], len, t->write);
+							      trap_pin_span(ps, a[t->arg], len, t->write);
 			break;
 		case A_FDSET:
 			len = a[t->len] > 0 && a[t->len] <= 1 << 20 ?
 				      ((size_t)a[t->len] + 63) / 64 * 8 : 0;
-			ret = pin_range(ps, a[t->arg], len, t->write);
+			ret = trap_pin_span(ps, a[t->arg], len, t->write);
 			break;
 		case A_IOC:
 			len = _IOC_SIZE((unsigned long)a[t->len]);
-			ret = pin_range(ps, a[t->arg], len ? len : sizeof(long), t->write);
+			ret = trap_pin_span(ps, a[t->arg], len ? len : sizeof(long), t->write);
 			break;
 		case A_STR:
-			ret = pin_string(ps, a[t->arg]);
+			ret = trap_pin_string(ps, a[t->arg]);
 			break;
 		case A_SIGSZ:
 			ret = pin_sigsz(ps, (uintptr_t)a[t->arg]);
 			break;
 		case A_ADDRW:
 			if (a[t->arg] && a[t->len])
-				ret = pin_range(ps, a[t->arg], *(volatile socklen_t *)a[t->len],
+				ret = trap_pin_span(ps, a[t->arg], *(volatile socklen_t *)a[t->len],
 						true);
 			break;
 		default:
@@ -666,7 +519,7 @@ static long run_generic(long nr, long *a, struct trap_call *t)
 	long ret = -EFAULT;
 
 	for (size_t pages = 1; pages <= GENERIC_PAGES; pages *= 2) {
-		struct pinset ps = { .n = 0 };
+		struct trap_pins ps = { .n = 0 };
 		int err = 0;
 
 		for (int i = 0; i < 6 && !err; i++) {
@@ -675,14 +528,14 @@ static long run_generic(long nr, long *a, struct trap_call *t)
 			if (!arena_contains(&trap_mm->arena, p))
 				continue;
 			for (size_t k = 0; k < pages && !err; k++)
-				err = pin_user_page(&ps, (p & PAGE_MASK) + (k << PAGE_SHIFT), true);
+				err = trap_pin_page(&ps, (p & PAGE_MASK) + (k << PAGE_SHIFT), true);
 			if (err == -EFAULT)
 				err = 0;	/* the end of its mapping */
 		}
 		t->pins[1] = &ps;
 		ret = err ? err : call(nr, a, t);
 		t->pins[1] = NULL;
-		unpin_all(&ps);
+		trap_unpin_locked(&ps);
 		if (ret != -EFAULT)
 			break;
 	}
@@ -692,18 +545,18 @@ static long run_generic(long nr, long *a, struct trap_call *t)
 /* futex_waitv: the waiters' array and each waiter's futex word pinned
  * (the kernel checks the count and the flags itself). */
 static long run_futv(const struct trap_desc *d, long nr, long *a, struct trap_call *t,
-		     struct pinset *ps)
+		     struct trap_pins *ps)
 {
 	const struct futex_waitv *w = (const struct futex_waitv *)a[d->a[0].arg];
 	unsigned long n = (unsigned long)a[d->a[0].len];
 	int ret = 0;
 
 	if (w && n > 0 && n <= FUTEX_WAITV_MAX) {
-		ret = pin_range(ps, (uintptr_t)w, n * sizeof(*w), false);
+		ret = trap_pin_span(ps, (uintptr_t)w, n * sizeof(*w), false);
 		for (unsigned long i = 0; i < n && (ret == 0 || ret == -EFAULT); i++)
-			ret = pin_range(ps, (uintptr_t)w[i].uaddr, sizeof(uint32_t), true);
+			ret = trap_pin_span(ps, (uintptr_t)w[i].uaddr, sizeof(uint32_t), true);
 		if (ret == 0 || ret == -EFAULT)
-			ret = pin_range(ps, a[d->a[1].arg], d->a[1].size, false);
+			ret = trap_pin_span(ps, a[d->a[1].arg], d->a[1].size, false);
 	}
 	if (ret && ret != -EFAULT)
 		return ret;
@@ -719,7 +572,7 @@ static long run_call(long nr, long *a, void *t)
 static long run_trapped(long nr, const long *args, const sigset_t *mask, bool cancellable)
 {
 	const struct trap_desc *d = trap_desc(nr);
-	struct pinset ps = { .n = 0 };
+	struct trap_pins ps = { .n = 0 };
 	struct trap_call t = { .mask = mask, .cancellable = cancellable, .pins = { &ps, NULL } };
 	long a[6], ret, done = 0;
 	const struct trap_arg *c;
@@ -743,7 +596,7 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 		ret = run_futv(d, nr, a, &t, &ps);
 		goto out;
 	case A_MMSG:
-		ret = pin_range(&ps, a[d->a[1].arg], d->a[1].size, false);	/* the timeout */
+		ret = trap_pin_span(&ps, a[d->a[1].arg], d->a[1].size, false);	/* the timeout */
 		ret = ret && ret != -EFAULT ? ret : run_mmsg(d, nr, a, &t, &ps);
 		goto out;
 	default:
@@ -763,11 +616,11 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 	len = (size_t)args[c->len];
 	for (;;) {
 		size_t this = len - done;
-		struct pinset cps = { .n = 0 };
+		struct trap_pins cps = { .n = 0 };
 
 		if (this > pin_limit << PAGE_SHIFT)
 			this = pin_limit << PAGE_SHIFT;
-		ret = pin_range(&cps, args[c->arg] + done, this, c->write);
+		ret = trap_pin_span(&cps, args[c->arg] + done, this, c->write);
 		if (ret == -EFAULT)
 			ret = 0;
 		if (ret == 0) {
@@ -779,7 +632,7 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 			ret = call(nr, a, &t);
 			t.pins[1] = NULL;
 		}
-		unpin_all(&cps);
+		trap_unpin_locked(&cps);
 		if (ret < 0) {
 			ret = done ? done : ret;
 			break;
@@ -794,7 +647,7 @@ static long run_trapped(long nr, const long *args, const sigset_t *mask, bool ca
 			break;
 	}
 out:
-	unpin_all(&ps);
+	trap_unpin_locked(&ps);
 	return ret;
 }
 
@@ -895,8 +748,10 @@ int syscall_trap_init(struct mm_struct *mm)
 		upage_msg("cannot locate libc's text for the system call filter");
 	else if (ret)
 		upage_msg("cannot install the system call filter: %s", strerrordesc_np(-ret));
-	else
+	else {
+		trap_pins_init(mm);
 		__atomic_store_n(&trap_mm, mm, __ATOMIC_RELEASE);
+	}
 	return ret;
 }
 

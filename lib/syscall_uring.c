@@ -61,7 +61,7 @@
 #include "mm.h"
 #include "page_alloc.h"
 #include "sys.h"
-#include "syscall_trap.h"
+#include "trap_pins.h"
 
 /* Setup flags of kernels newer than the headers Debian 12 ships. */
 #ifndef IORING_SETUP_NO_MMAP
