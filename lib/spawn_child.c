@@ -42,6 +42,7 @@
 #include <spawn.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "runtime.h"
 #include "syscall_trap.h"
@@ -69,6 +70,24 @@ struct fa_head {
 
 static const char probe_open[] = "upage-probe-open", probe_chdir[] = "upage-probe-chdir";
 
+static int probe_pipe[2] = { -1, -1 };
+
+/*
+ * Can @len bytes at @p be read?  An action's words that are not its
+ * pointers (padding, a mode, glibc's other union members) hold whatever
+ * the allocator left there: the kernel, asked to write them into a pipe,
+ * says EFAULT where a read of ours would crash.
+ */
+static bool readable(const char *p, size_t len)
+{
+	char sink[64];
+	long n = sys_syscall(SYS_write, probe_pipe[1], p, len);
+
+	if (n > 0)
+		sys_syscall(SYS_read, probe_pipe[0], sink, sizeof(sink));
+	return n == (long)len;
+}
+
 /* The offset in [0, @max) of a char * in @act that holds @s, or -1. */
 static long find_path(const char *act, size_t max, const char *s)
 {
@@ -76,7 +95,8 @@ static long find_path(const char *act, size_t max, const char *s)
 		const char *p;
 
 		memcpy(&p, act + off, sizeof(p));
-		if (p && p != s && (uintptr_t)p > 4096 && strcmp(p, s) == 0)
+		if (p && p != s && (uintptr_t)p > 4096 && readable(p, strlen(s) + 1) &&
+		    strcmp(p, s) == 0)
 			return (long)off;
 	}
 	return -1;
@@ -88,8 +108,10 @@ static void probe_layout(void)
 	struct fa_head h;
 	long o, c;
 
+	if (sys_syscall(SYS_pipe2, probe_pipe, O_CLOEXEC | O_NONBLOCK))
+		goto said;
 	if (posix_spawn_file_actions_init(&fa))
-		return;
+		goto closed;
 	if (posix_spawn_file_actions_addopen(&fa, 3, probe_open, O_RDONLY, 0) ||
 	    posix_spawn_file_actions_addchdir_np(&fa, probe_chdir) ||
 	    posix_spawn_file_actions_addopen(&fa, 4, probe_open, O_RDONLY, 0))
@@ -117,6 +139,10 @@ static void probe_layout(void)
 	}
 out:
 	posix_spawn_file_actions_destroy(&fa);
+closed:
+	sys_syscall(SYS_close, probe_pipe[0]);
+	sys_syscall(SYS_close, probe_pipe[1]);
+said:
 	if (!fa_layout.ok)
 		upage_msg("posix_spawn: this glibc's file actions are not as upage knows them; "
 			  "their paths stay in the heap, where the child cannot read them once "
