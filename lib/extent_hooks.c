@@ -13,6 +13,11 @@
  *
  * Commit and decommit are left out (NULL): jemalloc then never asks for
  * them, and a purge is how it gives pages back.
+ *
+ * upage's own threads that call into libc while pages are out (the
+ * memcached area's thread, whose reconnects look names up) allocate from
+ * one more arena, created here with hooks that map outside the arena:
+ * a fault on the heap there could wait on that very thread.
  */
 #include "autoconfig.h"
 
@@ -20,6 +25,7 @@
 
 #include <errno.h>
 #include <jemalloc/jemalloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/mman.h>
 
@@ -144,4 +150,87 @@ int extent_hooks_install(void)
 			return -ret;
 	}
 	return 0;
+}
+
+/* The outside arena's extents: never in the arena, never paged. */
+static void *outside_alloc(extent_hooks_t *hooks, void *new_addr, size_t size, size_t alignment,
+			   bool *zero, bool *commit, unsigned arena_ind)
+{
+	void *p;
+
+	if (new_addr)
+		return NULL;	/* no growing in place */
+	p = map_outside(size, alignment < PAGE_SIZE ? PAGE_SIZE : alignment);
+	if (!p)
+		return NULL;
+	*zero = true;
+	*commit = true;
+	return p;
+}
+
+static bool outside_dalloc(extent_hooks_t *hooks, void *addr, size_t size, bool committed,
+			   unsigned arena_ind)
+{
+	return sys_munmap(addr, size) != 0;
+}
+
+static void outside_destroy(extent_hooks_t *hooks, void *addr, size_t size, bool committed,
+			    unsigned arena_ind)
+{
+	sys_munmap(addr, size);
+}
+
+static bool outside_purge(extent_hooks_t *hooks, void *addr, size_t size, size_t offset,
+			  size_t length, unsigned arena_ind)
+{
+	return sys_madvise((char *)addr + offset, length, MADV_DONTNEED) != 0;
+}
+
+static bool outside_split(extent_hooks_t *hooks, void *addr, size_t size, size_t size_a,
+			  size_t size_b, bool committed, unsigned arena_ind)
+{
+	return false;
+}
+
+static bool outside_merge(extent_hooks_t *hooks, void *addr_a, size_t size_a, void *addr_b,
+			  size_t size_b, bool committed, unsigned arena_ind)
+{
+	return false;
+}
+
+static extent_hooks_t outside_extent_hooks = {
+	.alloc = outside_alloc,
+	.dalloc = outside_dalloc,
+	.destroy = outside_destroy,
+	.purge_lazy = outside_purge,
+	.purge_forced = outside_purge,
+	.split = outside_split,
+	.merge = outside_merge,
+};
+
+static unsigned outside_arena;
+static int outside_err;
+static pthread_once_t outside_once = PTHREAD_ONCE_INIT;
+
+static void outside_create(void)
+{
+	extent_hooks_t *hooks = &outside_extent_hooks;
+	size_t sz = sizeof(outside_arena);
+
+	outside_err = mallctl("arenas.create", &outside_arena, &sz, &hooks, sizeof(hooks));
+}
+
+int extent_hooks_bind_outside(void)
+{
+	bool off = false;
+	int ret;
+
+	pthread_once(&outside_once, outside_create);
+	if (outside_err)
+		return -outside_err;
+	/* The thread cache would hand back blocks freed from any arena. */
+	ret = mallctl("thread.tcache.enabled", NULL, NULL, &off, sizeof(off));
+	if (!ret)
+		ret = mallctl("thread.arena", NULL, NULL, &outside_arena, sizeof(outside_arena));
+	return -ret;
 }

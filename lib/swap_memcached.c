@@ -66,6 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "extent_hooks.h"
 #include "page_io.h"
 #include "remote_ring.h"
 #include "stats.h"
@@ -1435,9 +1436,14 @@ static void *mc_thread_fn(void *arg)
 	sigset_t faults;
 
 	(void)arg;
-	/* A reconnect's name lookup allocates from the heap, which may be
-	 * paged out: under the in-thread engines its fault is served here,
-	 * as in any thread of the program's (no lock of upage's is held). */
+	/* A reconnect's name lookup allocates.  From the heap, a block could
+	 * sit on a page that is out on this pool, and bringing it back could
+	 * need the very server this thread is reconnecting: so its blocks
+	 * come from outside the arena.  Were that refused, a fault that
+	 * still comes is served as in any thread of the program's (under
+	 * the in-thread engines, here; no lock of upage's is held). */
+	if (extent_hooks_bind_outside())
+		upage_msg("memcached: the area's thread allocates from the paged heap");
 	sigemptyset(&faults);
 	sigaddset(&faults, SIGSEGV);
 	sigaddset(&faults, SIGBUS);
