@@ -23,7 +23,8 @@
 
 #define PAGE		4096
 #define HEAP_PAGES	1024	/* 4 MiB: a fresh extent of the paged heap */
-#define FILLER		(48u << 20)
+
+#include "push_out.h"
 
 static char *heap;
 static int errors;
@@ -32,16 +33,6 @@ static int errors;
 static void *at(int page, size_t off)
 {
 	return heap + (size_t)(page + 1) * PAGE - off;
-}
-
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
 }
 
 #define CHECK(cond, ...)                                                                           \

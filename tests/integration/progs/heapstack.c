@@ -20,23 +20,14 @@
 #include <unistd.h>
 
 #define PAGE		4096
-#define FILLER		(48u << 20)
 #define CO_STACK	(256u << 10)
 #define LOCAL		(96u << 10)	/* bytes of stack each one fills */
 #define ROUNDS		4
 
+#include "push_out.h"
+
 static int errors;
 static char *heap;	/* the stack: a fresh extent of the paged heap */
-
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
-}
 
 /* The kernel's struct sigaction, as rt_sigaction takes it. */
 struct ksigaction {

@@ -22,6 +22,8 @@
 #define BIG	(48u << 20)
 #define FILLER	(96u << 20)
 
+#include "push_out.h"
+
 static int errors;
 
 #define CHECK(cond, ...)                                                                           \
@@ -32,16 +34,6 @@ static int errors;
 			errors++;                                                                  \
 		}                                                                                  \
 	} while (0)
-
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
-}
 
 /* Pages of [p, p + len) the kernel has resident. */
 static size_t resident(const void *p, size_t len)

@@ -21,7 +21,8 @@
 #include <unistd.h>
 
 #define PAGE	4096
-#define FILLER	(48u << 20)
+
+#include "push_out.h"
 
 #ifndef FUTEX2_SIZE_U32
 #define FUTEX2_SIZE_U32	0x02	/* linux/futex.h of Linux 6.7 */
@@ -30,16 +31,6 @@
 
 static int errors;
 static uint32_t *words;		/* two futex words, on two pages of the heap */
-
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
-}
 
 static long waitv(struct futex_waitv *w, unsigned int n, long ms)
 {

@@ -38,7 +38,8 @@
 #define PAGE		4096
 #define HEAP_PAGES	1024	/* 4 MiB: a fresh extent of the paged heap */
 #define BIG		(2u << 20)	/* readv and friends */
-#define FILLER		(48u << 20)
+
+#include "push_out.h"
 
 static char *heap;
 static int errors;
@@ -48,17 +49,6 @@ static int errors;
 static void *at(int page, size_t off)
 {
 	return heap + (size_t)(page + 1) * PAGE - off;
-}
-
-/* Touch other memory so the heap is paged out. */
-static void push_out(void)
-{
-	static volatile char *filler;
-
-	if (!filler)
-		filler = malloc(FILLER);
-	for (size_t i = 0; i < FILLER; i += PAGE)
-		filler[i]++;
 }
 
 #define CHECK(cond, ...)                                                                           \
@@ -209,18 +199,30 @@ static void t_prctl_sockopt(void)
 	close(s);
 }
 
+/* A pipe with one byte ready to read and @set holding its reading end:
+ * what the select family's cases wait on.  0, or -1 (counted) with no pipe. */
+static int ready_pipe(int p[2], fd_set *set)
+{
+	if (pipe(p)) {
+		fprintf(stderr, "sysargs: pipe: %s\n", strerror(errno));
+		errors++;
+		return -1;
+	}
+	if (write(p[1], "z", 1) != 1)
+		errors++;
+	FD_ZERO(set);
+	FD_SET(p[0], set);
+	return 0;
+}
+
 static void t_select(void)
 {
 	fd_set *r = at(17, 64);
 	struct timeval *tv = at(18, 8);
 	int p[2];
 
-	if (pipe(p))
+	if (ready_pipe(p, r))
 		return;
-	if (write(p[1], "z", 1) != 1)
-		errors++;
-	FD_ZERO(r);
-	FD_SET(p[0], r);
 	tv->tv_sec = 1;
 	tv->tv_usec = 0;
 	push_out();
@@ -239,12 +241,8 @@ static void t_pselect(void)
 	fd_set r;
 	int p[2];
 
-	if (pipe(p))
+	if (ready_pipe(p, &r))
 		return;
-	if (write(p[1], "z", 1) != 1)
-		errors++;
-	FD_ZERO(&r);
-	FD_SET(p[0], &r);
 	sigemptyset(mask);
 	sigaddset(mask, SIGUSR1);
 	push_out();
@@ -270,12 +268,8 @@ static void t_pselect6_raw(void)
 	int p[2];
 	long ret;
 
-	if (pipe(p))
+	if (ready_pipe(p, &r))
 		return;
-	if (write(p[1], "z", 1) != 1)
-		errors++;
-	FD_ZERO(&r);
-	FD_SET(p[0], &r);
 	sigemptyset(mask);
 	sigaddset(mask, SIGUSR1);
 	arg->ss = mask;
