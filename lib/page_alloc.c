@@ -125,44 +125,33 @@ void zone_destroy(struct zone *z)
 	z->nr_free_pages = 0;
 }
 
-/* The counter of list @lru. */
-static unsigned long *lru_counter(struct zone *z, enum page_lru lru)
+/* List @lru of @z and, in *@nr, its counter; NULL for LRU_NONE. */
+static struct list_head *lru_list(struct zone *z, enum page_lru lru, unsigned long **nr)
 {
 	switch (lru) {
 	case LRU_ACTIVE:
-		return &z->nr_active_pages;
-	case LRU_INACTIVE_DIRTY:
-		return &z->nr_inactive_dirty_pages;
-	case LRU_INACTIVE_CLEAN:
-		return &z->nr_inactive_clean_pages;
-	case LRU_FREE:
-		return &z->nr_free_pages;
-	default:
-		return NULL;
-	}
-}
-
-static struct list_head *lru_head(struct zone *z, enum page_lru lru)
-{
-	switch (lru) {
-	case LRU_ACTIVE:
+		*nr = &z->nr_active_pages;
 		return &z->active_list;
 	case LRU_INACTIVE_DIRTY:
+		*nr = &z->nr_inactive_dirty_pages;
 		return &z->inactive_dirty_list;
 	case LRU_INACTIVE_CLEAN:
+		*nr = &z->nr_inactive_clean_pages;
 		return &z->inactive_clean_list;
 	case LRU_FREE:
+		*nr = &z->nr_free_pages;
 		return &z->free_list;
 	default:
+		*nr = NULL;
 		return NULL;
 	}
 }
 
 void del_page_from_lru(struct zone *z, struct page *page)
 {
-	unsigned long *nr = lru_counter(z, page->lru);
+	unsigned long *nr;
 
-	if (!nr)
+	if (!lru_list(z, page->lru, &nr))
 		return;		/* on no list */
 	list_del(&page->list);
 	(*nr)--;
@@ -172,9 +161,11 @@ void del_page_from_lru(struct zone *z, struct page *page)
 /* Move @page to the head of list @lru (scans take from the tail). */
 static void add_to_lru(struct zone *z, struct page *page, enum page_lru lru)
 {
+	unsigned long *nr;
+
 	del_page_from_lru(z, page);
-	list_add(&page->list, lru_head(z, lru));
-	(*lru_counter(z, lru))++;
+	list_add(&page->list, lru_list(z, lru, &nr));
+	(*nr)++;
 	page->lru = lru;
 }
 
