@@ -54,6 +54,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -146,6 +147,7 @@ static struct remote_stats rstats;		/* atomics */
  * (free_slot) and from writes; a full queue leaks the copy (counted).
  */
 #define MC_DEL_QUEUE	65536
+#define MC_DEL_PER_TICK	1024	/* deleted per tick of the area's thread, after its probes */
 struct mc_del {
 	uint64_t version;
 	unsigned long offset;
@@ -585,6 +587,18 @@ static void server_failed(struct mc_area *a, struct mc_server *s, memcached_retu
 			  REMOTE_PROBE_MS);
 }
 
+/*
+ * A fault or kswapd waits on @s, set aside (read_rescue, write_rescue,
+ * second_copy): the area's thread probes it at its next tick, not at its
+ * next REMOTE_PROBE_MS.  (Under load a healthy server misses a deadline,
+ * then its first probe too, and the page's only copies are there.)
+ */
+static void server_wanted(struct mc_server *s)
+{
+	if (server_down(s))
+		__atomic_store_n(&s->retry_ns, 0, __ATOMIC_RELAXED);
+}
+
 /* Does @rc say the server itself is in trouble (not just "not found")? */
 static bool rc_server_failed(memcached_return_t rc)
 {
@@ -633,8 +647,10 @@ static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
 	uint64_t t0 = now_ns();
 
 	cn = conn_get(s);
-	if (!cn)
+	if (!cn) {
+		server_failed(a, s, MEMCACHED_CONNECTION_FAILURE, t0);
 		return -EIO;
+	}
 	remote_hdr_fill((struct remote_hdr *)s->buf, a->id, offset, version, PAGE_SIZE);
 	memcpy(s->buf + sizeof(struct remote_hdr), page, PAGE_SIZE);
 	rc = mcl.set(&cn->memc, key, (size_t)klen, s->buf, MC_VALUE_BYTES, 0, 0);
@@ -661,6 +677,7 @@ struct mc_page {
 	bool bad[2];		/* this copy was missing, stale, or its server failed */
 	bool tried[2];
 	bool answered[2];	/* its server answered (so the copy is not there) */
+	bool stale[2];		/* the server had a copy, of another version */
 };
 
 /* The key of @p (for matching a multi-get's answers). */
@@ -705,6 +722,7 @@ static void page_value(struct mc_area *a, struct mc_page *pg, int i, int copy, c
 	} else {
 		pg[i].bad[copy] = true;
 		pg[i].answered[copy] = true;
+		pg[i].stale[copy] = true;
 		RCOUNT(stale_reads, 1);
 	}
 }
@@ -838,6 +856,7 @@ static void read_rescue(struct mc_area *a, struct mc_page *pg, int n)
 				if (s == RING_NONE || pg[i].answered[c])
 					continue;
 				left = true;
+				server_wanted(&a->srv[s]);
 				if (!server_down(&a->srv[s]) || server_revive(&a->srv[s]))
 					pg[i].tried[c] = pg[i].bad[c] = false;
 			}
@@ -911,6 +930,8 @@ static const char *copy_fate(const struct mc_area *a, const struct mc_page *p, i
 
 	if (s == RING_NONE || s >= a->nr)
 		return "none written";
+	if (p->stale[c])
+		return "of another version there (stale)";
 	if (p->answered[c])
 		return "not on the server (evicted, or lost in a restart)";
 	if (server_down(&a->srv[s]))
@@ -1013,8 +1034,10 @@ static unsigned int write_rescue(struct mc_area *a, unsigned long offset, uint64
 		unsigned int n;
 
 		nanosleep(&ts, NULL);
-		for (unsigned int i = 0; i < a->nr; i++)
+		for (unsigned int i = 0; i < a->nr; i++) {
+			server_wanted(&a->srv[i]);
 			down[i] = server_down(&a->srv[i]) && !server_revive(&a->srv[i]);
+		}
 		n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), down, order, a->nr);
 		for (unsigned int k = 0; k < n; k++)
 			if (server_set(a, order[k], offset, version, page) == 0) {
@@ -1046,6 +1069,7 @@ static unsigned int second_copy(struct mc_area *a, unsigned long offset, uint64_
 
 			if (i == placed[0] || (server_down(s) && server_gone(s)))
 				continue;
+			server_wanted(s);
 			if (server_down(s) && !server_revive(s)) {
 				waiting = true;
 				continue;
@@ -1145,6 +1169,7 @@ static int area_index(const struct mc_area *a)
 }
 
 /* Queue the deletion of the copies @meta names (0: none). */
+
 static void delete_copies(struct mc_area *a, uint64_t meta, unsigned long offset)
 {
 	int ai = area_index(a);
@@ -1189,12 +1214,13 @@ static bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset
 	return true;
 }
 
-/* The area's thread: delete what was queued. */
-static void delete_queued(void)
+/* The area's thread: delete up to @max of what was queued (a backlog
+ * must not hold back the probes a waiting fault needs). */
+static void delete_queued(unsigned long max)
 {
 	if (!del_queue)
 		return;
-	for (;;) {
+	while (max--) {
 		struct mc_del d;
 		bool have = false;
 
@@ -1260,8 +1286,9 @@ static memcached_return_t stat_cb(const memcached_instance_st *srv, const char *
 }
 
 /* Read @s's eviction setting and count; say loudly when it evicts. */
-static void server_check_evictions(struct mc_server *s)
+static void server_check_evictions(struct mc_area *a, struct mc_server *s)
 {
+	uint64_t t0 = now_ns();
 	struct stat_ctx sc = { .evict_setting = -1 };
 	struct stat_ctx st = { .evict_setting = -1 };
 	memcached_return_t rc1, rc2;
@@ -1272,6 +1299,8 @@ static void server_check_evictions(struct mc_server *s)
 	rc1 = mcl.stat_execute(&cn->memc, "settings", stat_cb, &sc);
 	rc2 = mcl.stat_execute(&cn->memc, NULL, stat_cb, &st);
 	conn_put(s, rc_server_failed(rc1) || rc_server_failed(rc2));
+	if (rc_server_failed(rc1) || rc_server_failed(rc2))
+		server_failed(a, s, rc_server_failed(rc1) ? rc1 : rc2, t0);
 	if (rc1 == MEMCACHED_SUCCESS && sc.evict_setting == 1 && !s->evicts) {
 		s->evicts = true;
 		RCOUNT(servers_evicting, 1);
@@ -1354,7 +1383,6 @@ static void server_probe(struct mc_area *a, struct mc_server *s)
 	struct mc_conn *cn = conn_connected(s), *old;
 	memcached_return_t rc = cn ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE;
 
-	(void)a;
 	if (rc != MEMCACHED_SUCCESS) {
 		conn_free(cn);
 		__atomic_store_n(&s->retry_ns, now_ns() + (uint64_t)REMOTE_PROBE_MS * 1000000,
@@ -1374,7 +1402,7 @@ static void server_probe(struct mc_area *a, struct mc_server *s)
 	if (__atomic_exchange_n(&s->down, false, __ATOMIC_ACQ_REL))
 		RCOUNT(servers_down, (uint64_t)-1);
 	say_back(s);
-	server_check_evictions(s);
+	server_check_evictions(a, s);
 }
 
 /*
@@ -1454,7 +1482,6 @@ static void *mc_thread_fn(void *arg)
 
 		nanosleep(&ts, NULL);
 		tick++;
-		delete_queued();
 		publish_stats();
 		for (int i = 0; i < nr_areas; i++) {
 			struct mc_area *a = areas[i];
@@ -1467,13 +1494,14 @@ static void *mc_thread_fn(void *arg)
 				    t >= __atomic_load_n(&s->retry_ns, __ATOMIC_RELAXED))
 					server_probe(a, s);
 				else if (!server_down(s) && tick % (1000 / MC_TICK_MS) == 0)
-					server_check_evictions(s);
+					server_check_evictions(a, s);
 			}
 			if (page && !a->frozen && __atomic_exchange_n(&a->repair, false,
 								    __ATOMIC_ACQ_REL) &&
 			    !area_repair(a, page))
 				__atomic_store_n(&a->repair, true, __ATOMIC_RELEASE);
 		}
+		delete_queued(MC_DEL_PER_TICK);
 	}
 	return NULL;
 }
@@ -1530,7 +1558,7 @@ static int area_connect(struct mc_area *a)
 		}
 		conn_note_fd(s->conn);
 		up++;
-		server_check_evictions(s);
+		server_check_evictions(a, s);
 	}
 	return up >= 2 ? 0 : -EHOSTUNREACH;
 }
@@ -1836,5 +1864,5 @@ __attribute__((destructor)) static void swap_memcached_exit(void)
 					__atomic_add_fetch(&rstats.deletes, 1, __ATOMIC_RELAXED);
 		}
 	}
-	delete_queued();
+	delete_queued(ULONG_MAX);
 }

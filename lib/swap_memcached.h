@@ -37,7 +37,7 @@
 #define REMOTE_TIMEOUT_MS	4	/* a server's answer, before the other copy is used: */
 #define REMOTE_TIMEOUT_MAX_MS	12	/* ... raised up to this when its answers are slow */
 #define REMOTE_RTT_DECAY_MS	1000	/* the slowest answer seen is halved this often */
-#define REMOTE_RESCUE_MS	1000	/* no copy came: wait this long for a server back */
+#define REMOTE_RESCUE_MS	3000	/* no copy came: wait this long for a server back */
 #define REMOTE_REPROBE_MS	20	/* a server just set aside is first tried again after this */
 #define REMOTE_PROBE_MS		500	/* then every this long */
 #define REMOTE_PROBE_TIMEOUT_MS	200	/* a probe's own wait (the area's thread, not a fault) */

@@ -119,8 +119,12 @@ expect "$WORK/pool.json" "r['remote']['read_errors'] == 0 and r['io_errors'] == 
 	"no page lost, no I/O error"
 expect "$WORK/pool.json" "r['latency_ns']['remote_read']['count'] == r['remote']['reads']" \
 	"each remote read timed (latency_ns.remote_read)"
-expect "$WORK/pool.json" "r['latency_ns']['remote_read']['max'] < 1000000000" \
-	"no read waited a second (the stopped server never answers)"
+# A read waits a few ms on a server that does not answer, then reads the
+# other copy; only when no copy answers (a loaded machine: the last server
+# missed its deadline too) does it wait for one back, REMOTE_RESCUE_MS (3 s)
+# at most, never libmemcached's own 5 s per operation.
+expect "$WORK/pool.json" "r['latency_ns']['remote_read']['max'] < 3500000000" \
+	"no read waited past the rescue bound (the stopped server never answers)"
 grep -q "127.0.0.1:$P1 failed" "$WORK/pool.err" || fail "the killed server was not named"
 grep -q "127.0.0.1:$P2 failed" "$WORK/pool.err" || fail "the stopped server was not named"
 kill -CONT "$S2"
