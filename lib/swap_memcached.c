@@ -488,12 +488,14 @@ static void server_answered(struct mc_server *s, uint64_t ns)
 }
 
 /*
- * @s's connection, with its lock held; NULL (and no lock) when it broke:
+ * @s's connection, with its lock held, its wait for an answer the
+ * server's bound, or REMOTE_PATIENT_MS when @patient (no other copy is
+ * left to try: better a slow answer than none); NULL (and no lock) when it broke:
  * a broken connection is never used again, since libmemcached would
  * reconnect, and the name lookup of a connect allocates from the heap,
  * which the fault path must not touch.  The area's thread replaces it.
  */
-static struct mc_conn *conn_get(struct mc_server *s)
+static struct mc_conn *conn_get(struct mc_server *s, bool patient)
 {
 	unsigned int ms;
 
@@ -502,7 +504,7 @@ static struct mc_conn *conn_get(struct mc_server *s)
 		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
-	ms = server_bound_ms(s, now_ns());
+	ms = patient ? REMOTE_PATIENT_MS : server_bound_ms(s, now_ns());
 	if (ms != s->bound_ms || s->conn != s->bound_conn) {
 		mcl.behavior_set(&s->conn->memc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
 		s->bound_ms = ms;
@@ -637,7 +639,7 @@ static int slot_key(const struct mc_area *a, unsigned long offset, uint64_t vers
  * when it failed (and is set aside now).
  */
 static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
-		      uint64_t version, const void *page)
+		      uint64_t version, const void *page, bool patient)
 {
 	struct mc_server *s = &a->srv[si];
 	char key[MC_KEY_LEN];
@@ -646,7 +648,7 @@ static int server_set(struct mc_area *a, unsigned int si, unsigned long offset,
 	struct mc_conn *cn;
 	uint64_t t0 = now_ns();
 
-	cn = conn_get(s);
+	cn = conn_get(s, patient);
 	if (!cn) {
 		server_failed(a, s, MEMCACHED_CONNECTION_FAILURE, t0);
 		return -EIO;
@@ -772,7 +774,7 @@ static memcached_return_t conn_mget(struct mc_area *a, struct mc_conn *cn, struc
  * others have that copy marked bad.
  */
 static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_page *pg,
-			const int *list, int n)
+			const int *list, int n, bool patient)
 {
 	struct mc_server *s = &a->srv[si];
 	char keys[MC_MAX_BATCH][MC_KEY_LEN];
@@ -789,7 +791,7 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 		kp[k] = keys[k];
 		pg[list[k]].tried[copy] = true;
 	}
-	cn = conn_get(s);
+	cn = conn_get(s, patient);
 	if (cn) {
 		rc = n == 1 ? conn_get1(a, cn, pg, list[0], copy, kp[0], kl[0])
 			    : conn_mget(a, cn, pg, list, n, copy, kp, kl);
@@ -816,7 +818,7 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
  * One round: each page not done yet asks for copy @copy if it has not
  * yet and its server is up, grouped by server, one multi-get each.
  */
-static void read_round(struct mc_area *a, struct mc_page *pg, int n, int copy)
+static void read_round(struct mc_area *a, struct mc_page *pg, int n, int copy, bool patient)
 {
 	int list[MC_MAX_BATCH];
 
@@ -830,7 +832,7 @@ static void read_round(struct mc_area *a, struct mc_page *pg, int n, int copy)
 			    slot_meta_server(pg[i].meta, copy) == si)
 				list[k++] = i;
 		if (k)
-			server_mget(a, si, copy, pg, list, k);
+			server_mget(a, si, copy, pg, list, k, patient);
 	}
 }
 
@@ -863,8 +865,8 @@ static void read_rescue(struct mc_area *a, struct mc_page *pg, int n)
 		}
 		if (!left)
 			return;		/* every server there is answered */
-		read_round(a, pg, n, 0);
-		read_round(a, pg, n, 1);
+		read_round(a, pg, n, 0, true);
+		read_round(a, pg, n, 1, true);
 		left = false;
 		for (int i = 0; i < n; i++)
 			left |= !pg[i].done;
@@ -891,7 +893,7 @@ static void rereplicate(struct mc_area *a, unsigned long offset, uint64_t meta, 
 	for (unsigned int k = 0; k < n; k++) {
 		uint64_t want = meta;
 
-		if (server_set(a, order[k], offset, slot_meta_version(meta), page))
+		if (server_set(a, order[k], offset, slot_meta_version(meta), page, false))
 			continue;
 		if (__atomic_compare_exchange_n(&a->meta[offset], &want,
 						slot_meta(slot_meta_version(meta), keep, order[k]),
@@ -972,8 +974,8 @@ static int mc_read(struct mc_area *a, struct swap_io *io)
 			return -EIO;	/* never written: there is no page to give */
 		}
 	}
-	read_round(a, pg, n, 0);
-	read_round(a, pg, n, 1);
+	read_round(a, pg, n, 0, false);
+	read_round(a, pg, n, 1, false);
 	for (int i = 0; i < n; i++)
 		if (!pg[i].done) {
 			read_rescue(a, pg, n);
@@ -1014,7 +1016,8 @@ static void say_full(const struct mc_area *a)
 
 	if (!__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
 		upage_msg("memcached pool %s is full: its servers refuse new pages (-M); pages "
-			  "stay in memory over the cap until room is made", a->name);
+			  "stay in memory until room is made, and a fault that finds no frame "
+			  "for a second is told (out of swap space)", a->name);
 }
 
 /*
@@ -1040,7 +1043,7 @@ static unsigned int write_rescue(struct mc_area *a, unsigned long offset, uint64
 		}
 		n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), down, order, a->nr);
 		for (unsigned int k = 0; k < n; k++)
-			if (server_set(a, order[k], offset, version, page) == 0) {
+			if (server_set(a, order[k], offset, version, page, true) == 0) {
 				placed[0] = order[k];
 				return 1;
 			}
@@ -1074,7 +1077,7 @@ static unsigned int second_copy(struct mc_area *a, unsigned long offset, uint64_
 				waiting = true;
 				continue;
 			}
-			ret = server_set(a, i, offset, version, page);
+			ret = server_set(a, i, offset, version, page, false);
 			if (ret == 0) {
 				placed[1] = (uint8_t)i;
 				return 1;
@@ -1101,7 +1104,7 @@ static int mc_write_page(struct mc_area *a, unsigned long offset, const void *pa
 		down[i] = server_down(&a->srv[i]);
 	n = ring_lookup(&a->ring, ring_slot_key(a->id, offset), down, order, a->nr);
 	for (unsigned int k = 0; k < n && got < 2; k++) {
-		ret = server_set(a, order[k], offset, version, page);
+		ret = server_set(a, order[k], offset, version, page, false);
 		if (ret == 0)
 			placed[got++] = order[k];
 		refused += ret == -EAGAIN;
@@ -1203,7 +1206,7 @@ static bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset
 	memcached_return_t rc;
 	struct mc_conn *cn;
 
-	if (server_down(s) || !(cn = conn_get(s)))
+	if (server_down(s) || !(cn = conn_get(s, false)))
 		return false;
 	rc = mcl.delete(&cn->memc, key, (size_t)klen, 0);
 	conn_put(s, rc_server_failed(rc));
@@ -1292,7 +1295,7 @@ static void server_check_evictions(struct mc_area *a, struct mc_server *s)
 	struct stat_ctx sc = { .evict_setting = -1 };
 	struct stat_ctx st = { .evict_setting = -1 };
 	memcached_return_t rc1, rc2;
-	struct mc_conn *cn = conn_get(s);
+	struct mc_conn *cn = conn_get(s, true);
 
 	if (!cn)
 		return;
@@ -1441,7 +1444,7 @@ static bool area_repair(struct mc_area *a, void *page)
 		/* Read the good copy alone, then write it again elsewhere. */
 		p.tried[!good] = true;
 		p.bad[!good] = true;
-		read_round(a, &p, 1, good);
+		read_round(a, &p, 1, good, false);
 		if (!p.done) {
 			again = true;
 			continue;
