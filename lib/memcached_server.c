@@ -421,10 +421,15 @@ static memcached_return_t stat_cb(const memcached_instance_st *srv, const char *
 		if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0) {
 			sc->evict_setting = v[1] == 'n';	/* "stats settings" */
 		} else {
-			sc->evictions = strtoull(v, NULL, 10);	/* "stats" */
+			sc->evictions += strtoull(v, NULL, 10);	/* "stats" */
 			sc->have_evictions = true;
 		}
 	}
+	/* Items dropped when the slab rebalancer (slab_automove, on by
+	 * default) moves a page and finds no room for them: -M does not stop
+	 * that, and "evictions" does not count it. */
+	if (klen == 29 && memcmp(key, "slab_reassign_evictions_nomem", 29) == 0)
+		sc->evictions += strtoull(v, NULL, 10);
 	return MEMCACHED_SUCCESS;
 }
 
