@@ -234,37 +234,3 @@ int extent_hooks_bind_outside(void)
 		ret = mallctl("thread.arena", NULL, NULL, &outside_arena, sizeof(outside_arena));
 	return -ret;
 }
-
-int extent_hooks_outside_begin(struct outside_save *sv)
-{
-	size_t asz = sizeof(sv->arena), tsz = sizeof(sv->tcache);
-	bool off = false;
-	int ret;
-
-	sv->changed = false;
-	pthread_once(&outside_once, outside_create);
-	if (outside_err)
-		return -outside_err;
-	/* Off first: it flushes the cache, whose blocks are the arena's. */
-	ret = mallctl("thread.tcache.enabled", &sv->tcache, &tsz, &off, sizeof(off));
-	if (ret)
-		return -ret;
-	ret = mallctl("thread.arena", &sv->arena, &asz, &outside_arena, sizeof(outside_arena));
-	if (ret) {
-		mallctl("thread.tcache.enabled", NULL, NULL, &sv->tcache, sizeof(sv->tcache));
-		return -ret;
-	}
-	sv->changed = true;
-	return 0;
-}
-
-void extent_hooks_outside_end(const struct outside_save *sv)
-{
-	unsigned int arena = sv->arena;
-	bool tcache = sv->tcache;
-
-	if (!sv->changed)
-		return;
-	mallctl("thread.arena", NULL, NULL, &arena, sizeof(arena));
-	mallctl("thread.tcache.enabled", NULL, NULL, &tcache, sizeof(tcache));
-}

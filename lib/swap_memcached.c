@@ -281,19 +281,7 @@ static int swapon_memcached_how(const char *spec, int prio, bool connect)
 
 int swapon_memcached(const char *spec, int prio)
 {
-	struct outside_save sv;
-	int ret;
-
-	/* What libmemcached and the libraries it brings set up when loaded,
-	 * and the resolver caches libc fills at the first connects, are read
-	 * again by the area's thread when it reconnects: made outside the
-	 * arena, they are never paged out to the pool, and the thread never
-	 * faults on them (it would wait on itself: a page on a server set
-	 * aside comes back only when that thread has probed it). */
-	extent_hooks_outside_begin(&sv);
-	ret = swapon_memcached_how(spec, prio, true);
-	extent_hooks_outside_end(&sv);
-	return ret;
+	return swapon_memcached_how(spec, prio, true);
 }
 
 /* ---- fork ----------------------------------------------------------------
