@@ -51,9 +51,11 @@ struct mc_server {
 	struct mc_conn *conn;		/* the connection in use */
 	bool broken;			/* conn failed: never used again (reconnecting allocates) */
 	struct mc_conn *spare;		/* connected by the area's thread, for server_revive */
+	struct mc_conn *reserve;	/* a second one: the area's thread may be slow to make more */
 	struct mc_conn *for_child;	/* mc_fork_lock: the spare, taken by fork for the child */
 	struct mc_conn *dead;		/* a broken one replaced on the fault path: the
 					 * area's thread frees it (freeing may allocate) */
+	struct mc_conn *dead2;		/* a second, replaced by the reserve */
 	char *buf;			/* a value being stored: header and page */
 	struct remote_server_spec spec;
 	bool down;			/* atomic: set aside, probed by the area's thread */

@@ -306,10 +306,12 @@ bool server_revive(struct mc_server *s)
 	bool back = false;
 
 	pthread_mutex_lock(&s->lock);
-	if (s->broken && s->spare && !s->dead) {
-		s->dead = s->conn;
-		s->conn = s->spare;
-		s->spare = NULL;
+	if (s->broken && (s->spare || s->reserve) && (!s->dead || !s->dead2)) {
+		struct mc_conn **sp = s->spare ? &s->spare : &s->reserve;
+
+		*(s->dead ? &s->dead2 : &s->dead) = s->conn;
+		s->conn = *sp;
+		*sp = NULL;
 		s->broken = false;
 		back = true;
 	}
@@ -502,24 +504,31 @@ struct mc_conn *conn_connected(struct mc_server *s)
 	return NULL;
 }
 
-/* The area's thread: free what the fault path replaced, and keep a spare
- * connection ready for server_revive. */
+/* The area's thread: free what the fault path replaced, and keep two
+ * spare connections ready for server_revive (one made a tick: under load
+ * this thread may be slow to make the next, and a fault with no other
+ * copy left revives the server from one). */
 void server_tend(struct mc_server *s)
 {
-	struct mc_conn *dead, *cn;
+	struct mc_conn *dead, *dead2, *cn;
 	bool need;
 
 	pthread_mutex_lock(&s->lock);
 	dead = s->dead;
-	s->dead = NULL;
-	need = !s->spare;
+	dead2 = s->dead2;
+	s->dead = s->dead2 = NULL;
+	need = !s->spare || !s->reserve;
 	pthread_mutex_unlock(&s->lock);
 	conn_free(dead);
+	conn_free(dead2);
 	if (!need || server_down(s) || !(cn = conn_connected(s)))
 		return;
 	pthread_mutex_lock(&s->lock);
 	if (!s->spare) {
 		s->spare = cn;
+		cn = NULL;
+	} else if (!s->reserve) {
+		s->reserve = cn;
 		cn = NULL;
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -313,6 +313,10 @@ void swap_memcached_fork_prepare(void)
 			pthread_mutex_lock(&s->lock);
 			s->for_child = s->spare;
 			s->spare = NULL;
+			if (!s->for_child) {
+				s->for_child = s->reserve;
+				s->reserve = NULL;
+			}
 			pthread_mutex_unlock(&s->lock);
 			if (s->for_child || server_down(s))
 				continue;
@@ -371,11 +375,14 @@ static void server_fork_child(struct mc_server *s)
 
 	conn_close_copy(s->conn);	/* the parent's */
 	conn_close_copy(s->spare);	/* made while fork took the other aside */
+	conn_close_copy(s->reserve);
 	/* The parent's connections are dropped, not freed: freeing would say
 	 * goodbye on a descriptor that is no longer the socket. */
 	pthread_mutex_init(&s->lock, NULL);
 	s->spare = NULL;
+	s->reserve = NULL;
 	s->dead = NULL;
+	s->dead2 = NULL;
 	s->conn = s->for_child;
 	s->for_child = NULL;
 	s->broken = !s->conn;
