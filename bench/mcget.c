@@ -4,10 +4,15 @@
  * talks to it (binary protocol, TCP_NODELAY, values of a page and a
  * 32-byte header): the anchors of bench/tiers.sh.
  *
- * usage: mcget HOST PORT [N]
+ * usage: mcget HOST PORT [N [PORT...]]
  *
  * Prints one line: set and get p50/p99 of N single operations (default
- * 5000), and the pages per second of multi-gets of 64 keys.
+ * 5000), and the pages per second of multi-gets of 64 keys, on one
+ * server.  With more PORTs (servers on HOST too), also the get p50/p99
+ * of N pages spread over all the servers, a connection each, read in a
+ * scattered order: what a page-in from the pool is, a get of one page
+ * from whichever server holds it (the one-server figure keeps that
+ * server's worker awake, back to back).
  */
 #include <libmemcached/memcached.h>
 #include <stdio.h>
@@ -39,6 +44,63 @@ static double pct(double *v, int n, int p)
 	return v[(long)n * p / 100 < n ? (long)n * p / 100 : n - 1];
 }
 
+#define MAX_SERVERS	16
+
+static memcached_st *connect_one(const char *host, const char *port)
+{
+	memcached_st *m = memcached_create(NULL);
+
+	if (!m)
+		return NULL;
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
+	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+	memcached_server_add(m, host, (in_port_t)atoi(port));
+	return m;
+}
+
+/* Gets of @n pages spread over the servers @ports[0..nr): p50 and p99 into @out. */
+static int spread_gets(const char *host, char **ports, int nr, int n, const char *value, double *tg,
+		       double out[2])
+{
+	memcached_st *ms[MAX_SERVERS];
+	memcached_return_t rc;
+
+	for (int s = 0; s < nr; s++)
+		if (!(ms[s] = connect_one(host, ports[s])))
+			return 1;
+	for (int i = 0; i < n; i++) {
+		char k[32];
+		int len = snprintf(k, sizeof(k), "mcget:spread:%d", i);
+
+		rc = memcached_set(ms[i % nr], k, (size_t)len, value, VALUE, 0, 0);
+		if (rc != MEMCACHED_SUCCESS) {
+			fprintf(stderr, "mcget: set: %s\n", memcached_strerror(ms[i % nr], rc));
+			return 1;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int key = (int)(((long)i * 7919) % n);
+		char k[32];
+		int len = snprintf(k, sizeof(k), "mcget:spread:%d", key);
+		size_t vlen;
+		uint32_t flags;
+		double t0 = now_us();
+		char *v = memcached_get(ms[key % nr], k, (size_t)len, &vlen, &flags, &rc);
+
+		tg[i] = now_us() - t0;
+		if (!v || vlen != VALUE) {
+			fprintf(stderr, "mcget: spread get: %s\n", memcached_strerror(ms[key % nr], rc));
+			return 1;
+		}
+		free(v);
+	}
+	out[0] = pct(tg, n, 50);
+	out[1] = pct(tg, n, 99);
+	for (int s = 0; s < nr; s++)
+		memcached_free(ms[s]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char value[VALUE], keys[BATCH][32];
@@ -51,8 +113,12 @@ int main(int argc, char **argv)
 	double t0, total = 0;
 	long pages = 0;
 
-	if (argc < 3 || !m || !ts || !tg || n < BATCH) {
-		fprintf(stderr, "usage: mcget HOST PORT [N >= %d]\n", BATCH);
+	double spread[2] = { 0, 0 };
+	int nr = argc > 4 ? argc - 3 : 0;	/* the spread servers: PORT and the others */
+
+	if (argc < 3 || !m || !ts || !tg || n < BATCH || nr > MAX_SERVERS) {
+		fprintf(stderr, "usage: mcget HOST PORT [N >= %d [PORT...]] (%d servers at most)\n",
+			BATCH, MAX_SERVERS);
 		return 2;
 	}
 	memcached_behavior_set(m, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
@@ -104,9 +170,21 @@ int main(int argc, char **argv)
 		total += now_us() - t0;
 	}
 	printf("bare set_p50_us=%.1f set_p99_us=%.1f get_p50_us=%.1f get_p99_us=%.1f "
-	       "mget%d_pages_per_s=%.0f\n",
+	       "mget%d_pages_per_s=%.0f",
 	       pct(ts, n, 50), pct(ts, n, 99), pct(tg, n, 50), pct(tg, n, 99), BATCH,
 	       pages / (total / 1e6));
+	if (nr) {
+		char *ports[MAX_SERVERS];
+
+		ports[0] = argv[2];
+		for (int s = 1; s < nr; s++)
+			ports[s] = argv[3 + s];
+		if (spread_gets(argv[1], ports, nr, n, value, tg, spread))
+			return 1;
+		printf(" spread_servers=%d spread_get_p50_us=%.1f spread_get_p99_us=%.1f", nr,
+		       spread[0], spread[1]);
+	}
+	printf("\n");
 	memcached_free(m);
 	return 0;
 }

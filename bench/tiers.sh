@@ -9,7 +9,10 @@
 #   - batched throughput: bench/fault_cost seqin (48M read in order under
 #     the same cap: readahead, multi-gets for the pool), pages per second;
 # then the medians over the rounds, and the bare memcached anchors
-# (bench/mcget: one get, one set, multi-gets of 64) on the same servers.
+# (bench/mcget: one get, one set, multi-gets of 64 on one server; and
+# gets of pages spread over the three servers, as placement puts them:
+# the fair reference for a page-in, a get of one page from the pool as
+# the client does it) on the same servers, the page-in p50 against both.
 # The swap area is in $TMPDIR (a disk, not tmpfs).
 #
 # usage: bench/tiers.sh [ROUNDS] [ENGINE]   (run from the build tree)
@@ -31,11 +34,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-set -- $(python3 -c '
+PORTS=$(python3 -c '
 import socket
 ss = [socket.socket() for _ in range(3)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
+set -- $PORTS
 user=""
 [ "$(id -u)" -eq 0 ] && user="-u nobody"
 for port in "$@"; do
@@ -54,7 +58,8 @@ for r in $(seq 1 "$rounds"); do
 		echo "$name $("$UPAGE" run --engine "$engine" --max-rss 16M "$@" -- "$FC" pagein 12288 20000)" >>"$out"
 		echo "$name $("$UPAGE" run --engine "$engine" --max-rss 16M "$@" -- "$FC" seqin 12288)" >>"$out"
 	done
-	echo "bare $("$MCGET" 127.0.0.1 "${POOL##*,127.0.0.1:}" 5000)" >>"$out"
+	set -- $PORTS
+	echo "bare $("$MCGET" 127.0.0.1 "$3" 5000 "$1" "$2")" >>"$out"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$out" "$engine" "$rounds" <<'PY'
@@ -72,7 +77,8 @@ for line in open(sys.argv[1]):
     elif kind == 'seqin':
         d[(tier, 'tput')].append(float(kv['pages_per_s']))
     elif kind == 'bare':
-        for k in ('get_p50_us', 'get_p99_us', 'set_p50_us', 'mget64_pages_per_s'):
+        for k in ('get_p50_us', 'get_p99_us', 'set_p50_us', 'mget64_pages_per_s',
+                  'spread_get_p50_us', 'spread_get_p99_us'):
             d[('bare', k)].append(float(kv[k]))
 m = lambda k: statistics.median(d[k])
 print('engine %s, medians of %s rounds' % (sys.argv[2], sys.argv[3]))
@@ -82,7 +88,11 @@ for t in ('disk', 'zswap', 'memcached'):
 print('bare memcached: get p50 %.1f us, p99 %.1f us; set p50 %.1f us; multi-get of 64: %.0f pages/s'
       % (m(('bare', 'get_p50_us')), m(('bare', 'get_p99_us')), m(('bare', 'set_p50_us')),
          m(('bare', 'mget64_pages_per_s'))))
-print('memcached page-in p50 / bare get p50: %.2f; memcached / disk sequential throughput: %.2f'
+print('bare gets spread over the 3 servers: p50 %.1f us, p99 %.1f us'
+      % (m(('bare', 'spread_get_p50_us')), m(('bare', 'spread_get_p99_us'))))
+print('memcached page-in p50 / bare get p50: %.2f one server, %.2f spread over the pool; '
+      'memcached / disk sequential throughput: %.2f'
       % (m(('memcached', 'p50')) / m(('bare', 'get_p50_us')),
+         m(('memcached', 'p50')) / m(('bare', 'spread_get_p50_us')),
          m(('memcached', 'tput')) / m(('disk', 'tput'))))
 PY

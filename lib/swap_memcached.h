@@ -17,7 +17,9 @@
  * REMOTE_TIMEOUT_MAX_MS: on a loaded machine a healthy server's answer
  * can take milliseconds, and a fixed bound then sets it aside for nothing):
  * a server that does not answer in time is set aside and probed again
- * later by the area's own thread, which also reconnects (never the fault
+ * later by the area's own thread (at once when a fault waits on it, no
+ * other copy being left: that fault then waits REMOTE_PATIENT_MS per
+ * answer, for up to REMOTE_RESCUE_MS), which also reconnects (never the fault
  * path) and watches each server's eviction count.
  *
  * Locking: each server's connection has its own mutex, taken one at a
@@ -37,7 +39,8 @@
 #define REMOTE_TIMEOUT_MS	4	/* a server's answer, before the other copy is used: */
 #define REMOTE_TIMEOUT_MAX_MS	12	/* ... raised up to this when its answers are slow */
 #define REMOTE_RTT_DECAY_MS	1000	/* the slowest answer seen is halved this often */
-#define REMOTE_RESCUE_MS	1000	/* no copy came: wait this long for a server back */
+#define REMOTE_RESCUE_MS	3000	/* no copy came: wait this long for a server back */
+#define REMOTE_PATIENT_MS	200	/* ... and when no other copy is left to try */
 #define REMOTE_REPROBE_MS	20	/* a server just set aside is first tried again after this */
 #define REMOTE_PROBE_MS		500	/* then every this long */
 #define REMOTE_PROBE_TIMEOUT_MS	200	/* a probe's own wait (the area's thread, not a fault) */

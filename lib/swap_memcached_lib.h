@@ -21,7 +21,7 @@
 
 #define MCL_FN(name) __typeof__(memcached_##name) *name
 
-/* What swap_memcached.c calls: memcached_X is mcl.X. */
+/* What the memcached area calls (swap_memcached.c, memcached_*.c): memcached_X is mcl.X. */
 struct memcached_lib {
 	MCL_FN(create);
 	MCL_FN(free);

@@ -248,7 +248,7 @@ int page_launder(struct mm_struct *mm, unsigned int nr)
 	struct zone *z = mm->zone;
 	struct page *pages[SWAP_CLUSTER_MAX], *page, *next;
 	int result[SWAP_CLUSTER_MAX];
-	int n = 0, written = 0, done = 0;
+	int n = 0, written = 0, done = 0, full = 0;
 	uint64_t t0 = latency_now();	/* evict: from taking the pages to releasing them */
 
 	if (nr > SWAP_CLUSTER_MAX)
@@ -279,7 +279,12 @@ int page_launder(struct mm_struct *mm, unsigned int nr)
 
 	for (int i = 0; i < n; i++) {
 		page = pages[i];
-		if (result[i]) {
+		if (result[i] == -ENOSPC) {
+			/* The area refused it (a pool full): no bad slot, and
+			 * the page stays dirty where it is. */
+			full++;
+		} else if (result[i]) {
+			full++;
 			swap_report_error(page->swap, result[i]);
 			count_event(io_errors, 1);
 			relocate_page(mm, page, true);
@@ -296,7 +301,9 @@ int page_launder(struct mm_struct *mm, unsigned int nr)
 	/* Every page written counts, as io_write counts it. */
 	count_event(swap_outs, done);
 	latency_record_n(UPAGE_LAT_EVICT, latency_now() - t0, done);
-	return written;
+	/* Nothing written, the area full or failing: say so, or a fault
+	 * waiting for a frame would wait for ever. */
+	return !done && full ? -ENOSPC : written;
 }
 
 /* Free one clean inactive page's frame, without I/O: its data is safe on
@@ -342,8 +349,13 @@ static int try_to_free_pages(struct mm_struct *mm)
 		else if (ret == -ENOSPC || ret == -EIO)
 			full = -ENOSPC;
 	}
-	if (z->nr_inactive_dirty_pages)
-		moved += page_launder(mm, SWAP_CLUSTER_MAX);
+	if (z->nr_inactive_dirty_pages) {
+		ret = page_launder(mm, SWAP_CLUSTER_MAX);
+		if (ret > 0)
+			moved += ret;
+		else if (ret == -ENOSPC)
+			full = -ENOSPC;
+	}
 	return moved ? moved : full;
 }
 

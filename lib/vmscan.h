@@ -36,7 +36,9 @@ struct page *alloc_page_spare(struct mm_struct *mm);
  * Returns how many were deactivated, or -ENOSPC when swap is full. */
 int refill_inactive_scan(struct mm_struct *mm, unsigned int nr);
 /* Write up to @nr inactive dirty pages to swap, in clusters.  May drop
- * page_table_lock.  Returns how many were written. */
+ * page_table_lock.  Returns how many were written, or -ENOSPC when none
+ * was because the area refused them (full: they stay dirty in place) or
+ * failed every write (they move to other slots). */
 int page_launder(struct mm_struct *mm, unsigned int nr);
 
 /*

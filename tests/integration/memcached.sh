@@ -35,7 +35,7 @@ trap 'exit 1' INT TERM
 # Free ports on 127.0.0.1, picked by the kernel.
 PORTS=$(python3 -c '
 import socket
-ss = [socket.socket() for _ in range(6)]
+ss = [socket.socket() for _ in range(9)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
 
@@ -61,7 +61,7 @@ sys.exit(1)' "$port" || fail "memcached did not start on port $port"
 }
 
 set -- $PORTS
-P1=$1 P2=$2 P3=$3 P4=$4 P5=$5 P6=$6
+P1=$1 P2=$2 P3=$3 P4=$4 P5=$5 P6=$6 P7=$7 P8=$8 P9=$9
 start_server "$P1" -M -m 64
 S1=$LAST
 start_server "$P2" -M -m 64
@@ -119,8 +119,12 @@ expect "$WORK/pool.json" "r['remote']['read_errors'] == 0 and r['io_errors'] == 
 	"no page lost, no I/O error"
 expect "$WORK/pool.json" "r['latency_ns']['remote_read']['count'] == r['remote']['reads']" \
 	"each remote read timed (latency_ns.remote_read)"
-expect "$WORK/pool.json" "r['latency_ns']['remote_read']['max'] < 1000000000" \
-	"no read waited a second (the stopped server never answers)"
+# A read waits a few ms on a server that does not answer, then reads the
+# other copy; only when no copy answers (a loaded machine: the last server
+# missed its deadline too) does it wait for one back, REMOTE_RESCUE_MS (3 s)
+# at most, never libmemcached's own 5 s per operation.
+expect "$WORK/pool.json" "r['latency_ns']['remote_read']['max'] < 3500000000" \
+	"no read waited past the rescue bound (the stopped server never answers)"
 grep -q "127.0.0.1:$P1 failed" "$WORK/pool.err" || fail "the killed server was not named"
 grep -q "127.0.0.1:$P2 failed" "$WORK/pool.err" || fail "the stopped server was not named"
 kill -CONT "$S2"
@@ -155,7 +159,51 @@ if grep -q "cannot page its memory\|no copy of swap slot" "$WORK/fork.err"; then
 	fail "the forked child could not read its parent's pages"
 fi
 
-# 4. Bad pools: one message, and the program runs without upage.
+# 4. A pool that fills up (three -M servers of 14 MiB): the parent's pages
+#    fit, the forked child's do not.  Each process is told (out of swap
+#    space, then SIGBUS, as the kernel's OOM would end it), never left
+#    waiting for room that will not come; no page is read wrong.
+start_server "$P7" -M -m 14
+start_server "$P8" -M -m 14
+start_server "$P9" -M -m 14
+POOL4="memcached:127.0.0.1:$P7,127.0.0.1:$P8,127.0.0.1:$P9"
+setsid "$UPAGE" run --engine "$ENGINE" --max-rss 8M --swap "$POOL4" -- "$PROGS/forkcheck" 16 \
+	>"$WORK/full.out" 2>"$WORK/full.err" &
+full=$!
+for _ in $(seq 1 1200); do
+	kill -0 "$full" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$full" 2>/dev/null; then
+	kill -KILL -- "-$full" 2>/dev/null || true
+	cat "$WORK/full.err" >&2
+	fail "a program over a full pool was left waiting (killed after 120 s)"
+fi
+status=0
+wait "$full" || status=$?
+# Its forked child may outlive it: wait for the child too (same group).
+for _ in $(seq 1 1200); do
+	pgrep -g "$full" >/dev/null 2>&1 || break
+	sleep 0.1
+done
+if pgrep -g "$full" >/dev/null 2>&1; then
+	kill -KILL -- "-$full" 2>/dev/null || true
+	cat "$WORK/full.err" >&2
+	fail "a forked child over a full pool was left waiting (killed after 120 s)"
+fi
+grep -q "memcached pool .* is full" "$WORK/full.err" ||
+	{ cat "$WORK/full.err" >&2; fail "the full pool was not said"; }
+if [ "$status" -ne 0 ]; then
+	grep -q "out of swap space on memcached:" "$WORK/full.err" ||
+		{ cat "$WORK/full.err" >&2; fail "died of $status over a full pool without a word"; }
+fi
+if grep -q "expected" "$WORK/full.err"; then
+	cat "$WORK/full.err" >&2
+	fail "a page was read wrong over a full pool"
+fi
+echo "ok: a full pool ends the program with a message (status $status), none waits for ever"
+
+# 5. Bad pools: one message, and the program runs without upage.
 for bad in "memcached:" "memcached:127.0.0.1:$P5" "memcached:127.0.0.1:$P5,127.0.0.1:$P5" \
 	"memcached:127.0.0.1:99999,127.0.0.1:$P6"; do
 	out=$("$UPAGE" run --engine "$ENGINE" --swap "$bad" -- echo ran 2>&1) ||
@@ -165,7 +213,7 @@ for bad in "memcached:" "memcached:127.0.0.1:$P5" "memcached:127.0.0.1:$P5,127.0
 	echo "$out" | grep -q "^ran$" || fail "the program did not run with --swap $bad"
 	echo "ok: --swap $bad refused: $(echo "$out" | head -1)"
 done
-# 5. libmemcached (and libstdc++, libsasl2, libcrypto with it) is loaded
+# 6. libmemcached (and libstdc++, libsasl2, libcrypto with it) is loaded
 #    only when a pool is named; when it cannot be, one message says so.
 LOADS="file=(libmemcached|libstdc\+\+|libsasl2|libcrypto)\.so"
 LD_DEBUG=files "$UPAGE" run --engine "$ENGINE" -- true >"$WORK/nopool.dbg" 2>&1 ||

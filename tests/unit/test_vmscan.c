@@ -139,3 +139,37 @@ Test(vmscan, a_page_evicted_and_soon_back_returns_active)
 	cr_assert(PageActive(page) && page->age == PAGE_AGE_START,
 		  "expected a refault within the active list to come back active and aged");
 }
+
+/* An area whose every write is refused, as a memcached pool that is full. */
+static int refusing_submit(struct swap_info_struct *si, struct swap_io *io)
+{
+	(void)si;
+	io->end_io(io, io->write ? -ENOSPC : -EIO);
+	return 0;
+}
+
+static const struct swap_aops refusing_aops = {
+	.name = "refusing",
+	.submit = refusing_submit,
+};
+
+Test(vmscan, launder_into_a_full_area_says_so_and_alloc_gives_up)
+{
+	int err = 0;
+
+	swapoff_all();
+	cr_assert_geq(swapon_backend("full pool", &refusing_aops, NULL, 256, 0), 0);
+	for (unsigned long i = 0; i < 16; i++)
+		fake_write(page_addr(i), 3);
+	lock();
+	refill_inactive_scan(&test_mm, 4);
+	cr_assert_eq(page_launder(&test_mm, 32), -ENOSPC, "expected the full area said");
+	cr_assert_eq(test_zone.nr_inactive_dirty_pages, 4, "expected the pages kept dirty");
+	cr_assert_eq(upage_stats->io_errors, 0, "expected a refusal, not an I/O error");
+	/* Nothing can be freed: the fault is told, it does not wait for ever. */
+	cr_assert_null(__alloc_pages(&test_mm, &err), "expected no frame");
+	cr_assert_eq(err, -ENOSPC, "expected out of swap space");
+	unlock();
+	for (unsigned long i = 0; i < 16; i++)
+		cr_assert_eq(fake_read(page_addr(i)), 3, "expected page %lu's data kept", i);
+}
