@@ -1022,10 +1022,12 @@ static int handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma, ui
 		if (write && !pte_write(entry))
 			return do_wp_page(mm, vma, addr, ptep, entry);
 		/* Served already (two threads faulted on one page), unless the
-		 * kernel lost a page we mapped: a bug, never to be papered over
-		 * with a zero page. */
-		if (!page_resident(addr))
-			return -EUCLEAN;
+		 * kernel dropped a page we mapped: the program's own madvise
+		 * made without libc (page_lost). */
+		if (!page_resident(addr)) {
+			page_lost(mm, pfn_to_page(mm->zone, pte_frame(entry)));
+			return do_no_page(mm, vma, addr, ptep, write);
+		}
 		mm->engine->wake(addr);
 		return 0;
 	}
