@@ -1116,10 +1116,6 @@ static int fault_failed(uintptr_t address, int err)
 	if (err == -ENOSPC)
 		upage_msg("out of swap space on %s: cannot free a frame for %#lx",
 			  swap_area_name(), (unsigned long)address);
-	else if (err == -EUCLEAN)
-		upage_msg("cannot serve the fault at %#lx: the kernel lost a page upage had "
-			  "mapped (a bug in upage)",
-			  (unsigned long)address);
 	else if (err == -ENOMEM)
 		upage_msg("cannot serve the fault at %#lx: out of memory, or of kernel mappings "
 			  "(vm.max_map_count), for a second",

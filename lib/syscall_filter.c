@@ -16,9 +16,9 @@
  * family, recvmsg, sendmsg, recvmmsg, sendmmsg, process_vm_readv and
  * _writev, vmsplice, futex_waitv) are trapped always, and so are
  * io_uring_setup, _enter and _register (their buffers hang off the rings:
- * syscall_uring.c), made from libc or from liburing, which makes its
- * calls from its own text.  Calls that take arena
- * addresses as addresses (mmap, mprotect, madvise, clone's stack, ...) and
+ * syscall_uring.c), made from libc, from liburing, which makes its
+ * calls from its own text, or from the program's text.  Calls that take
+ * arena addresses as addresses (mmap, mprotect, madvise, clone's stack, ...) and
  * frequent calls that take no pointers are never trapped (never[]).
  *
  * Exec: a seccomp filter cannot be removed and survives execve, into
@@ -28,10 +28,10 @@
  * fread's read included, is made there): an exec'd process has its libc
  * elsewhere, and its calls pass the inherited filter untouched.  Raw
  * `syscall` instructions in a program's own code are not covered, but
- * for a Go program's, whose runtime makes all its calls so (locate_go):
- * its text is trapped as libc's, but for two calls it makes with every
- * signal blocked (go_untrapped[]).  The
- * trap's trampoline is a page outside libc, so its calls pass too.
+ * for io_uring's (a static liburing) and a Go program's, whose runtime
+ * makes all its calls so (locate_program): its text is trapped as libc's,
+ * but for two calls it makes with every signal blocked (go_untrapped[]).
+ * The trap's trampoline is a page outside libc, so its calls pass too.
  * PR_SET_NO_NEW_PRIVS also means exec'd set-user-ID programs do not gain
  * privileges.  kswapd writes swap clusters with pwritev, every signal
  * blocked (a trap there would kill the process): it calls through the
@@ -238,7 +238,8 @@ static uintptr_t arena_base;
 static size_t arena_size;
 static uintptr_t libc_start, libc_end;	/* libc's executable segment */
 static uintptr_t uring_start, uring_end;	/* liburing's, or 0 */
-static uintptr_t go_start, go_end;	/* a Go program's own text, or 0 */
+static uintptr_t prog_start, prog_end;	/* the program's own text */
+static bool prog_is_go;			/* ... which is a Go program's */
 
 struct bpf_buf {
 	struct sock_filter f[BPF_MAXINSNS];
@@ -409,11 +410,11 @@ static void emit_text_check(struct bpf_buf *b)
 
 	/* past: [Go check] ALLOW [ld nr, n jeq, ja, ALLOW] */
 	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start,
-			 go_end ? CHECK_LEN + n + 4 : 1);
-	if (go_end)
-		emit_range_check(b, IP_LO, go_start, go_end - go_start, 1);
+			 prog_is_go ? CHECK_LEN + n + 4 : 1);
+	if (prog_is_go)
+		emit_range_check(b, IP_LO, prog_start, prog_end - prog_start, 1);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	if (!go_end)
+	if (!prog_is_go)
 		return;
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					     offsetof(struct seccomp_data, nr)));
@@ -424,22 +425,27 @@ static void emit_text_check(struct bpf_buf *b)
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
 
-/* ld nr first: io_uring's calls are trapped when made from libc or from
- * liburing (which makes its own), else allowed; any other call falls
+/* ld nr first: io_uring's calls are trapped when made from libc, from
+ * liburing (which makes its own) or from the program's own text (a
+ * static liburing, a raw syscall), else allowed; any other call falls
  * through, nr still loaded. */
 static void emit_uring(struct bpf_buf *b)
 {
 	const uint32_t ret_trap = SECCOMP_RET_TRAP | TRAP_DATA;
-	unsigned int block = CHECK_LEN + (uring_end ? CHECK_LEN : 0) + 2;
+	unsigned int more = (uring_end ? CHECK_LEN : 0) + (prog_end ? CHECK_LEN : 0);
+	unsigned int block = CHECK_LEN + more + 2;
 
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_setup, 2, 0));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_enter, 1, 0));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_register, 0,
 					     (uint8_t)block));
-	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start,
-			 (uring_end ? CHECK_LEN : 0) + 1);
+	/* Each check jumps past the ones after it and ret ALLOW, to TRAP. */
+	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start, more + 1);
 	if (uring_end)
-		emit_range_check(b, IP_LO, uring_start, uring_end - uring_start, 1);
+		emit_range_check(b, IP_LO, uring_start, uring_end - uring_start,
+				 (prog_end ? CHECK_LEN : 0) + 1);
+	if (prog_end)
+		emit_range_check(b, IP_LO, prog_start, prog_end - prog_start, 1);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
 }
@@ -574,10 +580,8 @@ static bool go_note(const char *p, size_t len)
 }
 
 /* The first object dl_iterate_phdr names is the program. */
-static int find_go_text(struct dl_phdr_info *info, size_t size, void *arg)
+static int find_program_text(struct dl_phdr_info *info, size_t size, void *arg)
 {
-	bool go = false;
-
 	(void)size;
 	(void)arg;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -585,32 +589,30 @@ static int find_go_text(struct dl_phdr_info *info, size_t size, void *arg)
 
 		if (ph->p_type == PT_NOTE &&
 		    go_note((const char *)(info->dlpi_addr + ph->p_vaddr), ph->p_filesz))
-			go = true;
-	}
-	for (int i = 0; go && i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
-			go_start = info->dlpi_addr + ph->p_vaddr;
-			go_end = go_start + ph->p_memsz;
-			break;
+			prog_is_go = true;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && !prog_end) {
+			prog_start = info->dlpi_addr + ph->p_vaddr;
+			prog_end = prog_start + ph->p_memsz;
 		}
 	}
+	if (!prog_end)
+		prog_is_go = false;
 	return 1;
 }
 
 /*
- * A Go program (cgo: the program upage can be preloaded into) makes its
- * system calls from the runtime's own text, with raw syscall
- * instructions: its file and network I/O into its heap would fail with
- * EFAULT if only libc's calls were trapped.  Its text is trapped too,
- * itself lying in an exec'd program's way only if that one is loaded at
- * the same address (a non-PIE program) and names this arena's range
- * without upage.
+ * The program's own text: where a statically linked liburing, or a
+ * program's own `syscall` instruction, makes its io_uring calls; and
+ * where a Go program (cgo: the kind upage can be preloaded into) makes
+ * all of its calls, with raw syscall instructions, so that its file and
+ * network I/O into its heap would fail with EFAULT were only libc's
+ * calls trapped.  Trapped there too, it lies in an exec'd program's way
+ * only if that one is loaded at the same address (a non-PIE program)
+ * and makes such a call without upage.
  */
-static void locate_go(void)
+static void locate_program(void)
 {
-	dl_iterate_phdr(find_go_text, NULL);
+	dl_iterate_phdr(find_program_text, NULL);
 }
 
 int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_fds)
@@ -625,7 +627,7 @@ int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_f
 	if (ret)
 		return ret;
 	locate_liburing();
-	locate_go();
+	locate_program();
 	b = sys_alloc_pages(PAGE_ALIGN(sizeof(*b)));
 	if (!b)
 		return -ENOMEM;
