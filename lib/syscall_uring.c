@@ -33,8 +33,9 @@
  * saw it, with the ring wrapped since, cannot be matched: its pins stay
  * (one message).  A ring is known by its file (ring_of), so a duplicate
  * of its descriptor is served as the descriptor io_uring_setup gave; a
- * ring from another process runs undecoded (one message).  Entries are read as the kernel will read them when one
- * thread submits to a ring at a time, as liburing's rings require.
+ * ring from another process runs undecoded (one message).  Entries are
+ * read as the kernel will read them when one thread submits to a ring at
+ * a time, as liburing's rings require.
  *
  * Locking: uring_lock (a mutex, taken in the SIGSYS handler with every
  * asynchronous signal blocked, never across the system call itself)
@@ -48,13 +49,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/io_uring.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -112,7 +114,7 @@ struct upin {
 static pthread_mutex_t uring_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ring rings[MAX_RINGS];	/* fd 0 is a valid ring: see ring_of */
 static bool rings_ready;
-static bool shared_inode;	/* two rings had one inode (older kernels) */
+static bool shared_inode;	/* rings share one inode (older kernels) */
 static struct upin *upins;	/* MAX_UPINS of them, on first use */
 static unsigned int nr_upins, nr_pages;	/* records; those with a page */
 static uint32_t next_seq;
@@ -612,9 +614,8 @@ static long run_enter(long *a, trap_run_fn run, void *call)
 		}
 	}
 	if (!mapped && a[1] > 0)
-		say_once(&said_unknown, "a ring upage did not set up (a duplicated descriptor, or "
-					"one from another process) runs as it is: its requests' "
-					"heap buffers are not brought in");
+		say_once(&said_unknown, "a ring upage did not set up (one from another process) "
+					"runs as it is: its requests' heap buffers are not brought in");
 	pthread_mutex_unlock(&uring_lock);
 	/* The call's own arguments: the signal mask, or the getevents
 	 * argument with its mask and timeout; read during the call. */
@@ -660,13 +661,26 @@ static void forget_closed(const struct stat *st, int fd)
 
 		if (r->fd < 0)
 			continue;
-		if (r->dev == st->st_dev && r->ino == st->st_ino && r->fd != fd)
-			shared_inode = true;	/* one inode for every ring */
 		if ((r->fd == fd || !ring_fd_ok(r)) && !ring_alive(r)) {
 			drop_where(i, is_any, NULL);
 			r->fd = -1;
 		}
 	}
+}
+
+/* Is @ring's inode the one anonymous inode every eventfd has too (kernels
+ * before rings had inodes of their own)?  Then it tells no ring from
+ * another. */
+static bool inode_shared(const struct stat *ring)
+{
+	struct stat st;
+	int e = eventfd(0, EFD_CLOEXEC);
+	bool shared = e >= 0 && fstat(e, &st) == 0 && st.st_dev == ring->st_dev &&
+		      st.st_ino == ring->st_ino;
+
+	if (e >= 0)
+		close(e);
+	return shared;
 }
 
 static long run_setup(long *a, trap_run_fn run, void *call)
@@ -695,10 +709,13 @@ static long run_setup(long *a, trap_run_fn run, void *call)
 	if (ret >= 0) {
 		struct ring *r = NULL;
 		struct stat st;
+		bool shared;
 
 		p = *up;
 		fstat((int)ret, &st);
+		shared = inode_shared(&st);
 		pthread_mutex_lock(&uring_lock);
+		shared_inode |= shared;
 		if (!rings_ready) {
 			for (int i = 0; i < MAX_RINGS; i++)
 				rings[i].fd = -1;
