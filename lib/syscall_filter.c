@@ -16,9 +16,9 @@
  * family, recvmsg, sendmsg, recvmmsg, sendmmsg, process_vm_readv and
  * _writev, vmsplice, futex_waitv) are trapped always, and so are
  * io_uring_setup, _enter and _register (their buffers hang off the rings:
- * syscall_uring.c), made from libc or from liburing, which makes its
- * calls from its own text.  Calls that take arena
- * addresses as addresses (mmap, mprotect, madvise, clone's stack, ...) and
+ * syscall_uring.c), made from libc, from liburing, which makes its
+ * calls from its own text, or from the program's text.  Calls that take
+ * arena addresses as addresses (mmap, mprotect, madvise, clone's stack, ...) and
  * frequent calls that take no pointers are never trapped (never[]).
  *
  * Exec: a seccomp filter cannot be removed and survives execve, into
@@ -27,8 +27,11 @@
  * in this process's libc text (every call of the program and of libc,
  * fread's read included, is made there): an exec'd process has its libc
  * elsewhere, and its calls pass the inherited filter untouched.  Raw
- * `syscall` instructions in a program's own code are not covered.  The
- * trap's trampoline is a page outside libc, so its calls pass too.
+ * `syscall` instructions in a program's own code are not covered, but
+ * for io_uring's (a static liburing) and a Go program's, whose runtime
+ * makes all its calls so (locate_program): its text is trapped as libc's,
+ * but for two calls it makes with every signal blocked (go_untrapped[]).
+ * The trap's trampoline is a page outside libc, so its calls pass too.
  * PR_SET_NO_NEW_PRIVS also means exec'd set-user-ID programs do not gain
  * privileges.  kswapd writes swap clusters with pwritev, every signal
  * blocked (a trap there would kill the process): it calls through the
@@ -235,6 +238,8 @@ static uintptr_t arena_base;
 static size_t arena_size;
 static uintptr_t libc_start, libc_end;	/* libc's executable segment */
 static uintptr_t uring_start, uring_end;	/* liburing's, or 0 */
+static uintptr_t prog_start, prog_end;	/* the program's own text */
+static bool prog_is_go;			/* ... which is a Go program's */
 
 struct bpf_buf {
 	struct sock_filter f[BPF_MAXINSNS];
@@ -386,55 +391,61 @@ static void emit_exempt_fds(struct bpf_buf *b, int nfds, const int *fds)
 #define IP_LO	offsetof(struct seccomp_data, instruction_pointer)
 #define IP_HI	(IP_LO + 4)
 
-/* Allowed unless the instruction pointer lies in [libc_start, libc_end),
- * which may straddle a 4 GiB line (the filter's compares are 32-bit). */
-static void emit_libc_check(struct bpf_buf *b)
-{
-	uint32_t s_hi = (uint32_t)(libc_start >> 32), s_lo = (uint32_t)libc_start;
-	uint32_t e_hi = (uint32_t)((libc_end - 1) >> 32), e_lo = (uint32_t)libc_end;
+/*
+ * The calls a Go program makes itself, with every signal blocked (in its
+ * signal handlers, and around its threads' start), that may name its heap:
+ * a trap there would kill it.  None reads or writes a buffer the program
+ * filled (their structures are the runtime's: sigprocmask is in never[]).
+ */
+static const int go_untrapped[] = { SYS_sigaltstack, SYS_rt_sigaction };
+#define NR_GO_UNTRAPPED	(sizeof(go_untrapped) / sizeof(go_untrapped[0]))
 
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI));
-	if (s_hi == e_hi) {
-		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 1, 0));
-		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
-		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 1, 0));
-		emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-		if (e_lo) {	/* 0: the text ends at the line */
-			emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, e_lo, 0, 1));
-			emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-		}
-		return;
-	}
-	/* hi == s_hi and lo >= s_lo, or hi == e_hi and lo < e_lo (e_lo is
-	 * then libc_end's low half, above 0 as the end is past the line). */
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s_hi, 0, 3));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, s_lo, 6, 0));
+/* Allowed unless the instruction pointer lies in libc's text, or in a Go
+ * program's own (its runtime makes its system calls there, not in libc)
+ * for a call other than go_untrapped[]; else on to the table, nr to be
+ * loaded again. */
+static void emit_text_check(struct bpf_buf *b)
+{
+	const unsigned int n = NR_GO_UNTRAPPED;
+
+	/* past: [Go check] ALLOW [ld nr, n jeq, ja, ALLOW] */
+	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start,
+			 prog_is_go ? CHECK_LEN + n + 4 : 1);
+	if (prog_is_go)
+		emit_range_check(b, IP_LO, prog_start, prog_end - prog_start, 1);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, e_hi, 0, 3));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, e_lo, 1, 0));
+	if (!prog_is_go)
+		return;
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					     offsetof(struct seccomp_data, nr)));
+	for (unsigned int i = 0; i < n; i++)
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						     (uint32_t)go_untrapped[i], (uint8_t)(n - i), 0));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
 
-/* ld nr first: io_uring's calls are trapped when made from libc or from
- * liburing (which makes its own), else allowed; any other call falls
+/* ld nr first: io_uring's calls are trapped when made from libc, from
+ * liburing (which makes its own) or from the program's own text (a
+ * static liburing, a raw syscall), else allowed; any other call falls
  * through, nr still loaded. */
 static void emit_uring(struct bpf_buf *b)
 {
 	const uint32_t ret_trap = SECCOMP_RET_TRAP | TRAP_DATA;
-	unsigned int block = CHECK_LEN + (uring_end ? CHECK_LEN : 0) + 2;
+	unsigned int more = (uring_end ? CHECK_LEN : 0) + (prog_end ? CHECK_LEN : 0);
+	unsigned int block = CHECK_LEN + more + 2;
 
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_setup, 2, 0));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_enter, 1, 0));
 	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_register, 0,
 					     (uint8_t)block));
-	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start,
-			 (uring_end ? CHECK_LEN : 0) + 1);
+	/* Each check jumps past the ones after it and ret ALLOW, to TRAP. */
+	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start, more + 1);
 	if (uring_end)
-		emit_range_check(b, IP_LO, uring_start, uring_end - uring_start, 1);
+		emit_range_check(b, IP_LO, uring_start, uring_end - uring_start,
+				 (prog_end ? CHECK_LEN : 0) + 1);
+	if (prog_end)
+		emit_range_check(b, IP_LO, prog_start, prog_end - prog_start, 1);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret_trap));
 }
@@ -450,8 +461,9 @@ static int build_filter(struct bpf_buf *b, const int *fds, int nfds)
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					     offsetof(struct seccomp_data, nr)));
 	emit_uring(b);
-	/* Only calls made by this process's libc: see "Exec" above. */
-	emit_libc_check(b);
+	/* Only calls made by this process's libc (or Go runtime): see
+	 * "Exec" above. */
+	emit_text_check(b);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					     offsetof(struct seccomp_data, nr)));
 	emit_never(b);
@@ -549,6 +561,59 @@ static void locate_liburing(void)
 	dl_iterate_phdr(find_uring_text, NULL);
 }
 
+/* Does this segment of notes hold Go's build ID (owner "Go", type 4; the
+ * Go linker counts the name's padding in its size)? */
+static bool go_note(const char *p, size_t len)
+{
+	while (len >= 12) {
+		const uint32_t *h = (const uint32_t *)p;
+		size_t sz = 12 + ((h[0] + 3) & ~3u) + ((h[1] + 3) & ~3u);
+
+		if ((h[0] == 3 || h[0] == 4) && h[2] == 4 && memcmp(p + 12, "Go", 3) == 0)
+			return true;
+		if (sz > len)
+			break;
+		p += sz;
+		len -= sz;
+	}
+	return false;
+}
+
+/* The first object dl_iterate_phdr names is the program. */
+static int find_program_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_NOTE &&
+		    go_note((const char *)(info->dlpi_addr + ph->p_vaddr), ph->p_filesz))
+			prog_is_go = true;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && !prog_end) {
+			prog_start = info->dlpi_addr + ph->p_vaddr;
+			prog_end = prog_start + ph->p_memsz;
+		}
+	}
+	if (!prog_end)
+		prog_is_go = false;
+	return 1;
+}
+
+/*
+ * The program's own text: where a statically linked liburing, or a
+ * program's own `syscall` instruction, makes its io_uring calls; and
+ * where a Go program (cgo: the kind upage can be preloaded into) makes
+ * all of its calls, with raw syscall instructions, so that its file and
+ * network I/O into its heap would fail with EFAULT were only libc's
+ * calls trapped.  Trapped there too, it lies in an exec'd program's way
+ * only if that one is loaded at the same address (a non-PIE program)
+ * and makes such a call without upage.
+ */
+static void locate_program(void)
+{
+	dl_iterate_phdr(find_program_text, NULL);
+}
 
 int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_fds)
 {
@@ -562,6 +627,7 @@ int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_f
 	if (ret)
 		return ret;
 	locate_liburing();
+	locate_program();
 	b = sys_alloc_pages(PAGE_ALIGN(sizeof(*b)));
 	if (!b)
 		return -ENOMEM;

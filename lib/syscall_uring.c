@@ -31,10 +31,11 @@
  * would drop its pins), and an entry whose buffers would pin more than
  * half the resident cap.  A completion reaped by the program before upage
  * saw it, with the ring wrapped since, cannot be matched: its pins stay
- * (one message).  A ring is known by the descriptor io_uring_setup gave;
- * a duplicate of it, or a ring from elsewhere, runs undecoded (one
- * message).  Entries are read as the kernel will read them when one
- * thread submits to a ring at a time, as liburing's rings require.
+ * (one message).  A ring is known by its file (ring_of), so a duplicate
+ * of its descriptor is served as the descriptor io_uring_setup gave; a
+ * ring from another process runs undecoded (one message).  Entries are
+ * read as the kernel will read them when one thread submits to a ring at
+ * a time, as liburing's rings require.
  *
  * Locking: uring_lock (a mutex, taken in the SIGSYS handler with every
  * asynchronous signal blocked, never across the system call itself)
@@ -48,11 +49,17 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/io_uring.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -84,7 +91,9 @@
 #define OP_REFUSED	0xff
 
 struct ring {
-	int fd;			/* -1: a free slot */
+	int fd;			/* -1: a free slot; else a descriptor of it */
+	dev_t dev;		/* its file (ring_of) */
+	ino_t ino;
 	struct io_uring_params p;	/* as io_uring_setup filled it in */
 	uint32_t cq_seen;	/* the completion ring's tail, as far as looked at */
 	bool lost;		/* completions went by unseen: pins stay */
@@ -105,6 +114,7 @@ struct upin {
 static pthread_mutex_t uring_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ring rings[MAX_RINGS];	/* fd 0 is a valid ring: see ring_of */
 static bool rings_ready;
+static bool shared_inode;	/* rings share one inode (older kernels) */
 static struct upin *upins;	/* MAX_UPINS of them, on first use */
 static unsigned int nr_upins, nr_pages;	/* records; those with a page */
 static uint32_t next_seq;
@@ -122,14 +132,84 @@ static void say_once(bool *said, const char *what)
 		upage_msg("io_uring under the %s engine: %s", uring_mm->engine->name, what);
 }
 
+static bool same_file(int a, int b)
+{
+	pid_t pid = getpid();
+
+	return a == b || sys_syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b) == 0;
+}
+
+/*
+ * The ring descriptor @fd names: known by its file, not by the number,
+ * so that a duplicate of it (dup, a descriptor passed over a socket) is
+ * served and a number closed and reused is not taken for the old ring.
+ * The kernel gives each ring an inode of its own (6.x); where it gives
+ * them all one anonymous inode, kcmp on the descriptor recorded tells
+ * them apart.  uring_lock held.
+ */
 static struct ring *ring_of(int fd)
 {
-	if (!rings_ready)
+	struct ring *cand[MAX_RINGS];
+	struct stat st;
+	int n = 0;
+
+	if (!rings_ready || fd < 0 || fstat(fd, &st))
 		return NULL;
 	for (int i = 0; i < MAX_RINGS; i++)
-		if (rings[i].fd == fd && fd >= 0)
-			return &rings[i];
+		if (rings[i].fd >= 0 && rings[i].dev == st.st_dev && rings[i].ino == st.st_ino)
+			cand[n++] = &rings[i];
+	if (n == 1 && !shared_inode)
+		return cand[0];
+	for (int i = 0; i < n; i++)
+		if (same_file(cand[i]->fd, fd))
+			return cand[i];
 	return NULL;
+}
+
+/*
+ * Does some descriptor of the process still name @r?  Its recorded one
+ * was closed (the number came back from io_uring_setup, or names another
+ * file): look for a duplicate in /proc/self/fd, read with getdents64 into
+ * a buffer on the stack (no allocation in the SIGSYS handler), and record
+ * it.  uring_lock held.
+ */
+static bool ring_alive(struct ring *r)
+{
+	char buf[1024];
+	long n;
+	int dfd;
+
+	if (shared_inode)
+		return false;	/* no telling it by its file */
+	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return false;
+	while ((n = sys_syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			const struct dirent64 *d = (const void *)(buf + off);
+			struct stat st;
+			int fd = atoi(d->d_name);
+
+			off += d->d_reclen;
+			if (d->d_name[0] < '0' || d->d_name[0] > '9' || fd == dfd ||
+			    fd == r->fd || fstat(fd, &st))
+				continue;
+			if (st.st_dev == r->dev && st.st_ino == r->ino) {
+				r->fd = fd;
+				close(dfd);
+				return true;
+			}
+		}
+	close(dfd);
+	return false;
+}
+
+/* Is @r's recorded descriptor still @r? */
+static bool ring_fd_ok(const struct ring *r)
+{
+	struct stat st;
+
+	return fstat(r->fd, &st) == 0 && st.st_dev == r->dev && st.st_ino == r->ino;
 }
 
 /* ------------------------------------------------------------------ */
@@ -534,9 +614,8 @@ static long run_enter(long *a, trap_run_fn run, void *call)
 		}
 	}
 	if (!mapped && a[1] > 0)
-		say_once(&said_unknown, "a ring upage did not set up (a duplicated descriptor, or "
-					"one from another process) runs as it is: its requests' "
-					"heap buffers are not brought in");
+		say_once(&said_unknown, "a ring upage did not set up (one from another process) "
+					"runs as it is: its requests' heap buffers are not brought in");
 	pthread_mutex_unlock(&uring_lock);
 	/* The call's own arguments: the signal mask, or the getevents
 	 * argument with its mask and timeout; read during the call. */
@@ -569,6 +648,41 @@ static long run_enter(long *a, trap_run_fn run, void *call)
 /* ------------------------------------------------------------------ */
 /* Setup and registration. */
 
+/*
+ * A new ring, of file @st, has descriptor @fd: a ring recorded under that
+ * number, or under a number that now names another file, lost that
+ * descriptor; it is gone with its pins unless a duplicate still names it
+ * (ring_alive).  uring_lock held.
+ */
+static void forget_closed(const struct stat *st, int fd)
+{
+	for (int i = 0; i < MAX_RINGS; i++) {
+		struct ring *r = &rings[i];
+
+		if (r->fd < 0)
+			continue;
+		if ((r->fd == fd || !ring_fd_ok(r)) && !ring_alive(r)) {
+			drop_where(i, is_any, NULL);
+			r->fd = -1;
+		}
+	}
+}
+
+/* Is @ring's inode the one anonymous inode every eventfd has too (kernels
+ * before rings had inodes of their own)?  Then it tells no ring from
+ * another. */
+static bool inode_shared(const struct stat *ring)
+{
+	struct stat st;
+	int e = eventfd(0, EFD_CLOEXEC);
+	bool shared = e >= 0 && fstat(e, &st) == 0 && st.st_dev == ring->st_dev &&
+		      st.st_ino == ring->st_ino;
+
+	if (e >= 0)
+		close(e);
+	return shared;
+}
+
 static long run_setup(long *a, trap_run_fn run, void *call)
 {
 	static bool said_flags, said_full;
@@ -593,23 +707,26 @@ static long run_setup(long *a, trap_run_fn run, void *call)
 	}
 	ret = run(SYS_io_uring_setup, a, call);
 	if (ret >= 0) {
-		struct ring *r;
+		struct ring *r = NULL;
+		struct stat st;
+		bool shared;
 
 		p = *up;
+		fstat((int)ret, &st);
+		shared = inode_shared(&st);
 		pthread_mutex_lock(&uring_lock);
+		shared_inode |= shared;
 		if (!rings_ready) {
 			for (int i = 0; i < MAX_RINGS; i++)
 				rings[i].fd = -1;
 			rings_ready = true;
 		}
-		r = ring_of((int)ret);
-		if (r)	/* its descriptor was closed: that ring is gone */
-			drop_where((int)(r - rings), is_any, NULL);
+		forget_closed(&st, (int)ret);
 		for (int i = 0; !r && i < MAX_RINGS; i++)
 			if (rings[i].fd < 0)
 				r = &rings[i];
 		if (r)
-			*r = (struct ring){ .fd = (int)ret, .p = p };
+			*r = (struct ring){ .fd = (int)ret, .dev = st.st_dev, .ino = st.st_ino, .p = p };
 		pthread_mutex_unlock(&uring_lock);
 		if (!r) {
 			sys_syscall(SYS_close, ret);

@@ -57,6 +57,38 @@ static void set_owner(struct mm_struct *mm, swp_entry_t entry, uintptr_t vaddr)
 }
 
 /*
+ * The kernel no longer maps @page where its PTE says upage mapped it.
+ * Only madvise(MADV_DONTNEED or MADV_FREE) does that to a private
+ * anonymous page, and upage's interposed madvise zaps the PTE first: so
+ * the program made the call itself, without libc (Go's runtime returns
+ * what its scavenger frees with raw system calls, cgo or not).  The
+ * kernel gives such a page back as zeros, and so does upage: its frame
+ * and swap copy are dropped, and its next touch is a first touch (the
+ * fault that found it, or a later one).  One message per process.
+ */
+void page_lost(struct mm_struct *mm, struct page *page)
+{
+	static bool told;
+	swp_entry_t entry = page->swap;
+	bool cached = PageSwapCache(page);
+
+	if (!__atomic_exchange_n(&told, true, __ATOMIC_RELAXED))
+		upage_msg("the program dropped heap pages (%#lx) with a madvise made without libc, "
+			  "as Go's runtime does: they read as zeros, as the kernel gives them",
+			  (unsigned long)page->vaddr);
+	if (PageFlag(page, PG_mlocked)) {
+		ClearPageFlag(page, PG_mlocked);
+		unpin_page(page);
+		mm->zone->nr_mlocked--;
+	}
+	pte_clear(&mm->pgd, page->vaddr);
+	free_page_and_swap_cache(mm, page);
+	if (cached)
+		swap_free(entry);
+	count_event(pages_dropped, 1);
+}
+
+/*
  * Unmap an active page into the swap cache: give it a swap slot if it has
  * none, move its data to its frame slot, leave the swap entry in the PTE.
  * A clean page with no swap copy (read, never written) is simply dropped,
@@ -108,7 +140,11 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 			delete_from_swap_cache(page);
 			swap_free(entry);
 		}
-		return ret;
+		if (ret != -ENOENT)
+			return ret;
+		/* Nothing there to move: the program dropped it. */
+		page_lost(mm, page);
+		return 0;
 	}
 	ClearPageFlag(page, PG_mapped);
 	/* Read ahead by cluster and never written: counted as not paying

@@ -58,4 +58,12 @@ int kswapd_start(struct mm_struct *mm, const struct kswapd_env *env);
 /* Wake kswapd: free frames fell below pages_low.  Lock held. */
 void wakeup_kswapd(struct zone *z);
 
+/*
+ * The kernel dropped @page where upage had mapped it (a madvise the
+ * program made without libc): free its frame and swap copy, clear its
+ * PTE, so it reads as zeros; one message per process.  Caller holds
+ * page_table_lock.
+ */
+void page_lost(struct mm_struct *mm, struct page *page);
+
 #endif /* UPAGE_VMSCAN_H */

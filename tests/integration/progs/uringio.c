@@ -9,6 +9,13 @@
  * whether the bytes are the ones written, one line, compared with the
  * kernel's own transcript by uring_io.sh.
  *
+ * `uringio dup` runs the same cases on a ring known only by a duplicate
+ * of its descriptor (the one io_uring_setup gave closed, its number taken
+ * by a second ring).  Built as uringio_static, liburing is linked in, and
+ * makes its system calls from the program's own text.  With
+ * URINGIO_ADDRS set, the registered buffers' addresses and lengths are
+ * written to that file (uring_io.sh checks they lie in upage's arena).
+ *
  * `uringio sqpoll` prints what io_uring_setup with IORING_SETUP_SQPOLL
  * says instead (under the trap engines: EINVAL, refused loudly).
  */
@@ -167,19 +174,36 @@ static void vectored(int fd)
 	free(v);
 }
 
+/* Say where the registered buffers are (see URINGIO_ADDRS above). */
+static void log_addrs(const struct iovec *v, int n)
+{
+	const char *path = getenv("URINGIO_ADDRS");
+	FILE *f = path ? fopen(path, "a") : NULL;
+
+	for (int i = 0; f && i < n; i++)
+		fprintf(f, "%p %zu\n", v[i].iov_base, v[i].iov_len);
+	if (f)
+		fclose(f);
+}
+
 /* Registered heap buffers: WRITE_FIXED, READ_FIXED, with the heap paged
- * out between (the registered pages must stay the ones the kernel uses). */
+ * out between (the registered pages must stay the ones the kernel uses).
+ * They are carved from one allocation larger than the first extent
+ * jemalloc maps before upage starts (about 2 MiB, outside the arena), so
+ * that they lie in the arena and are paged. */
 static void fixed(int fd)
 {
+	char *block = malloc(3 << 20);
 	struct iovec v[2];
 	int res[2], ret;
 	bool ok;
 
 	for (int i = 0; i < 2; i++) {
-		v[i].iov_base = malloc(BUF);
+		v[i].iov_base = block + (size_t)(2 * i + 1) * BUF;
 		v[i].iov_len = BUF;
 		fill(v[i].iov_base, BUF, 50 + i);
 	}
+	log_addrs(v, 2);
 	push_out();
 	ret = io_uring_register_buffers(&ring, v, 2);
 	if (ret) {
@@ -211,8 +235,7 @@ static void fixed(int fd)
 	report("write_fixed again", ret, res, 1, BUF, ok);
 	ret = io_uring_unregister_buffers(&ring);
 	expect(ret ? "unregister: failed" : "unregister: 0", "unregister: 0");
-	free(v[0].iov_base);
-	free(v[1].iov_base);
+	free(block);
 }
 
 /* A read from a pipe, pending while the heap is paged out, then fed; a
@@ -277,8 +300,26 @@ static int sqpoll(void)
 	return 0;
 }
 
+/* Move the ring to a duplicate of its descriptor, close the one
+ * io_uring_setup gave, and set up a second ring (@other), which takes
+ * that number. */
+static int dup_ring(struct io_uring *other)
+{
+	int old = ring.ring_fd, d = dup(old);
+
+	if (d < 0 || close(old))
+		return -1;
+	ring.ring_fd = ring.enter_ring_fd = d;
+	if (io_uring_queue_init(4, other, 0)) {
+		printf("second ring: failed\n");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	struct io_uring other = { .ring_fd = -1 };
 	char path[] = "/var/tmp/uringio.XXXXXX";
 	const char *dir = getenv("TMPDIR");
 	char tmpl[4096];
@@ -296,11 +337,15 @@ int main(int argc, char **argv)
 		printf("io_uring_queue_init: %s\n", strerror(-ret));
 		return 2;
 	}
+	if (argc > 1 && !strcmp(argv[1], "dup") && dup_ring(&other))
+		return 2;
 	read_write(fd);
 	vectored(fd);
 	fixed(fd);
 	pending(fd);
 	io_uring_queue_exit(&ring);
+	if (other.ring_fd >= 0)
+		io_uring_queue_exit(&other);
 	close(fd);
 	return errors ? 1 : 0;
 }

@@ -1,0 +1,3 @@
+module upage.test/goheap
+
+go 1.19
