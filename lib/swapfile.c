@@ -734,6 +734,25 @@ static unsigned long scan_swap_map(struct swap_info_struct *si)
 	return offset ? take_slot(si, offset) : 0;
 }
 
+/*
+ * Would the next slot start a cluster in scattered free slots?  Then a
+ * file area more than half in use grows first, so that the cluster is a
+ * wholly free run: the pages unmapped together get consecutive slots and
+ * page_launder writes them in one request (a fragmented area gave 3 pages
+ * per write).  Half in use at least, so the file stays within twice the
+ * slots in use (plus a step).  swap_lock held.
+ */
+static bool grow_for_cluster(struct swap_area *a)
+{
+	const struct swap_info_struct *si = &a->si;
+
+	if (si->cluster_nr || (si->flags & SWP_BLKDEV) || si->max >= si->max_limit)
+		return false;
+	if (si->inuse_pages < si->max / 2)
+		return false;
+	return find_free_cluster(si) == 0;
+}
+
 /* A slot of area @a, growing it if needed; swap_lock held. */
 static int area_get_slot(struct swap_area *a, unsigned long *offset)
 {
@@ -745,6 +764,8 @@ static int area_get_slot(struct swap_area *a, unsigned long *offset)
 		err = grow_swap_file(a);
 		if (err)
 			return err;
+	} else if (grow_for_cluster(a)) {
+		grow_swap_file(a);	/* failing, the scattered slots do */
 	}
 	*offset = scan_swap_map(&a->si);
 	return *offset ? 0 : -ENOSPC;
