@@ -45,7 +45,7 @@ enum pageflags {
 	PG_clusterra,		/* mapped clean by swap-cluster readahead, not written since */
 	PG_mlocked,		/* mlock'd: holds one pin (mlock.c) */
 	PG_writeback,		/* PG_locked for page_launder's write: its frame slot's
-				 * data is stable, a fault may map a copy (vmscan.c) */
+				 * data is stable, a read fault may map a copy */
 };
 
 enum page_lru {

@@ -19,7 +19,7 @@
  * engine); kswapd is one thread per mm.
  *
  * Locking: everything here runs under mm->page_table_lock, dropped only
- * around writes, with the pages PG_locked and PG_writeback.  A fault may
+ * around writes, with the pages PG_locked and PG_writeback.  A read fault may
  * map a page under write-back again meanwhile (a copy of its frame slot,
  * memory.c); the page stays PG_locked until page_launder has taken the
  * lock back and seen it mapped, so nothing else frees, moves or unmaps it

@@ -211,8 +211,10 @@ Test(vmscan, a_fault_on_a_page_under_write_back_maps_it_without_waiting)
 	unlock();
 	cr_assert_eq(pthread_create(&t, NULL, launder_thread, &written), 0);
 	sem_wait(&gate.entered);
-	/* The write is under way: a read and a write fault on two of its pages. */
+	/* The write is under way: read faults on two of its pages, one of them
+	 * written then (do_wp_page: dirty again). */
 	cr_assert_eq(fake_read(page_addr(1) + 10), 0x51, "expected page 1 as written");
+	cr_assert_eq(fake_read(page_addr(2) + 10), 0x52, "expected page 2 as written");
 	fake_write(page_addr(2) + 10, 0x77);
 	cr_assert_eq(upage_stats->minor_writeback, 2, "expected both mapped under write-back");
 	cr_assert_eq(upage_stats->swap_outs, 0, "expected the faults not to wait for the write");
