@@ -150,7 +150,7 @@ static struct gate {
 	char (*slots)[PAGE_SIZE];
 	sem_t entered, go;
 	bool hold;		/* writes wait for go */
-	bool opened;		/* go was posted */
+	int fail_once;		/* the next write ends with this error */
 } gate;
 
 static int gate_submit(struct swap_info_struct *si, struct swap_io *io)
@@ -164,6 +164,13 @@ static int gate_submit(struct swap_info_struct *si, struct swap_io *io)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 5;		/* a fault that waits fails the test, not hangs it */
 		sem_timedwait(&gate.go, &ts);
+	}
+	if (io->write && gate.fail_once) {
+		int err = gate.fail_once;
+
+		gate.fail_once = 0;
+		io->end_io(io, err);
+		return 0;
 	}
 	for (int i = 0; i < io->nr; i++) {
 		if (io->write)
@@ -241,4 +248,32 @@ Test(vmscan, a_fault_on_a_page_under_write_back_maps_it_without_waiting)
 	cr_assert_eq(fake_read(page_addr(0) + 10), 0x50);
 	cr_assert_eq(fake_read(page_addr(3) + 10), 0x53);
 	sys_free_pages(back, PAGE_SIZE);
+}
+
+Test(vmscan, a_page_mapped_under_a_failed_write_stays_dirty_without_its_slot)
+{
+	pthread_t t;
+	int written = -1;
+	struct page *p0;
+
+	gate_area();
+	gate.fail_once = -EIO;
+	fake_write(page_addr(0) + 10, 0x61);
+	lock();
+	cr_assert_eq(refill_inactive_scan(&test_mm, 1), 1, "expected the page deactivated");
+	unlock();
+	cr_assert_eq(pthread_create(&t, NULL, launder_thread, &written), 0);
+	sem_wait(&gate.entered);
+	cr_assert_eq(fake_read(page_addr(0) + 10), 0x61, "expected the page as written");
+	__atomic_store_n(&gate.hold, false, __ATOMIC_RELEASE);
+	sem_post(&gate.go);
+	pthread_join(t, NULL);
+	cr_assert_eq(upage_stats->io_errors, 1, "expected the failed write counted");
+	lock();
+	p0 = page_of(page_addr(0));
+	cr_assert(PageDirty(p0) && !PageSwapCache(p0), "expected it dirty, its bad slot dropped");
+	cr_assert(!PageLocked(p0), "expected it unlocked");
+	unlock();
+	fake_evict(page_addr(0));
+	cr_assert_eq(fake_read(page_addr(0) + 10), 0x61, "expected the data back from a good slot");
 }
