@@ -30,7 +30,7 @@
  * `syscall` instructions in a program's own code are not covered, but
  * for io_uring's (a static liburing) and a Go program's, whose runtime
  * makes all its calls so (locate_program): its text is trapped as libc's,
- * but for two calls it makes with every signal blocked (go_untrapped[]).
+ * but for two calls it makes with every signal blocked (emit_go_calls).
  * The trap's trampoline is a page outside libc, so its calls pass too.
  * PR_SET_NO_NEW_PRIVS also means exec'd set-user-ID programs do not gain
  * privileges.  kswapd writes swap clusters with pwritev, every signal
@@ -392,37 +392,55 @@ static void emit_exempt_fds(struct bpf_buf *b, int nfds, const int *fds)
 #define IP_HI	(IP_LO + 4)
 
 /*
- * The calls a Go program makes itself, with every signal blocked (in its
- * signal handlers, and around its threads' start), that may name its heap:
- * a trap there would kill it.  None reads or writes a buffer the program
- * filled (their structures are the runtime's: sigprocmask is in never[]).
+ * The calls a Go program makes itself with every signal blocked (in its
+ * signal handlers, around its threads' start, and in a child between
+ * fork and exec), where a trap would kill it: sigaltstack and
+ * rt_sigaction are let through untrapped (their structures are the
+ * runtime's, nothing the program filled).  But rt_sigaction setting
+ * SIGSYS, SIGBUS or SIGSEGV from Go's text answers 0 and changes nothing:
+ * with cgo the runtime sets its handlers through libc (sigaction.c keeps
+ * upage's), and only a forked child resets them with its own call before
+ * execve, which is trapped (its argv is in the heap) and must still find
+ * upage's handler there (else SIGSYS kills the child: exec failed).
  */
-static const int go_untrapped[] = { SYS_sigaltstack, SYS_rt_sigaction };
-#define NR_GO_UNTRAPPED	(sizeof(go_untrapped) / sizeof(go_untrapped[0]))
+#define SA_OFF(i)	(offsetof(struct seccomp_data, args) + 8 * (i))
+
+static void emit_go_calls(struct bpf_buf *b)
+{
+	const uint32_t ld_abs = BPF_LD | BPF_W | BPF_ABS, jeq = BPF_JMP | BPF_JEQ | BPF_K;
+
+	/* i0..i13; i12 ret 0, i13 ret ALLOW, then the table */
+	emit(b, (struct sock_filter)BPF_STMT(ld_abs, offsetof(struct seccomp_data, nr)));
+	emit(b, (struct sock_filter)BPF_JUMP(jeq, SYS_sigaltstack, 11, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(jeq, SYS_rt_sigaction, 1, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 10, 0, 0));
+	emit(b, (struct sock_filter)BPF_STMT(ld_abs, SA_OFF(0)));
+	emit(b, (struct sock_filter)BPF_JUMP(jeq, SIGSYS, 2, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(jeq, SIGBUS, 1, 0));
+	emit(b, (struct sock_filter)BPF_JUMP(jeq, SIGSEGV, 0, 5));
+	emit(b, (struct sock_filter)BPF_STMT(ld_abs, SA_OFF(1)));
+	emit(b, (struct sock_filter)BPF_JUMP(jeq, 0, 0, 2));
+	emit(b, (struct sock_filter)BPF_STMT(ld_abs, SA_OFF(1) + 4));
+	emit(b, (struct sock_filter)BPF_JUMP(jeq, 0, 1, 0));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0));
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+#define GO_CALLS_LEN	14
 
 /* Allowed unless the instruction pointer lies in libc's text, or in a Go
  * program's own (its runtime makes its system calls there, not in libc)
- * for a call other than go_untrapped[]; else on to the table, nr to be
+ * for a call other than emit_go_calls's; else on to the table, nr to be
  * loaded again. */
 static void emit_text_check(struct bpf_buf *b)
 {
-	const unsigned int n = NR_GO_UNTRAPPED;
-
-	/* past: [Go check] ALLOW [ld nr, n jeq, ja, ALLOW] */
+	/* past: [Go check] ALLOW [Go calls] */
 	emit_range_check(b, IP_LO, libc_start, libc_end - libc_start,
-			 prog_is_go ? CHECK_LEN + n + 4 : 1);
+			 prog_is_go ? CHECK_LEN + 1 + GO_CALLS_LEN : 1);
 	if (prog_is_go)
 		emit_range_check(b, IP_LO, prog_start, prog_end - prog_start, 1);
 	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	if (!prog_is_go)
-		return;
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, nr)));
-	for (unsigned int i = 0; i < n; i++)
-		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						     (uint32_t)go_untrapped[i], (uint8_t)(n - i), 0));
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0));
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	if (prog_is_go)
+		emit_go_calls(b);
 }
 
 /* ld nr first: io_uring's calls are trapped when made from libc, from

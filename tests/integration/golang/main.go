@@ -11,8 +11,10 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -78,6 +80,22 @@ func verify(chunks [][]byte, p, workers int) int {
 	return n
 }
 
+// spawn runs @prog (goheap-static) several times with os/exec: Go's own
+// fork and exec, whose child resets the runtime's signal handlers with raw
+// system calls before its execve, with argv in the paged heap.
+func spawn(prog string) {
+	failed := 0
+	os.Unsetenv("GOHEAP_EXEC") // the child must not spawn in turn
+	for i := 0; i < 8; i++ {
+		out, err := exec.Command(prog, "4").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "no cgo") {
+			fmt.Printf("run %d of %s: %v: %s\n", i, prog, err, out)
+			failed++
+		}
+	}
+	check("go fork and exec of a static program", failed)
+}
+
 func check(what string, wrong int) {
 	fmt.Printf("%s: wrong bytes: %d\n", what, wrong)
 	if wrong != 0 {
@@ -135,6 +153,9 @@ func main() {
 		os.Exit(1)
 	}
 	fileio(chunks)
+	if prog := os.Getenv("GOHEAP_EXEC"); prog != "" {
+		spawn(prog)
+	}
 	cmem(64)
 	runtime.KeepAlive(chunks)
 	exit()
