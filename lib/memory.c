@@ -1056,8 +1056,11 @@ static int handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma, ui
 			return do_wp_page(mm, vma, addr, ptep, entry);
 		/* Served already (two threads faulted on one page), unless the
 		 * kernel dropped a page we mapped: the program's own madvise
-		 * made without libc (page_lost). */
+		 * made without libc, in a Go program (page_lost); in any other,
+		 * a bug, never to be papered over with a zero page. */
 		if (!page_resident(addr)) {
+			if (!mm->raw_madvise)
+				return -EUCLEAN;
 			page_lost(mm, pfn_to_page(mm->zone, pte_frame(entry)));
 			return do_no_page(mm, vma, addr, ptep, write);
 		}
@@ -1149,6 +1152,10 @@ static int fault_failed(uintptr_t address, int err)
 	if (err == -ENOSPC)
 		upage_msg("out of swap space on %s: cannot free a frame for %#lx",
 			  swap_area_name(), (unsigned long)address);
+	else if (err == -EUCLEAN)
+		upage_msg("cannot serve the fault at %#lx: the kernel lost a page upage had "
+			  "mapped (a bug in upage)",
+			  (unsigned long)address);
 	else if (err == -ENOMEM)
 		upage_msg("cannot serve the fault at %#lx: out of memory, or of kernel mappings "
 			  "(vm.max_map_count), for a second",

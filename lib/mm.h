@@ -21,6 +21,7 @@
 #define UPAGE_MM_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 #include "arena.h"
 #include "pgtable.h"
@@ -49,6 +50,12 @@ struct mm_struct {
 	 * unwritten), page_table_lock. */
 	int clu_score;			/* < 0: read clusters only as a probe */
 	unsigned int clu_probe;
+
+	/* The program drops heap pages with its own madvise, without libc
+	 * (a Go program: vmscan.c's page_lost); set once at start.  In any
+	 * other program a page the kernel lost is upage's bug, never to be
+	 * papered over with zeros. */
+	bool raw_madvise;
 };
 
 #define CLU_SCORE_MAX	64	/* |clu_score| at most */

@@ -35,6 +35,7 @@
 #include "swap_state.h"
 #include "swapfile.h"
 #include "sys.h"
+#include "syscall_filter.h"
 #include "untraced.h"
 #include "upaged_client.h"
 #include "vmscan.h"
@@ -361,6 +362,7 @@ static int upage_setup_rest(struct upage_config *cfg, int ret, const char *where
 			  swapon_why()[0] ? swapon_why() : strerrordesc_np(-ret));
 		return ret;
 	}
+	upage.mm.raw_madvise = program_is_go();	/* before any fault */
 	ret = choose_engine(cfg);
 	if (ret)
 		return ret;

@@ -633,6 +633,12 @@ static void locate_program(void)
 	dl_iterate_phdr(find_program_text, NULL);
 }
 
+bool program_is_go(void)
+{
+	locate_program();
+	return prog_is_go;
+}
+
 int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_fds)
 {
 	struct bpf_buf *b;

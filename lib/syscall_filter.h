@@ -93,4 +93,11 @@ const struct trap_desc *trap_desc(long nr);
  */
 int syscall_filter_install(uintptr_t arena_base, size_t arena_size, const int *fds, int nr_fds);
 
+/*
+ * Is the program a Go program (its ELF holds Go's build ID)?  Its runtime
+ * makes its system calls itself, madvise among them.  Call at start-up
+ * (dl_iterate_phdr), not from a fault.
+ */
+bool program_is_go(void);
+
 #endif /* UPAGE_SYSCALL_FILTER_H */

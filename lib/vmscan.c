@@ -144,7 +144,7 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 			delete_from_swap_cache(page);
 			swap_free(entry);
 		}
-		if (ret != -ENOENT)
+		if (ret != -ENOENT || !mm->raw_madvise)
 			return ret;
 		/* Nothing there to move: the program dropped it. */
 		page_lost(mm, page);

@@ -33,7 +33,7 @@ expect_out() {	# FILE N: goheap made its N checks (it stops at the first wrong b
 GOHEAP_EXEC=$WORK/goheap-static
 export GOHEAP_EXEC
 upage_run "$WORK/r.json" --max-rss 48M -- "$WORK/goheap" 160 >"$WORK/r.out" 2>"$WORK/r.err" ||
-	fail "goheap (cgo) failed under upage: $(tail -20 "$WORK/r.out" "$WORK/r.err")"
+	fail "goheap (cgo) failed under upage: $(tail -n 20 "$WORK/r.out" "$WORK/r.err")"
 unset GOHEAP_EXEC
 expect_out "$WORK/r.out" 6
 ! grep -q "cannot serve" "$WORK/r.err" || fail "a fault was not served: $(cat "$WORK/r.err")"
@@ -42,7 +42,7 @@ expect_capped "$WORK/r.json"
 expect "$WORK/r.json" "r['swap_outs'] > 10000 and r['swap_ins'] > 10000" "the Go heap was paged"
 
 upage_run "$WORK/s.json" --max-rss 48M -- "$WORK/goheap-static" 96 >"$WORK/s.out" 2>&1 ||
-	fail "goheap without cgo failed under upage: $(tail -20 "$WORK/s.out")"
+	fail "goheap without cgo failed under upage: $(tail -n 20 "$WORK/s.out")"
 expect_out "$WORK/s.out" 3
 grep -qx "no cgo" "$WORK/s.out" || fail "goheap-static said: $(cat "$WORK/s.out")"
 [ ! -e "$WORK/s.json" ] || fail "a static Go program was paged? $(cat "$WORK/s.json")"
