@@ -842,12 +842,12 @@ static uintptr_t span_map(struct mm_struct *mm, uintptr_t addr, struct span_ra *
 			struct page *page = sp->pages[i];
 
 			page_mapped(page, addr + ((uintptr_t)i << PAGE_SHIFT), sp->pteps[i], dirty);
-			/* Mapped dirty, it takes no write fault to say it is
-			 * used: counted as used, or pages nobody touches
-			 * further up the list never reach its tail. */
-			if (dirty)
-				SetPageReferenced(page);
-			else
+			/* Read ahead, it is on probation as a first touch is.
+			 * Not counted as referenced even when mapped dirty:
+			 * the pages a write stream reads back would go up the
+			 * active list, and every scan that passes them ages
+			 * the reused pages there out with them. */
+			if (!dirty)
 				SetPageFlag(page, PG_readahead);
 			page->age = 0;
 			add_page_to_active_list_tail(mm->zone, page);

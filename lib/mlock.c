@@ -170,6 +170,14 @@ static void unlock_page_locked(struct mm_struct *mm, struct page *page)
 	ClearPageFlag(page, PG_mlocked);
 	unpin_page(page);
 	mm->zone->nr_mlocked--;
+	/* An unlocked page says nothing of its reuse: it goes where a new
+	 * page goes, next in line for refill_inactive_scan.  Left where the
+	 * lock kept it, up the active list, a stream of new pages would be
+	 * reclaimed from the tail for ever before the scan reached it. */
+	if (PageActive(page)) {
+		page->age = 0;
+		add_page_to_active_list_tail(mm->zone, page);
+	}
 }
 
 /* munlock of [@start, @end) of the arena. */

@@ -558,3 +558,55 @@ Test(readahead, random_reads_keep_swap_ins_clean)
 	unlock();
 	cr_assert_eq(upage_stats->swap_outs, outs, "expected no page written again");
 }
+
+/* Aging: a zone four times the readahead suite's, so that reclaim has a
+ * stream's pages to take at the active list's tail. */
+static void setup_aging(void)
+{
+	fake_mm_setup(1024, 128, 2048);
+	test_mm.engine = &fake_engine_faultaround;
+}
+
+TestSuite(aging, .init = setup_aging, .fini = fake_mm_destroy);
+
+/*
+ * The pages a write stream reads back go out before a reused page: read
+ * ahead and mapped dirty, they are on probation at the active list's tail
+ * as a first touch is, so reclaim takes them without a scan that ages the
+ * reused page on its way up the list.  (There is no accessed bit: a
+ * reused page's age only falls while it is resident, so each scan that
+ * passes it brings its trip out closer.)
+ */
+Test(aging, a_write_stream_s_read_ahead_pages_leave_a_reused_page_alone)
+{
+	uintptr_t reused = page_addr(900);
+	struct page *page;
+	int age;
+
+	/* Pages 0-255 written out of order (their slots scattered: span
+	 * readahead's case), then 256 more pages so they are long gone. */
+	for (unsigned long k = 0; k < 512; k++) {
+		unsigned long i = k < 256 ? k * 37 % 256 : k;
+
+		fake_write(page_addr(i) + 16, (unsigned char)(i + 1));
+	}
+	fake_write(reused, 9);
+	lock();
+	/* As a minor fault's activation leaves it: at the head, aged up. */
+	page = pfn_to_page(&test_zone, pte_frame(fake_pte(reused)));
+	page->age = PAGE_AGE_START + PAGE_AGE_ADV;
+	add_page_to_active_list(&test_zone, page);
+	age = page->age;
+	unlock();
+	for (unsigned long i = 0; i < 256; i++) {
+		cr_assert_eq(fake_read(page_addr(i) + 16), (unsigned char)(i + 1),
+			     "expected page %lu's byte back", i);
+		fake_write(page_addr(i) + 16, (unsigned char)(i + 2));
+	}
+	cr_assert_gt(upage_stats->swap_readahead_pages, 64, "expected the stream read ahead");
+	cr_assert_lt(upage_stats->faults_wp_page, 64, "expected its runs mapped dirty");
+	cr_assert(pte_present(fake_pte(reused)), "expected the reused page resident");
+	cr_assert_eq(page->age, age, "expected the reused page's age left at %d, got %d", age,
+		     page->age);
+	cr_assert_eq(fake_read(reused), 9, "expected the reused page's byte");
+}
