@@ -165,6 +165,10 @@ struct upage_stats {
 	uint64_t remote_servers_evicting;	/* servers not started with -M */
 	uint64_t remote_deletes;	/* old copies deleted (slots freed or rewritten) */
 	uint64_t remote_deletes_dropped;	/* old copies left behind on the servers */
+
+	/* faults of upage's own threads that must never fault on the arena
+	 * (the memcached area's): a bug in upage, 0 always */
+	uint64_t own_thread_faults;
 };
 
 /*

@@ -35,7 +35,7 @@
 #include "sys.h"
 
 /* jemalloc reads this at its first allocation. */
-const char *malloc_conf = "oversize_threshold:0,background_thread:false,"
+const char *malloc_conf = "oversize_threshold:0,background_thread:false,retain:true,"
 			  "dirty_decay_ms:1000,muzzy_decay_ms:0";
 
 /* An aligned mapping outside the arena (over-allocate, trim). */
@@ -55,11 +55,34 @@ static void *map_outside(size_t size, size_t alignment)
 	return (void *)start;
 }
 
+/*
+ * jemalloc's own metadata (the base blocks of arenas 1..n: their extents'
+ * descriptors, the arenas themselves) comes through the same hook once it
+ * is set.  Paged, it would make a thread's malloc or free fault inside
+ * jemalloc with its locks held (and the memcached area's thread wait on
+ * itself); the first base, b0, whose radix tree maps every pointer, is
+ * kept out by interpose.c's mmap.  Base blocks are the only extents asked
+ * for huge-page aligned while jemalloc retains address space (opt.retain,
+ * set in malloc_conf): it then grows the heap page-aligned whatever the
+ * alignment asked of malloc.  So those go outside, as the kernel's own
+ * page tables are never swapped.  Set at install.
+ */
+#define BASE_ALIGN	(2UL << 20)
+static bool base_outside;
+
 static void *extent_alloc(extent_hooks_t *hooks, void *new_addr, size_t size, size_t alignment,
 			  bool *zero, bool *commit, unsigned arena_ind)
 {
 	uintptr_t p;
 
+	if (base_outside && !new_addr && alignment >= BASE_ALIGN) {
+		p = (uintptr_t)map_outside(size, alignment);
+		if (!p)
+			return NULL;
+		*zero = true;
+		*commit = true;
+		return (void *)p;
+	}
 	if (alignment < PAGE_SIZE)
 		alignment = PAGE_SIZE;
 	if (new_addr && !arena_contains(&upage.mm.arena, (uintptr_t)new_addr))
@@ -136,10 +159,12 @@ int extent_hooks_install(void)
 {
 	extent_hooks_t *hooks = &upage_extent_hooks;
 	unsigned narenas;
-	size_t sz = sizeof(narenas);
+	size_t sz = sizeof(narenas), bsz = sizeof(base_outside);
 	char name[64];
 	int ret;
 
+	if (mallctl("opt.retain", &base_outside, &bsz, NULL, 0))
+		base_outside = false;
 	ret = mallctl("opt.narenas", &narenas, &sz, NULL, 0);
 	if (ret)
 		return -ret;

@@ -41,6 +41,7 @@
 #include <stdint.h>
 #include <ucontext.h>
 
+#include "fault_forbid.h"
 #include "memory.h"
 #include "ownfd.h"
 #include "signals.h"
@@ -88,6 +89,7 @@ static void sigbus_entry(int sig, siginfo_t *si, void *ucp)
 	}
 	/* Before any lock (SIGCANCEL is blocked here): see cancel_hold. */
 	cancel_hold(&ch);
+	fault_check_thread(0, addr);
 	found = do_page_fault(mm, addr,
 			      (uc->uc_mcontext.gregs[REG_ERR] & 2) ? FAULT_FLAG_WRITE : 0);
 	cancel_resume(&ch);

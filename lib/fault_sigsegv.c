@@ -88,6 +88,7 @@
 #include <unistd.h>
 
 #include "as_limit.h"
+#include "fault_forbid.h"
 #include "mm.h"
 #include "memory.h"
 #include "ownfd.h"
@@ -575,6 +576,7 @@ static int segv_callback(void *fault_address, int serious)
 	if (cur_uc && (cur_uc->uc_mcontext.gregs[REG_ERR] & 2))
 		flags |= FAULT_FLAG_WRITE;
 	cur_addr = addr;
+	fault_check_thread(0, addr);
 	cur_sig = do_page_fault(segv_mm, addr, flags);
 	return cur_sig != SIGSEGV;
 }

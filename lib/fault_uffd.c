@@ -35,6 +35,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fault_forbid.h"
 #include "memory.h"
 #include "ownfd.h"
 #include "stats.h"
@@ -90,6 +91,7 @@ static void handle_msg(const struct uffd_msg *msg)
 		return;
 	if (msg->arg.pagefault.flags & (UFFD_PAGEFAULT_FLAG_WRITE | UFFD_PAGEFAULT_FLAG_WP))
 		flags |= FAULT_FLAG_WRITE;
+	fault_check_thread((pid_t)msg->arg.pagefault.feat.ptid, msg->arg.pagefault.address);
 	sig = do_page_fault(uffd_mm, msg->arg.pagefault.address, flags);
 	if (sig)
 		deliver(msg, sig);

@@ -39,6 +39,24 @@ static bool overlaps_arena(const void *addr, size_t len)
 	return upage.active && len && s < a->base + a->size && s + len > a->base;
 }
 
+/*
+ * libupage.so's own code, from its ELF header to the end of its text
+ * (the linker's symbols, this object's own).  upage maps with sys_mmap;
+ * what calls mmap from here is jemalloc, mapping its first base (b0,
+ * which never takes the extent hooks): the radix tree that maps every
+ * pointer to its extent, read and written by every thread's malloc and
+ * free.  In the arena it was paged out, and a thread that must not fault
+ * on the arena (the memcached area's) faulted inside jemalloc, its locks
+ * held.  So those mappings stay the kernel's, as its page tables do.
+ */
+extern const char __ehdr_start[] __attribute__((visibility("hidden")));
+extern const char __etext[] __attribute__((visibility("hidden")));
+
+static bool from_jemalloc(const void *caller)
+{
+	return (const char *)caller >= __ehdr_start && (const char *)caller < __etext;
+}
+
 static void *fail(int err)
 {
 	errno = err;
@@ -50,7 +68,8 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	uintptr_t p;
 
-	if (!upage.active || (fixed && !overlaps_arena(addr, len)))
+	if (!upage.active || (fixed && !overlaps_arena(addr, len)) ||
+	    (!fixed && from_jemalloc(__builtin_return_address(0))))
 		return sys_mmap(addr, len, prot, flags, fd, off);
 	if (fixed && !arena_contains_range(&upage.mm.arena, (uintptr_t)addr, len))
 		return fail(ENOMEM);	/* would cut the arena */

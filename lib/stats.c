@@ -236,9 +236,10 @@ static void json_counters(const struct upage_stats *st, struct outbuf *o)
 		      LOAD(resident_pages) * STATS_PAGE_BYTES);
 	outbuf_printf(o,
 		      "\"faults\": {\"no_page\": %" PRIu64 ", \"swap_page\": %" PRIu64
-		      ", \"wp_page\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"bad\": %" PRIu64 "}, ",
+		      ", \"wp_page\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"bad\": %" PRIu64 "}, "
+		      "\"own_thread_faults\": %" PRIu64 ", ",
 		      LOAD(faults_no_page), LOAD(faults_swap_page), LOAD(faults_wp_page),
-		      LOAD(faults_minor), LOAD(faults_bad));
+		      LOAD(faults_minor), LOAD(faults_bad), LOAD(own_thread_faults));
 	outbuf_printf(o,
 		      "\"swap_ins\": %" PRIu64 ", \"swap_outs\": %" PRIu64
 		      ", \"swap_out_clusters\": %" PRIu64 ", "

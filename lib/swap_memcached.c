@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "extent_hooks.h"
+#include "fault_forbid.h"
 #include "memcached_alloc.h"
 #include "memcached_area.h"
 #include "memcached_copies.h"
@@ -93,6 +94,7 @@ static void *mc_thread_fn(void *arg)
 	 * the in-thread engines, here; no lock of upage's is held). */
 	if (extent_hooks_bind_outside())
 		upage_msg("memcached: the area's thread allocates from the paged heap");
+	fault_forbid_self();
 	sigemptyset(&faults);
 	sigaddset(&faults, SIGSEGV);
 	sigaddset(&faults, SIGBUS);
@@ -395,6 +397,7 @@ static void server_fork_child(struct mc_server *s)
 void swap_memcached_fork_child(void)
 {
 	mc_thread_started = false;
+	fault_forbid_child();
 	pthread_mutex_init(&mc_fork_lock, NULL);
 	mc_fork_held = false;
 	memcached_alloc_fork_child();

@@ -125,6 +125,9 @@ expect "$WORK/pool.json" "r['latency_ns']['remote_read']['count'] == r['remote']
 # at most, never libmemcached's own 5 s per operation.
 expect "$WORK/pool.json" "r['latency_ns']['remote_read']['max'] < 3500000000" \
 	"no read waited past the rescue bound (the stopped server never answers)"
+# The area's thread touches no page of the heap: one out on a server set
+# aside would come back only once that very thread had probed it.
+expect "$WORK/pool.json" "r['own_thread_faults'] == 0" "the area's thread never faulted on the heap"
 grep -q "127.0.0.1:$P1 failed" "$WORK/pool.err" || fail "the killed server was not named"
 grep -q "127.0.0.1:$P2 failed" "$WORK/pool.err" || fail "the stopped server was not named"
 kill -CONT "$S2"
@@ -143,6 +146,7 @@ expect "$WORK/evict.json" "r['remote']['servers_evicting'] == 1" "one server cou
 expect "$WORK/evict.json" "r['remote']['missing_reads'] > 0 and r['remote']['failovers'] > 0" \
 	"copies it evicted were missing, and read from the other server"
 expect "$WORK/evict.json" "r['remote']['read_errors'] == 0" "no page lost"
+expect "$WORK/evict.json" "r['own_thread_faults'] == 0" "the area's thread never faulted on the heap"
 
 # 3. fork: the child reads every page its parent had, most of them on the
 #    pool at the moment of the fork, writes them all, reads them back
@@ -154,7 +158,9 @@ upage_run "$WORK/fork.json" --max-rss 8M --swap "$POOL3" -- "$PROGS/forkcheck" 2
 cat "$WORK/fork.out"
 expect "$WORK/fork.json" "r['remote']['writes'] > 2000 and r['remote']['read_errors'] == 0" \
 	"the parent's pages went to the pool, none lost"
-if grep -q "cannot page its memory\|no copy of swap slot" "$WORK/fork.err"; then
+expect "$WORK/fork.json" "r['own_thread_faults'] == 0" "the area's thread never faulted on the heap"
+# The child's area thread too (the child writes no report).
+if grep -q "cannot page its memory\|no copy of swap slot\|own threads faulted" "$WORK/fork.err"; then
 	cat "$WORK/fork.err" >&2
 	fail "the forked child could not read its parent's pages"
 fi
@@ -197,7 +203,7 @@ if [ "$status" -ne 0 ]; then
 	grep -q "out of swap space on memcached:" "$WORK/full.err" ||
 		{ cat "$WORK/full.err" >&2; fail "died of $status over a full pool without a word"; }
 fi
-if grep -q "expected" "$WORK/full.err"; then
+if grep -q "expected\|own threads faulted" "$WORK/full.err"; then
 	cat "$WORK/full.err" >&2
 	fail "a page was read wrong over a full pool"
 fi
