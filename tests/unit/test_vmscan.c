@@ -7,7 +7,10 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <string.h>
+#include <time.h>
 
 #include "fake_mm.h"
 #include "memory.h"
@@ -172,4 +175,139 @@ Test(vmscan, launder_into_a_full_area_says_so_and_alloc_gives_up)
 	unlock();
 	for (unsigned long i = 0; i < 16; i++)
 		cr_assert_eq(fake_read(page_addr(i)), 3, "expected page %lu's data kept", i);
+}
+
+/* An area whose writes wait at a gate the test opens (gate_area). */
+#define GATE_SLOTS 64
+
+static struct gate {
+	char (*slots)[PAGE_SIZE];
+	sem_t entered, go;
+	bool hold;		/* writes wait for go */
+	int fail_once;		/* the next write ends with this error */
+} gate;
+
+static int gate_submit(struct swap_info_struct *si, struct swap_io *io)
+{
+	unsigned long off = swp_offset(io->entry);
+	struct timespec ts;
+
+	(void)si;
+	if (io->write && __atomic_load_n(&gate.hold, __ATOMIC_ACQUIRE)) {
+		sem_post(&gate.entered);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 5;		/* a fault that waits fails the test, not hangs it */
+		sem_timedwait(&gate.go, &ts);
+	}
+	if (io->write && gate.fail_once) {
+		int err = gate.fail_once;
+
+		gate.fail_once = 0;
+		io->end_io(io, err);
+		return 0;
+	}
+	for (int i = 0; i < io->nr; i++) {
+		if (io->write)
+			memcpy(gate.slots[off + i], io->iov[i].iov_base, PAGE_SIZE);
+		else
+			memcpy(io->iov[i].iov_base, gate.slots[off + i], PAGE_SIZE);
+	}
+	io->end_io(io, 0);
+	return 0;
+}
+
+static const struct swap_aops gate_aops = { .name = "gate", .submit = gate_submit };
+
+static void gate_area(void)
+{
+	gate.slots = sys_alloc_pages(GATE_SLOTS * PAGE_SIZE);
+	cr_assert_not_null(gate.slots);
+	sem_init(&gate.entered, 0, 0);
+	sem_init(&gate.go, 0, 0);
+	gate.hold = true;
+	cr_assert_geq(swapon_backend("gate", &gate_aops, NULL, GATE_SLOTS, 100), 0,
+		      "expected the gated area");
+}
+
+static void *launder_thread(void *arg)
+{
+	lock();
+	*(int *)arg = page_launder(&test_mm, 32);
+	unlock();
+	return NULL;
+}
+
+Test(vmscan, a_fault_on_a_page_under_write_back_maps_it_without_waiting)
+{
+	char *back = sys_alloc_pages(PAGE_SIZE);
+	pthread_t t;
+	int written = -1;
+	struct page *p1, *p2;
+
+	gate_area();
+	for (unsigned long i = 0; i < 4; i++)
+		fake_write(page_addr(i) + 10, (unsigned char)(0x50 + i));
+	lock();
+	cr_assert_eq(refill_inactive_scan(&test_mm, 4), 4, "expected 4 pages deactivated");
+	unlock();
+	cr_assert_eq(pthread_create(&t, NULL, launder_thread, &written), 0);
+	sem_wait(&gate.entered);
+	/* The write is under way: read faults on two of its pages, one of them
+	 * written then (do_wp_page: dirty again). */
+	cr_assert_eq(fake_read(page_addr(1) + 10), 0x51, "expected page 1 as written");
+	cr_assert_eq(fake_read(page_addr(2) + 10), 0x52, "expected page 2 as written");
+	fake_write(page_addr(2) + 10, 0x77);
+	cr_assert_eq(upage_stats->minor_writeback, 2, "expected both mapped under write-back");
+	cr_assert_eq(upage_stats->swap_outs, 0, "expected the faults not to wait for the write");
+	__atomic_store_n(&gate.hold, false, __ATOMIC_RELEASE);
+	sem_post(&gate.go);
+	pthread_join(t, NULL);
+	cr_assert_eq(written, 2, "expected the 2 pages not faulted on moved to inactive clean");
+	cr_assert_eq(test_zone.nr_inactive_clean_pages, 2);
+	cr_assert_eq(upage_stats->swap_outs, 4, "expected all 4 written");
+	lock();
+	p1 = page_of(page_addr(1));
+	p2 = page_of(page_addr(2));
+	cr_assert(!PageLocked(p1) && !PageFlag(p1, PG_writeback), "expected page 1 unlocked");
+	cr_assert(!PageDirty(p1) && PageSwapCache(p1), "expected page 1 clean, its slot its copy");
+	cr_assert(PageDirty(p2), "expected page 2, written under write-back, dirty");
+	cr_assert_eq(swap_readpage(p1->swap, back), 0);
+	cr_assert_eq(back[10], 0x51, "expected the slot written from the frame, not emptied first");
+	unlock();
+	/* Out and back again: the clean one needs no write, the dirty one does. */
+	fake_evict(page_addr(1));
+	fake_evict(page_addr(2));
+	cr_assert_eq(fake_read(page_addr(1) + 10), 0x51, "expected page 1 back as written");
+	cr_assert_eq(fake_read(page_addr(2) + 10), 0x77, "expected page 2's new data back");
+	cr_assert_eq(fake_read(page_addr(0) + 10), 0x50);
+	cr_assert_eq(fake_read(page_addr(3) + 10), 0x53);
+	sys_free_pages(back, PAGE_SIZE);
+}
+
+Test(vmscan, a_page_mapped_under_a_failed_write_stays_dirty_without_its_slot)
+{
+	pthread_t t;
+	int written = -1;
+	struct page *p0;
+
+	gate_area();
+	gate.fail_once = -EIO;
+	fake_write(page_addr(0) + 10, 0x61);
+	lock();
+	cr_assert_eq(refill_inactive_scan(&test_mm, 1), 1, "expected the page deactivated");
+	unlock();
+	cr_assert_eq(pthread_create(&t, NULL, launder_thread, &written), 0);
+	sem_wait(&gate.entered);
+	cr_assert_eq(fake_read(page_addr(0) + 10), 0x61, "expected the page as written");
+	__atomic_store_n(&gate.hold, false, __ATOMIC_RELEASE);
+	sem_post(&gate.go);
+	pthread_join(t, NULL);
+	cr_assert_eq(upage_stats->io_errors, 1, "expected the failed write counted");
+	lock();
+	p0 = page_of(page_addr(0));
+	cr_assert(PageDirty(p0) && !PageSwapCache(p0), "expected it dirty, its bad slot dropped");
+	cr_assert(!PageLocked(p0), "expected it unlocked");
+	unlock();
+	fake_evict(page_addr(0));
+	cr_assert_eq(fake_read(page_addr(0) + 10), 0x61, "expected the data back from a good slot");
 }
