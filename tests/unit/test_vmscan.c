@@ -311,3 +311,41 @@ Test(vmscan, a_page_mapped_under_a_failed_write_stays_dirty_without_its_slot)
 	fake_evict(page_addr(0));
 	cr_assert_eq(fake_read(page_addr(0) + 10), 0x61, "expected the data back from a good slot");
 }
+
+Test(vmscan, a_page_mapped_under_a_refused_write_stays_dirty_and_keeps_its_slot)
+{
+	pthread_t t;
+	int written = -1;
+	struct page *p0;
+	swp_entry_t slot;
+
+	unsigned long slots;
+
+	gate_area();
+	slots = nr_free_swap_pages() + nr_used_swap_pages();
+	gate.fail_once = -ENOSPC;	/* the area refuses it, as a full pool */
+	fake_write(page_addr(0) + 10, 0x62);
+	lock();
+	cr_assert_eq(refill_inactive_scan(&test_mm, 1), 1, "expected the page deactivated");
+	slot = pte_to_swp_entry(fake_pte(page_addr(0)));
+	unlock();
+	cr_assert_eq(pthread_create(&t, NULL, launder_thread, &written), 0);
+	sem_wait(&gate.entered);
+	cr_assert_eq(fake_read(page_addr(0) + 10), 0x62, "expected the page as written");
+	__atomic_store_n(&gate.hold, false, __ATOMIC_RELEASE);
+	sem_post(&gate.go);
+	pthread_join(t, NULL);
+	cr_assert_eq(written, -ENOSPC, "expected the refusal said");
+	cr_assert_eq(upage_stats->io_errors, 0, "expected a refusal, not an I/O error");
+	lock();
+	p0 = page_of(page_addr(0));
+	cr_assert(PageDirty(p0) && PageSwapCache(p0) && p0->swap.val == slot.val,
+		  "expected it dirty, its slot kept");
+	cr_assert(!PageLocked(p0), "expected it unlocked");
+	unlock();
+	fake_evict(page_addr(0));
+	cr_assert_eq(fake_read(page_addr(0) + 10), 0x62, "expected the data back");
+	/* A slot marked bad leaves the free and the used counts once freed. */
+	cr_assert_eq(nr_free_swap_pages() + nr_used_swap_pages(), slots,
+		     "expected no slot marked bad");
+}
