@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define UPAGE_STATS_MAGIC	0x75706731U	/* "upg1" */
-#define UPAGE_STATS_VERSION	7
+#define UPAGE_STATS_VERSION	6
 
 /* struct upage_stats.flags */
 #define UPAGE_STATS_F_LATENCY	0x1	/* latency[] is recorded (UPAGE_LATENCY=1) */
@@ -165,10 +165,6 @@ struct upage_stats {
 	uint64_t remote_servers_evicting;	/* servers not started with -M */
 	uint64_t remote_deletes;	/* old copies deleted (slots freed or rewritten) */
 	uint64_t remote_deletes_dropped;	/* old copies left behind on the servers */
-
-	/* of faults_minor, pages mapped again while their write-back was in
-	 * flight, without waiting for it (memory.c) */
-	uint64_t minor_writeback;
 };
 
 /*

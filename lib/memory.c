@@ -257,34 +257,6 @@ fail:
 	return ret;
 }
 
-/*
- * A read fault on a page under page_launder's write (PG_writeback) maps it
- * again at once, as the kernel maps a page under write-back: a copy of its
- * frame slot, which the write reads and nobody changes, so the slot stays
- * as it is until the write is over.  Clean (write-protected): once the
- * write succeeds its slot holds the page (page_launder clears PG_dirty if
- * no write fault came since).  page_launder keeps the page locked and
- * finds it mapped when the write ends; it empties the frame slot then.
- *
- * A write fault waits for the write instead, as before (swap_cache_hit):
- * mapped dirty, the page would make the write in flight wasted, and
- * letting the writer run on through pages kswapd is writing out (a memset
- * over pages read ahead) starved aging.sh's hot set (swapped in 5-15% of
- * its touches where it was under 1%), kswapd no longer slowing it down.
- */
-static int writeback_hit(struct mm_struct *mm, struct page *page, uintptr_t addr, pte_t *ptep)
-{
-	int ret = mm->engine->install_copy(addr, page_address(mm->zone, page), true);
-
-	if (ret)
-		return ret;
-	page_mapped(page, addr, ptep, false);
-	/* page_mapped leaves PG_dirty set (the write is not over): the page
-	 * is dirty until page_launder says otherwise. */
-	count_event(minor_writeback, 1);
-	return 0;
-}
-
 /* The page is in the swap cache, in its frame slot: map it back. */
 static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t addr, pte_t *ptep,
 			  bool write)
@@ -292,20 +264,15 @@ static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t add
 	bool dirty = write || PageDirty(page);
 	int ret;
 
-	if (!write && PageLocked(page) && PageFlag(page, PG_writeback) && !PageMapped(page)) {
-		ret = writeback_hit(mm, page, addr, ptep);
-	} else if (PageLocked(page)) {
-		/* Being read in, or written out and this is a write: wait for
-		 * it, then look again. */
+	if (PageLocked(page)) {
+		/* Being written out or read in: wait for it, then look again. */
 		wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
 		return -EAGAIN;
-	} else {
-		ret = mm->engine->install_move(addr, page_address(mm->zone, page), !dirty);
-		if (ret == 0)
-			page_mapped(page, addr, ptep, dirty);
 	}
+	ret = mm->engine->install_move(addr, page_address(mm->zone, page), !dirty);
 	if (ret)
 		return ret;
+	page_mapped(page, addr, ptep, dirty);
 	/* Touched while on an inactive list: the reference 2.4 read from the
 	 * accessed bit. */
 	SetPageReferenced(page);
@@ -1208,15 +1175,6 @@ static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 	struct mm_struct *mm = zd->mm;
 	pte_t pte = *ptep;
 
-	/* Mapped again under write-back (swap_cache_hit): page_launder
-	 * still holds it until the write is over. */
-	while (pte_present(pte) && PageLocked(pfn_to_page(mm->zone, pte_frame(pte)))) {
-		wait_on_page(pfn_to_page(mm->zone, pte_frame(pte)), &mm->page_table_lock,
-			     &mm->page_wait);
-		pte = *ptep;
-	}
-	if (pte_none(pte))
-		return 0;
 	if (pte_present(pte)) {
 		struct page *page = pfn_to_page(mm->zone, pte_frame(pte));
 		swp_entry_t entry = page->swap;

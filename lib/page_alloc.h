@@ -44,8 +44,6 @@ enum pageflags {
 	PG_swapin_clean,	/* mapped clean by a read fault's swap-in, not written since */
 	PG_clusterra,		/* mapped clean by swap-cluster readahead, not written since */
 	PG_mlocked,		/* mlock'd: holds one pin (mlock.c) */
-	PG_writeback,		/* PG_locked for page_launder's write: its frame slot's
-				 * data is stable, a read fault may map a copy */
 };
 
 enum page_lru {

@@ -257,11 +257,10 @@ static void json_counters(const struct upage_stats *st, struct outbuf *o)
 	outbuf_printf(o,
 		      "\"pages_faulted_around\": %" PRIu64 ", \"faultaround_unused\": %" PRIu64
 		      ", \"swap_readahead_pages\": %" PRIu64 ", \"swap_readahead_runs\": %" PRIu64
-		      ", \"swapin_mapped_dirty\": %" PRIu64 ", \"minor_writeback\": %" PRIu64
-		      ", \"overhead_bytes\": %" PRIu64 ", ",
+		      ", \"swapin_mapped_dirty\": %" PRIu64 ", \"overhead_bytes\": %" PRIu64 ", ",
 		      LOAD(pages_faulted_around), LOAD(faultaround_unused),
 		      LOAD(swap_readahead_pages), LOAD(swap_readahead_runs),
-		      LOAD(swapin_mapped_dirty), LOAD(minor_writeback), LOAD(overhead_bytes));
+		      LOAD(swapin_mapped_dirty), LOAD(overhead_bytes));
 	outbuf_printf(o,
 		      "\"lists\": {\"active\": %" PRIu64 ", \"inactive_dirty\": %" PRIu64
 		      ", \"inactive_clean\": %" PRIu64 ", \"free\": %" PRIu64 "}, "

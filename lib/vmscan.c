@@ -19,11 +19,7 @@
  * engine); kswapd is one thread per mm.
  *
  * Locking: everything here runs under mm->page_table_lock, dropped only
- * around writes, with the pages PG_locked and PG_writeback.  A read fault may
- * map a page under write-back again meanwhile (a copy of its frame slot,
- * memory.c); the page stays PG_locked until page_launder has taken the
- * lock back and seen it mapped, so nothing else frees, moves or unmaps it
- * in between.
+ * around writes, with the pages PG_locked.
  */
 #include "autoconfig.h"
 
@@ -283,39 +279,6 @@ static void write_clusters(struct zone *z, struct page **pages, int n, int *resu
 	}
 }
 
-/*
- * A fault mapped @page again while its write was under way (memory.c's
- * writeback_hit: a copy of the frame slot, which the write was reading):
- * the slot is emptied now.  Written well and not written to since (still
- * write-protected), the page is clean: its slot holds it.  Otherwise it
- * stays dirty; a slot whose write failed is marked bad and dropped (the
- * page is mapped: no PTE names it), one the area refused (-ENOSPC) kept.  Lock held, page locked.  Returns
- * the pages written (0 or 1).
- */
-static int writeback_remapped(struct mm_struct *mm, struct page *page, int err)
-{
-	swp_entry_t entry = page->swap;
-
-	mm->engine->free_slot(page_address(mm->zone, page));
-	if (err == -ENOSPC) {
-		/* The area refused it (a pool full): the slot is good. */
-		SetPageDirty(page);
-		return 0;
-	}
-	if (err) {
-		swap_report_error(entry, err);
-		count_event(io_errors, 1);
-		delete_from_swap_cache(page);
-		swap_mark_bad(entry);
-		swap_free(entry);
-		SetPageDirty(page);
-		return 0;
-	}
-	if (PageFlag(page, PG_wp))
-		ClearPageDirty(page);
-	return 1;
-}
-
 int page_launder(struct mm_struct *mm, unsigned int nr)
 {
 	struct zone *z = mm->zone;
@@ -340,7 +303,6 @@ int page_launder(struct mm_struct *mm, unsigned int nr)
 			unlock_page(page, &mm->page_wait);
 			continue;
 		}
-		SetPageFlag(page, PG_writeback);
 		pages[n++] = page;
 	}
 	if (n == 0)
@@ -353,15 +315,12 @@ int page_launder(struct mm_struct *mm, unsigned int nr)
 
 	for (int i = 0; i < n; i++) {
 		page = pages[i];
-		ClearPageFlag(page, PG_writeback);
-		if (result[i])
-			full++;
-		if (PageMapped(page)) {
-			done += writeback_remapped(mm, page, result[i]);
-		} else if (result[i] == -ENOSPC) {
+		if (result[i] == -ENOSPC) {
 			/* The area refused it (a pool full): no bad slot, and
 			 * the page stays dirty where it is. */
+			full++;
 		} else if (result[i]) {
+			full++;
 			swap_report_error(page->swap, result[i]);
 			count_event(io_errors, 1);
 			relocate_page(mm, page, true);
