@@ -711,10 +711,12 @@ static unsigned long first_free_slot(struct swap_info_struct *si)
 /*
  * 2.4's scan_swap_map: go on with the current cluster while it has slots
  * left, else start a new cluster at the first wholly free run, else at the
- * first free slot.  The caller made sure a free slot exists.  swap_lock
- * held.
+ * first free slot.  The caller made sure a free slot exists.  With
+ * @want_run, a new cluster that would start in scattered free slots is
+ * not started: 0, and *want_run is set (the caller grows the file and
+ * asks again).  swap_lock held.
  */
-static unsigned long scan_swap_map(struct swap_info_struct *si)
+static unsigned long scan_swap_map(struct swap_info_struct *si, bool *want_run)
 {
 	unsigned long offset;
 
@@ -729,14 +731,36 @@ static unsigned long scan_swap_map(struct swap_info_struct *si)
 	}
 	si->cluster_nr = SWAPFILE_CLUSTER - 1;	/* this slot is its first */
 	offset = find_free_cluster(si);
+	if (!offset && want_run) {
+		si->cluster_nr = 0;
+		*want_run = true;
+		return 0;
+	}
 	if (!offset)
 		offset = first_free_slot(si);
 	return offset ? take_slot(si, offset) : 0;
 }
 
+/*
+ * May a new cluster wait for the file to grow rather than start in
+ * scattered free slots?  A file area at least half in use that can still
+ * grow: the cluster is then a wholly free run, the pages unmapped together
+ * get consecutive slots and page_launder writes them in one request (a
+ * fragmented area gave 2-7 pages per write).  Half in use at least, so the
+ * file stays within twice the slots in use (plus a step).  swap_lock held.
+ */
+static bool may_grow_for_cluster(const struct swap_area *a)
+{
+	const struct swap_info_struct *si = &a->si;
+
+	return !(si->flags & SWP_BLKDEV) && si->max < si->max_limit &&
+	       si->inuse_pages >= si->max / 2;
+}
+
 /* A slot of area @a, growing it if needed; swap_lock held. */
 static int area_get_slot(struct swap_area *a, unsigned long *offset)
 {
+	bool want_run = false;
 	int err;
 
 	if (!(a->si.flags & SWP_WRITEOK))
@@ -746,7 +770,11 @@ static int area_get_slot(struct swap_area *a, unsigned long *offset)
 		if (err)
 			return err;
 	}
-	*offset = scan_swap_map(&a->si);
+	*offset = scan_swap_map(&a->si, may_grow_for_cluster(a) ? &want_run : NULL);
+	if (*offset || !want_run)
+		return *offset ? 0 : -ENOSPC;
+	grow_swap_file(a);	/* failing, the scattered slots do */
+	*offset = scan_swap_map(&a->si, NULL);
 	return *offset ? 0 : -ENOSPC;
 }
 

@@ -217,6 +217,64 @@ Test(swapfile, cluster_goes_on_past_small_holes)
 		     "expected the cluster to go on at slot 11, not first-fit into a hole");
 }
 
+/*
+ * A file at least half in use whose free slots are scattered: a new
+ * cluster grows the file for a wholly free run instead of starting among
+ * the holes, so that pages unmapped together get consecutive slots.
+ */
+Test(swapfile, fragmented_file_grows_for_a_free_cluster)
+{
+	struct swap_info_struct *si = swap_info(file_area(0, 0));
+	unsigned long n, first_max, prev, off;
+	swp_entry_t *e;
+
+	/* Fifteen whole clusters (slots 1-3840) of the first step, then a
+	 * hole every fourth slot: three quarters in use. */
+	n = 15 * SWAPFILE_CLUSTER;
+	e = calloc(n, sizeof(*e));
+	cr_assert_not_null(e);
+	for (unsigned long i = 0; i < n; i++)
+		e[i] = get_slot();
+	first_max = si->max;
+	cr_assert_gt(first_max, n + SWAPFILE_CLUSTER - 1, "expected one step of %lu slots", n);
+	for (unsigned long i = 0; i < n; i += 4)
+		swap_free(e[i]);
+	cr_assert_geq(si->inuse_pages, si->max / 2, "expected the file half in use");
+	prev = swp_offset(get_slot());
+	cr_assert_gt(si->max, first_max, "expected the file grown for a free cluster");
+	cr_assert_gt(prev, n, "expected the new cluster past the holes, got slot %lu", prev);
+	for (int i = 0; i < 40; i++) {
+		off = swp_offset(get_slot());
+		cr_assert_eq(off, prev + 1, "expected slot %lu after %lu, got %lu", prev + 1, prev,
+			     off);
+		prev = off;
+	}
+	free(e);
+}
+
+/* Less than half in use, the free slots are used rather than the file grown. */
+Test(swapfile, mostly_free_file_reuses_its_holes)
+{
+	struct swap_info_struct *si = swap_info(file_area(0, 0));
+	unsigned long n, first_max;
+	swp_entry_t *e;
+
+	n = 15 * SWAPFILE_CLUSTER;
+	e = calloc(n, sizeof(*e));
+	cr_assert_not_null(e);
+	for (unsigned long i = 0; i < n; i++)
+		e[i] = get_slot();
+	first_max = si->max;
+	for (unsigned long i = 0; i < n; i++)
+		if (i % 4)
+			swap_free(e[i]);
+	/* More than the free run left at the end of the step (slots 3841-4095). */
+	for (int i = 0; i < 2 * SWAPFILE_CLUSTER; i++)
+		get_slot();
+	cr_assert_eq(si->max, first_max, "expected no growth with three quarters free");
+	free(e);
+}
+
 Test(swapfile, freed_slot_is_reused)
 {
 	swp_entry_t e[7], again;
