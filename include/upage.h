@@ -113,7 +113,7 @@ struct upage_stats {
 	uint64_t pages_deactivated;	/* active -> inactive */
 	uint64_t pages_activated;	/* inactive -> active (referenced) */
 	uint64_t pages_reclaimed;	/* frames freed from inactive_clean */
-	uint64_t direct_reclaims;	/* faults that found no free frame */
+	uint64_t direct_reclaims;	/* frames faults freed from inactive_clean themselves */
 	uint64_t kswapd_wakeups;
 	uint64_t pages_dropped;		/* freed by munmap / purge / MADV_DONTNEED */
 	uint64_t io_errors;

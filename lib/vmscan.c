@@ -412,11 +412,14 @@ struct page *__alloc_pages(struct mm_struct *mm, int *err)
 	int full = 0, ret;
 
 	for (;;) {
-		page = rmqueue(z);
-		if (!page && reclaim_page(mm)) {
+		/* At pages_low and below, a clean inactive page is freed for
+		 * each frame taken (no I/O, as 2.4's __alloc_pages calls
+		 * reclaim_page): the free frames stay at pages_low while clean
+		 * pages last, and kswapd is woken when they run out, once per
+		 * (pages_high - pages_low) frames taken, not once a fault. */
+		if (z->nr_free_pages <= z->pages_low && reclaim_page(mm))
 			count_event(direct_reclaims, 1);
-			page = rmqueue(z);
-		}
+		page = rmqueue(z);
 		if (page) {
 			stats_resident_add(1);
 			if (z->nr_free_pages < z->pages_low)
@@ -455,7 +458,11 @@ struct page *alloc_page_spare(struct mm_struct *mm)
 	struct zone *z = mm->zone;
 	struct page *page = NULL;
 
-	if (z->nr_free_pages > z->pages_min || reclaim_page(mm))
+	bool reclaimed = z->nr_free_pages <= z->pages_low && reclaim_page(mm);
+
+	if (reclaimed)
+		count_event(direct_reclaims, 1);
+	if (reclaimed || z->nr_free_pages > z->pages_min)
 		page = rmqueue(z);
 	if (!page)
 		return NULL;

@@ -125,6 +125,56 @@ Test(vmscan, alloc_pages_reclaims_a_clean_page_when_none_is_free)
 	unlock();
 }
 
+/* Eight pages resident, four of them written out and clean inactive: the
+ * zone of 16 frames then has pages_low (8) free. */
+static void eight_resident_four_clean(void)
+{
+	for (unsigned long i = 0; i < 8; i++)
+		fake_write(page_addr(2 * i), 4);	/* strided: no fault-around */
+	lock();
+	refill_inactive_scan(&test_mm, 4);
+	page_launder(&test_mm, 4);
+	unlock();
+	cr_assert_eq(test_zone.pages_low, 8, "expected the zone's pages_low at 8");
+	cr_assert_eq(test_zone.nr_free_pages, 8, "expected pages_low frames free");
+	cr_assert_eq(test_zone.nr_inactive_clean_pages, 4, "expected 4 clean inactive pages");
+	test_zone.kswapd_wake = false;
+}
+
+Test(vmscan, a_frame_taken_at_pages_low_frees_a_clean_page_and_lets_kswapd_sleep)
+{
+	struct page *page;
+
+	eight_resident_four_clean();
+	lock();
+	page = __alloc_pages(&test_mm, NULL);
+	cr_assert_not_null(page, "expected a frame");
+	cr_assert_eq(upage_stats->direct_reclaims, 1, "expected a clean page reclaimed for it");
+	cr_assert_eq(test_zone.nr_inactive_clean_pages, 3, "expected one clean page gone");
+	cr_assert_eq(test_zone.nr_free_pages, 8, "expected the free frames kept at pages_low");
+	cr_assert(!test_zone.kswapd_wake, "expected kswapd left asleep while clean pages last");
+	free_page_and_swap_cache(&test_mm, page);
+	unlock();
+}
+
+Test(vmscan, kswapd_is_woken_when_the_clean_pages_run_out)
+{
+	struct page *pages[5];
+
+	eight_resident_four_clean();
+	lock();
+	for (int i = 0; i < 4; i++)
+		pages[i] = __alloc_pages(&test_mm, NULL);
+	cr_assert_eq(test_zone.nr_inactive_clean_pages, 0, "expected the clean pages used up");
+	cr_assert(!test_zone.kswapd_wake, "expected kswapd asleep until then");
+	pages[4] = __alloc_pages(&test_mm, NULL);
+	cr_assert_eq(test_zone.nr_free_pages, 7, "expected a free frame taken");
+	cr_assert(test_zone.kswapd_wake, "expected kswapd woken below pages_low");
+	for (int i = 0; i < 5; i++)
+		free_page_and_swap_cache(&test_mm, pages[i]);
+	unlock();
+}
+
 Test(vmscan, a_page_evicted_and_soon_back_returns_active)
 {
 	uintptr_t a = page_addr(0);
