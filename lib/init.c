@@ -40,6 +40,8 @@ __attribute__((constructor)) static void upage_init(void)
 	exec_setup(&upage.cfg);
 	report_setup();
 	if (upage_setup()) {
+		/* What failed has been said; say what it means. */
+		upage_msg("running without upage: this program's memory is neither capped nor paged");
 		upage_release();
 		return;
 	}

@@ -100,4 +100,7 @@ int syscall_filter_install(uintptr_t arena_base, size_t arena_size, const int *f
  */
 bool program_is_go(void);
 
+/* Seccomp filters the process carries already (inherited across execve), or -1. */
+int syscall_filters_inherited(void);
+
 #endif /* UPAGE_SYSCALL_FILTER_H */

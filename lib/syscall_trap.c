@@ -746,6 +746,14 @@ int syscall_trap_init(struct mm_struct *mm)
 		ret = syscall_filter_install(a->base, a->size, fds, nfds);
 	if (ret == -ENOENT)
 		upage_msg("cannot locate libc's text for the system call filter");
+	else if (ret == -ENOMEM && syscall_filters_inherited() > 0)
+		/* The kernel allows 32768 instructions over all of a process's
+		 * filters, and each upage process down a chain of execs adds
+		 * its own (an exec'd process keeps its ancestors'). */
+		upage_msg("cannot install the system call filter: the %d seccomp filters this process "
+			  "inherited (each program of a chain of execs under upage adds one) leave the "
+			  "kernel no room for another",
+			  syscall_filters_inherited());
 	else if (ret)
 		upage_msg("cannot install the system call filter: %s", strerrordesc_np(-ret));
 	else {

@@ -48,3 +48,38 @@ UPAGE_INHERIT=0 LD_PRELOAD="/nowhere/x.so:$top_builddir/lib/.libs/libupage.so" \
 [ "$(grep -c 'LD_PRELOAD=/nowhere/x.so$' "$WORK/out")" = 3 ] ||
 	fail "UPAGE_INHERIT=0 changed the rest of LD_PRELOAD: $(grep LD_PRELOAD "$WORK/out")"
 echo "ok: UPAGE_INHERIT=0 takes only libupage.so out of LD_PRELOAD"
+
+# A chain of execs: each program of it runs under upage, and under the
+# engines that trap system calls each adds a seccomp filter its exec'd
+# successors keep.  The kernel allows 32768 instructions over them all,
+# so the chain's end cannot install one: it must say so, naming the
+# inherited filters, and run without upage rather than fail.
+cat >"$WORK/chain.sh" <<'SH'
+n=$1
+shift
+if [ "$n" -gt 0 ]; then
+	exec sh "$0" $((n - 1)) "$@"
+fi
+exec "$@" child 8
+SH
+mkdir "$WORK/chain"
+"$UPAGE" run --engine "$ENGINE" --max-rss 12M --report "$WORK/chain/r.%p.json" -- \
+	sh "$WORK/chain.sh" 20 "$PROGS/spawn" >"$WORK/out" 2>"$WORK/err" ||
+	fail "the chain of execs failed: $(cat "$WORK/out" "$WORK/err")"
+end=$(sed -n 's/^child \([0-9]*\) under.*/\1/p' "$WORK/out")
+[ -n "$end" ] || fail "the chain's end printed nothing: $(cat "$WORK/out")"
+case $ENGINE in
+uffd)
+	[ -f "$WORK/chain/r.$end.json" ] || fail "the chain's end did not run under upage (no report)"
+	expect "$WORK/chain/r.$end.json" "r['engine'] == 'uffd'" "the chain's end paged"
+	[ ! -s "$WORK/err" ] || fail "messages from a chain of execs under uffd: $(cat "$WORK/err")"
+	echo "ok: a chain of 21 execs runs under upage to its end"
+	;;
+*)
+	[ ! -f "$WORK/chain/r.$end.json" ] || fail "a report from the chain's end, which has no filter"
+	grep -q 'the [0-9]* seccomp filters this process inherited' "$WORK/err" ||
+		fail "no message naming the inherited filters: $(cat "$WORK/err")"
+	grep -q 'running without upage' "$WORK/err" || fail "no 'running without upage': $(cat "$WORK/err")"
+	echo "ok: the end of a chain of 21 execs says why it runs without upage"
+	;;
+esac
