@@ -65,13 +65,14 @@ bool delete_copy(struct mc_area *a, unsigned int si, unsigned long offset,
 	int klen = slot_key(a, offset, version, key);
 	memcached_return_t rc;
 	struct mc_conn *cn;
+	uint64_t t0 = now_ns();	/* the failure message says how long it waited */
 
 	if (server_down(s) || !(cn = conn_get(s, false)))
 		return false;
 	rc = mcl.delete(&cn->memc, key, (size_t)klen, 0);
 	conn_put(s, rc_server_failed(rc));
 	if (rc_server_failed(rc)) {
-		server_failed(a, s, rc, now_ns());
+		server_failed(a, s, rc, t0);
 		return false;
 	}
 	return true;
