@@ -45,6 +45,20 @@ RWCHECK_PAUSE="$WORK/go" "$UPAGE" run --engine "$ENGINE" --max-rss 16M --swap "$
 pid=$!
 i=0
 while [ ! -e "$WORK/go.ready" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+# kswapd may still be writing back what the program wrote: a write that
+# lands between the truncate and losetup -c grows the file again, and the
+# slots below it then read as holes (zeros), with no I/O error to report.
+# So wait until its write-back has stopped (swap_outs unchanged for 0.3 s).
+prev=-1
+i=0
+while [ $i -lt 100 ]; do
+	now=$("$UPAGE" stat --json "$pid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["swap_outs"])') ||
+		fail "upage stat $pid failed"
+	[ "$now" = "$prev" ] && break
+	prev=$now
+	sleep 0.3
+	i=$((i + 1))
+done
 truncate -s 0 "$WORK/disk.img"
 losetup -c "$LOOP"
 touch "$WORK/go"
