@@ -235,8 +235,11 @@ bool remote_wait_spin(struct remote_wait *w)
 	uint64_t spin = __atomic_load_n(&w->avg_ns[1], __ATOMIC_RELAXED);
 	/* The faster way; a way not timed yet is tried first. */
 	bool best = spin && sleep ? spin < sleep : !spin;
+	uint64_t fast = best ? spin : sleep, slow = best ? sleep : spin;
+	/* The other way far slower: tried less often (each try costs). */
+	unsigned long period = fast && slow > fast + fast / 2 ? REMOTE_WAIT_PROBE_FAR : REMOTE_WAIT_PROBE;
 
-	return n % REMOTE_WAIT_PROBE == REMOTE_WAIT_PROBE - 1 ? !best : best;
+	return n % period == period - 1 ? !best : best;
 }
 
 void remote_wait_timed(struct remote_wait *w, bool spin, uint64_t ns)

@@ -134,14 +134,17 @@ static inline uint8_t slot_meta_server(uint64_t m, int copy)
  * cpuidle haltpoll), which a spin does not.  But when the other CPUs are
  * busy, the server's worker is woken on the reader's CPU and a spin keeps
  * it from running.  So both ways are timed, and the faster one is used;
- * the other one every REMOTE_WAIT_PROBE-th read, so that a change of load
- * is seen.  A sample counts at most REMOTE_WAIT_CLIP times the average (a
- * failover's wait, a thread descheduled).
+ * the other one every REMOTE_WAIT_PROBE-th read (every
+ * REMOTE_WAIT_PROBE_FAR-th when it took more than 1.5 times as long), so
+ * that a change of load is seen.  A sample counts at most
+ * REMOTE_WAIT_CLIP times the average (a failover's wait, a thread
+ * descheduled).
  *
  * The fields are read and written with relaxed atomics: two readers
  * racing may lose an update, which an average can afford.
  */
 #define REMOTE_WAIT_PROBE	16
+#define REMOTE_WAIT_PROBE_FAR	64
 #define REMOTE_WAIT_CLIP	4
 struct remote_wait {
 	uint64_t avg_ns[2];	/* an exchange's time asleep [0], spinning [1]; 0: not timed yet */

@@ -240,8 +240,16 @@ Test(remote_wait, the_faster_way_is_used_and_the_other_probed)
 
 	remote_wait_timed(&w, false, 100000);	/* quiet machine: a halted CPU's wake-up */
 	remote_wait_timed(&w, true, 60000);
+	cr_assert_eq(spins_of(&w, 10 * REMOTE_WAIT_PROBE_FAR), 10 * (REMOTE_WAIT_PROBE_FAR - 1),
+		     "expected a spin but for one read in %d (sleeping is far slower)",
+		     REMOTE_WAIT_PROBE_FAR);
+	for (int i = 0; i < 4; i++)
+		remote_wait_timed(&w, false, 60000);	/* a little load: the two ways close */
+	cr_assert(w.avg_ns[0] < w.avg_ns[1] + w.avg_ns[1] / 2, "expected the two close (%lu, %lu)",
+		  (unsigned long)w.avg_ns[0], (unsigned long)w.avg_ns[1]);
+	w.reads = 0;
 	cr_assert_eq(spins_of(&w, 10 * REMOTE_WAIT_PROBE), 10 * (REMOTE_WAIT_PROBE - 1),
-		     "expected a spin but for one read in %d", REMOTE_WAIT_PROBE);
+		     "expected a read asleep one in %d when the two are close", REMOTE_WAIT_PROBE);
 	/* Load comes: spinning now keeps the server's worker off this CPU. */
 	for (int i = 0; i < 40; i++)
 		remote_wait_timed(&w, true, 200000);
@@ -249,8 +257,9 @@ Test(remote_wait, the_faster_way_is_used_and_the_other_probed)
 		remote_wait_timed(&w, false, 30000);
 	cr_assert(w.avg_ns[0] < w.avg_ns[1], "expected sleeping now the faster (%lu, %lu)",
 		  (unsigned long)w.avg_ns[0], (unsigned long)w.avg_ns[1]);
-	cr_assert_eq(spins_of(&w, 10 * REMOTE_WAIT_PROBE), 10,
-		     "expected one spin in %d only, to see when it pays again", REMOTE_WAIT_PROBE);
+	w.reads = 0;
+	cr_assert_eq(spins_of(&w, 10 * REMOTE_WAIT_PROBE_FAR), 10,
+		     "expected one spin in %d only, to see when it pays again", REMOTE_WAIT_PROBE_FAR);
 }
 
 Test(remote_wait, one_slow_answer_counts_for_little)
