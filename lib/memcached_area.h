@@ -86,6 +86,7 @@ struct mc_area {
 	unsigned long high_slot;	/* atomic: no slot above was ever written */
 	bool frozen;			/* a parent's area in a forked child: read only */
 	bool repair;			/* atomic: a server went: look for pages with one copy */
+	struct remote_wait wait;	/* atomic: how a fault's reads wait (memcached_copies.c) */
 	uint8_t index;			/* in swap_memcached.c's areas[] (old copies name it) */
 	char name[PATH_MAX];
 };

@@ -26,6 +26,7 @@
 #include "memcached_copies.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 #include "memcached_alloc.h"
@@ -149,16 +150,45 @@ static memcached_return_t conn_get1(struct mc_area *a, struct mc_conn *cn, struc
 	return rc;
 }
 
-/* Many pages: one multi-get, each answer matched to its page by its key. */
+/*
+ * How a read waits for its answer (remote_ring.h's struct remote_wait):
+ * asleep in libmemcached's poll(2), or spinning on the socket for up to
+ * MC_SPIN_US first, whichever has been the faster for this area's
+ * one-page reads.  A read that spins is a multi-get (libmemcached's get
+ * sends and waits in one call); when the spin ends without an answer,
+ * libmemcached waits as before, within the server's bound.  Reads that
+ * must be patient (no other copy left) sleep.
+ */
+#define MC_SPIN_US	100
+
+/* Wait on the CPU, up to MC_SPIN_US, for @cn's answer to be there (or
+ * the socket to fail: libmemcached then says how). */
+static void answer_spin(const struct mc_conn *cn)
+{
+	struct pollfd p = { .fd = cn->fd, .events = POLLIN };
+	uint64_t end = now_ns() + (uint64_t)MC_SPIN_US * 1000;
+
+	if (cn->fd < 0)
+		return;
+	do {
+		if (poll(&p, 1, 0) != 0)
+			return;
+	} while (now_ns() < end);
+}
+
+/* Many pages: one multi-get, each answer matched to its page by its key;
+ * with @spin, the answer is waited for on the CPU first. */
 static memcached_return_t conn_mget(struct mc_area *a, struct mc_conn *cn, struct mc_page *pg,
 				    const int *list, int n, int copy, const char *const *kp,
-				    const size_t *kl)
+				    const size_t *kl, bool spin)
 {
 	memcached_return_t rc = mcl.mget(&cn->memc, kp, kl, (size_t)n);
 	memcached_result_st *r;
 
 	if (rc != MEMCACHED_SUCCESS)
 		return rc;
+	if (spin)
+		answer_spin(cn);
 	while ((r = mcl.fetch_result(&cn->memc, &cn->res, &rc))) {
 		long off = key_offset(a, mcl.result_key_value(r), mcl.result_key_length(r));
 		int i = off < 0 ? -1 : page_index(pg, list, n, (unsigned long)off);
@@ -183,7 +213,7 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 	size_t kl[MC_MAX_BATCH];
 	memcached_return_t rc = MEMCACHED_CONNECTION_FAILURE;
 	struct mc_conn *cn;
-	bool failed = true;
+	bool failed = true, spin = !patient && remote_wait_spin(&a->wait);
 	uint64_t t0 = now_ns();
 
 	for (int k = 0; k < n; k++) {
@@ -194,11 +224,13 @@ static void server_mget(struct mc_area *a, unsigned int si, int copy, struct mc_
 	}
 	cn = conn_get(s, patient);
 	if (cn) {
-		rc = n == 1 ? conn_get1(a, cn, pg, list[0], copy, kp[0], kl[0])
-			    : conn_mget(a, cn, pg, list, n, copy, kp, kl);
+		rc = n == 1 && !spin ? conn_get1(a, cn, pg, list[0], copy, kp[0], kl[0])
+				     : conn_mget(a, cn, pg, list, n, copy, kp, kl, spin);
 		failed = rc_server_failed(rc);
 		if (!failed)
 			server_answered(s, now_ns() - t0);
+		if (!failed && n == 1 && !patient)
+			remote_wait_timed(&a->wait, spin, now_ns() - t0);
 		conn_put(s, failed);
 	}
 	if (failed)

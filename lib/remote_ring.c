@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * remote_ring.c - consistent hashing over the servers of a remote swap
- * area, and the version header of its copies (remote_ring.h).
+ * area, the version header of its copies, and how a read waits for its
+ * answer (remote_ring.h).
  *
  * Pure functions: no locking, no allocation.
  */
@@ -225,4 +226,29 @@ int remote_parse_servers(const char *list, struct remote_server_spec *out, unsig
 			return (int)n;
 		s = comma + 1;
 	}
+}
+
+bool remote_wait_spin(struct remote_wait *w)
+{
+	unsigned long n = __atomic_fetch_add(&w->reads, 1, __ATOMIC_RELAXED);
+	uint64_t sleep = __atomic_load_n(&w->avg_ns[0], __ATOMIC_RELAXED);
+	uint64_t spin = __atomic_load_n(&w->avg_ns[1], __ATOMIC_RELAXED);
+	/* The faster way; a way not timed yet is tried first. */
+	bool best = spin && sleep ? spin < sleep : !spin;
+	uint64_t fast = best ? spin : sleep, slow = best ? sleep : spin;
+	/* The other way far slower: tried less often (each try costs). */
+	unsigned long period = fast && slow > fast + fast / 2 ? REMOTE_WAIT_PROBE_FAR : REMOTE_WAIT_PROBE;
+
+	return n % period == period - 1 ? !best : best;
+}
+
+void remote_wait_timed(struct remote_wait *w, bool spin, uint64_t ns)
+{
+	uint64_t avg = __atomic_load_n(&w->avg_ns[spin], __ATOMIC_RELAXED);
+
+	if (avg && ns > REMOTE_WAIT_CLIP * avg)
+		ns = REMOTE_WAIT_CLIP * avg;
+	if (ns == 0)
+		ns = 1;		/* 0 means not timed yet */
+	__atomic_store_n(&w->avg_ns[spin], avg ? avg - avg / 8 + ns / 8 : ns, __ATOMIC_RELAXED);
 }

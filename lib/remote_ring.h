@@ -21,6 +21,8 @@
  * written again, or that lost its item and got an older one back) and is
  * never mapped.
  *
+ * And how a read waits for its answer (struct remote_wait, below).
+ *
  * Pure functions over caller-owned memory: no locking, no allocation.
  */
 #ifndef UPAGE_REMOTE_RING_H
@@ -123,5 +125,35 @@ static inline uint8_t slot_meta_server(uint64_t m, int copy)
 {
 	return (uint8_t)(m >> (copy ? 56 : 48));
 }
+
+/*
+ * How a read waits for a server's answer: asleep in poll(2), or spinning
+ * on the CPU first.  A thread that sleeps leaves its CPU idle, and on a
+ * quiet machine an idle vCPU halts: the answer then pays that CPU's
+ * wake-up on top of the server's (about 40 us each on a 2-vCPU VM with
+ * cpuidle haltpoll), which a spin does not.  But when the other CPUs are
+ * busy, the server's worker is woken on the reader's CPU and a spin keeps
+ * it from running.  So both ways are timed, and the faster one is used;
+ * the other one every REMOTE_WAIT_PROBE-th read (every
+ * REMOTE_WAIT_PROBE_FAR-th when it took more than 1.5 times as long), so
+ * that a change of load is seen.  A sample counts at most
+ * REMOTE_WAIT_CLIP times the average (a failover's wait, a thread
+ * descheduled).
+ *
+ * The fields are read and written with relaxed atomics: two readers
+ * racing may lose an update, which an average can afford.
+ */
+#define REMOTE_WAIT_PROBE	16
+#define REMOTE_WAIT_PROBE_FAR	64
+#define REMOTE_WAIT_CLIP	4
+struct remote_wait {
+	uint64_t avg_ns[2];	/* an exchange's time asleep [0], spinning [1]; 0: not timed yet */
+	unsigned long reads;	/* how many chose */
+};
+
+/* Should the next exchange spin for its answer? */
+bool remote_wait_spin(struct remote_wait *w);
+/* An exchange that waited @spin-ing (remote_wait_spin's answer) took @ns. */
+void remote_wait_timed(struct remote_wait *w, bool spin, uint64_t ns);
 
 #endif /* UPAGE_REMOTE_RING_H */

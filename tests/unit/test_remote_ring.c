@@ -210,3 +210,69 @@ Test(remote_parse, bad_lists_say_why)
 	cr_assert_eq(remote_parse_servers("a:1,b:1,c:1", sp, 2, err, sizeof(err)), -EINVAL,
 		     "expected more servers than room refused");
 }
+
+/* How many of the next @n reads remote_wait_spin sends spinning. */
+static int spins_of(struct remote_wait *w, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += remote_wait_spin(w);
+	return k;
+}
+
+Test(remote_wait, each_way_is_tried_before_either_is_timed)
+{
+	struct remote_wait w = { 0 };
+
+	cr_assert(remote_wait_spin(&w), "expected a spin first: it was never timed");
+	remote_wait_timed(&w, true, 50000);
+	cr_assert(!remote_wait_spin(&w), "expected a read asleep next: sleeping was never timed");
+	remote_wait_timed(&w, false, 90000);
+	cr_assert(w.avg_ns[0] == 90000 && w.avg_ns[1] == 50000,
+		  "expected each first time taken as it is (%lu, %lu)",
+		  (unsigned long)w.avg_ns[0], (unsigned long)w.avg_ns[1]);
+}
+
+Test(remote_wait, the_faster_way_is_used_and_the_other_probed)
+{
+	struct remote_wait w = { 0 };
+
+	remote_wait_timed(&w, false, 100000);	/* quiet machine: a halted CPU's wake-up */
+	remote_wait_timed(&w, true, 60000);
+	cr_assert_eq(spins_of(&w, 10 * REMOTE_WAIT_PROBE_FAR), 10 * (REMOTE_WAIT_PROBE_FAR - 1),
+		     "expected a spin but for one read in %d (sleeping is far slower)",
+		     REMOTE_WAIT_PROBE_FAR);
+	for (int i = 0; i < 4; i++)
+		remote_wait_timed(&w, false, 60000);	/* a little load: the two ways close */
+	cr_assert(w.avg_ns[0] < w.avg_ns[1] + w.avg_ns[1] / 2, "expected the two close (%lu, %lu)",
+		  (unsigned long)w.avg_ns[0], (unsigned long)w.avg_ns[1]);
+	w.reads = 0;
+	cr_assert_eq(spins_of(&w, 10 * REMOTE_WAIT_PROBE), 10 * (REMOTE_WAIT_PROBE - 1),
+		     "expected a read asleep one in %d when the two are close", REMOTE_WAIT_PROBE);
+	/* Load comes: spinning now keeps the server's worker off this CPU. */
+	for (int i = 0; i < 40; i++)
+		remote_wait_timed(&w, true, 200000);
+	for (int i = 0; i < 40; i++)
+		remote_wait_timed(&w, false, 30000);
+	cr_assert(w.avg_ns[0] < w.avg_ns[1], "expected sleeping now the faster (%lu, %lu)",
+		  (unsigned long)w.avg_ns[0], (unsigned long)w.avg_ns[1]);
+	w.reads = 0;
+	cr_assert_eq(spins_of(&w, 10 * REMOTE_WAIT_PROBE_FAR), 10,
+		     "expected one spin in %d only, to see when it pays again", REMOTE_WAIT_PROBE_FAR);
+}
+
+Test(remote_wait, one_slow_answer_counts_for_little)
+{
+	struct remote_wait w = { 0 };
+
+	remote_wait_timed(&w, true, 40000);
+	remote_wait_timed(&w, false, 60000);
+	remote_wait_timed(&w, true, 12000000);	/* a failover's 12 ms */
+	cr_assert_leq(w.avg_ns[1], 40000 - 40000 / 8 + REMOTE_WAIT_CLIP * 40000 / 8,
+		      "expected the sample clipped to %d times the average (%lu)", REMOTE_WAIT_CLIP,
+		      (unsigned long)w.avg_ns[1]);
+	cr_assert(w.avg_ns[1] < 2 * w.avg_ns[0] + 1,
+		  "expected spinning still within reach after one slow answer (%lu, %lu)",
+		  (unsigned long)w.avg_ns[1], (unsigned long)w.avg_ns[0]);
+}
