@@ -28,9 +28,7 @@
 #include "as_limit.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -52,18 +50,11 @@ bool as_limited(void)
 /* Bytes of address space the process has mapped now (/proc/self/statm). */
 static unsigned long long mapped_now(void)
 {
-	char buf[128];
-	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	long long pages = sys_read_number("/proc/self/statm", NULL, -1);
 
-	if (fd < 0)
+	if (pages < 0)
 		return 64 * MiB;	/* a guess on the safe side */
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 64 * MiB;
-	buf[n] = '\0';
-	return strtoull(buf, NULL, 10) * (unsigned long long)sysconf(_SC_PAGESIZE);
+	return (unsigned long long)pages * (unsigned long long)sysconf(_SC_PAGESIZE);
 }
 
 static unsigned long long round_down(unsigned long long v, unsigned long long to)

@@ -30,11 +30,9 @@
 #include "coredump.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -105,19 +103,9 @@ static bool mmap_lock_within(struct mm_struct *mm, int ms)
 /* MemAvailable from /proc/meminfo, in bytes (0: unknown). */
 static unsigned long long mem_available(void)
 {
-	char buf[4096], *p;
-	ssize_t n;
-	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	long long kib = sys_read_number("/proc/meminfo", "MemAvailable:", 0);
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "MemAvailable:");
-	return p ? strtoull(p + 13, NULL, 10) << 10 : 0;
+	return kib > 0 ? (unsigned long long)kib << 10 : 0;
 }
 
 struct bring_in {

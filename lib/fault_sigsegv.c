@@ -642,18 +642,7 @@ static long count_mappings(void)
 
 static long max_map_count(void)
 {
-	char buf[32] = "";
-	int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return 65530;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 65530;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
+	return (long)sys_read_number("/proc/sys/vm/max_map_count", NULL, 65530);
 }
 
 /*

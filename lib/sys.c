@@ -9,9 +9,11 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -281,4 +283,27 @@ void upage_msg(const char *fmt, ...)
 
 	(void)ignored;
 	errno = saved;
+}
+
+long long sys_read_number(const char *path, const char *key, long long dflt)
+{
+	char buf[4096];
+	const char *p = buf;
+	ssize_t n;
+	int fd = (int)sys_syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return dflt;
+	n = sys_syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+	sys_syscall(SYS_close, fd);
+	if (n <= 0)
+		return dflt;
+	buf[n] = '\0';
+	if (key) {
+		p = strstr(buf, key);
+		if (!p)
+			return dflt;
+		p += strlen(key);
+	}
+	return strtoll(p, NULL, 10);
 }

@@ -107,4 +107,12 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj);
 /* "upage: " + the formatted message + "\n" to stderr, in one write(2). */
 void upage_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The number in the small text file @path (a /proc or /proc/sys file of
+ * at most 4 KiB, read once with raw system calls): the one that follows @key,
+ * or the first if @key is NULL; @dflt if the file cannot be read or has
+ * no such key.
+ */
+long long sys_read_number(const char *path, const char *key, long long dflt);
+
 #endif /* UPAGE_SYS_H */

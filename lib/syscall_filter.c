@@ -60,7 +60,6 @@
 #include <sys/utsname.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -644,19 +643,7 @@ bool program_is_go(void)
  * survive execve), from /proc/self/status; -1 if unknown. */
 int syscall_filters_inherited(void)
 {
-	char buf[4096], *p;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strstr(buf, "Seccomp_filters:");
-	return p ? atoi(p + strlen("Seccomp_filters:")) : -1;
+	return (int)sys_read_number("/proc/self/status", "Seccomp_filters:", -1);
 }
 
 int syscall_filter_install(uintptr_t base, size_t size, const int *fds, int nr_fds)

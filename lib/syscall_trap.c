@@ -726,6 +726,24 @@ static int swap_fds(int *fds, int max)
 	return n;
 }
 
+static void say_why_no_filter(int err)
+{
+	int inherited = err == -ENOMEM ? syscall_filters_inherited() : 0;
+
+	if (err == -ENOENT)
+		upage_msg("cannot locate libc's text for the system call filter");
+	else if (inherited > 0)
+		/* The kernel allows 32768 instructions over all of a process's
+		 * filters, and each upage process down a chain of execs adds
+		 * its own (an exec'd process keeps its ancestors'). */
+		upage_msg("cannot install the system call filter: the %d seccomp filters this process "
+			  "inherited (each program of a chain of execs under upage adds one) leave the "
+			  "kernel no room for another",
+			  inherited);
+	else
+		upage_msg("cannot install the system call filter: %s", strerrordesc_np(-err));
+}
+
 int syscall_trap_init(struct mm_struct *mm)
 {
 	const struct arena *a = &mm->arena;
@@ -744,22 +762,12 @@ int syscall_trap_init(struct mm_struct *mm)
 	ret = claim_sigsys();
 	if (ret == 0)
 		ret = syscall_filter_install(a->base, a->size, fds, nfds);
-	if (ret == -ENOENT)
-		upage_msg("cannot locate libc's text for the system call filter");
-	else if (ret == -ENOMEM && syscall_filters_inherited() > 0)
-		/* The kernel allows 32768 instructions over all of a process's
-		 * filters, and each upage process down a chain of execs adds
-		 * its own (an exec'd process keeps its ancestors'). */
-		upage_msg("cannot install the system call filter: the %d seccomp filters this process "
-			  "inherited (each program of a chain of execs under upage adds one) leave the "
-			  "kernel no room for another",
-			  syscall_filters_inherited());
-	else if (ret)
-		upage_msg("cannot install the system call filter: %s", strerrordesc_np(-ret));
-	else {
-		trap_pins_init(mm);
-		__atomic_store_n(&trap_mm, mm, __ATOMIC_RELEASE);
+	if (ret) {
+		say_why_no_filter(ret);
+		return ret;
 	}
-	return ret;
+	trap_pins_init(mm);
+	__atomic_store_n(&trap_mm, mm, __ATOMIC_RELEASE);
+	return 0;
 }
 

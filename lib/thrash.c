@@ -20,10 +20,8 @@
 
 #include "thrash.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,29 +37,13 @@ static uint64_t window_start_ms, window_start_ins;
 static int windows;	/* thrashing windows in a row */
 static bool said;
 
-static long map_count_limit(void)
-{
-	char buf[32];
-	int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
-}
-
 static void say(uint64_t pages, unsigned long cap)
 {
 	const char *engine = upage.mm.engine ? upage.mm.engine->name : "?";
 	char hint[256] = "";
 
 	if (!strcmp(engine, "sigsegv")) {
-		long limit = map_count_limit();
+		long limit = (long)sys_read_number("/proc/sys/vm/max_map_count", NULL, -1);
 
 		snprintf(hint, sizeof(hint),
 			 "; under the sigsegv engine vm.max_map_count=%ld bounds the cap to "
