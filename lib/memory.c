@@ -47,6 +47,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "inactive_target.h"
 #include "page_io.h"
 #include "stats.h"
 #include "swap_state.h"
@@ -272,6 +273,8 @@ static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t add
 	ret = mm->engine->install_move(addr, page_address(mm->zone, page), !dirty);
 	if (ret)
 		return ret;
+	/* Taken back from an inactive list: depth cost a fault. */
+	inactive_target_rescued(mm->zone, page);
 	page_mapped(page, addr, ptep, dirty);
 	/* Touched while on an inactive list: the reference 2.4 read from the
 	 * accessed bit. */
@@ -1195,8 +1198,12 @@ static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 
 		while ((page = lookup_swap_cache(entry)) && PageLocked(page))
 			wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
-		if (page)
+		if (page) {
+			/* Freed while unmapped: time on the inactive list
+			 * saved (or would have saved) its write. */
+			inactive_target_freed(mm->zone, page);
 			free_page_and_swap_cache(mm, page);
+		}
 		swap_free(entry);
 	}
 	*ptep = 0;

@@ -78,6 +78,9 @@ int zone_init_ceiling(struct zone *z, unsigned long nr_frames, unsigned long max
 	z->nr_inactive_dirty_pages = 0;
 	z->nr_inactive_clean_pages = 0;
 	z->nr_free_pages = 0;
+	z->inactive_target = 0;
+	z->inactive_freed = 0;
+	z->inactive_rescued = 0;
 	z->kswapd_wake = false;
 	pthread_cond_init(&z->kswapd_wait, NULL);
 	zone_grow(z, nr_frames);

@@ -150,6 +150,12 @@ struct zone {
 	 * stops at pages_high; below pages_min a fault reclaims itself. */
 	unsigned long pages_min, pages_low, pages_high;
 
+	/* How deep refill_inactive_scan keeps the inactive dirty list
+	 * beyond one cluster, and the window's events that move it
+	 * (inactive_target.c). */
+	unsigned long inactive_target;
+	unsigned int inactive_freed, inactive_rescued;
+
 	/* kswapd (vmscan.c): sleeps on kswapd_wait (with page_table_lock)
 	 * until kswapd_wake is set or a second passes. */
 	pthread_t kswapd_thread;

@@ -31,6 +31,7 @@
 
 #include "control.h"
 #include "fault.h"
+#include "inactive_target.h"
 #include "overhead.h"
 #include "page_io.h"
 #include "stats.h"
@@ -363,9 +364,10 @@ static bool reclaim_page(struct mm_struct *mm)
 	return false;
 }
 
-static unsigned long inactive_target(const struct zone *z)
+/* No refill at all above this many inactive pages. */
+static unsigned long inactive_limit(const struct zone *z)
 {
-	unsigned long t = z->cap_frames / 4;
+	unsigned long t = inactive_target_max(z);
 
 	return t > z->pages_high ? t : z->pages_high;
 }
@@ -378,8 +380,10 @@ static int try_to_free_pages(struct mm_struct *mm)
 	struct zone *z = mm->zone;
 	int moved = 0, ret, full = 0;
 
-	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_target(z)) {
-		ret = refill_inactive_scan(mm, SWAP_CLUSTER_MAX);
+	if (z->nr_inactive_dirty_pages + z->nr_inactive_clean_pages < inactive_limit(z)) {
+		/* One cluster, or more while depth has been paying
+		 * (inactive_target.c). */
+		ret = refill_inactive_scan(mm, inactive_refill_count(z));
 		if (ret > 0)
 			moved += ret;
 		else if (ret == -ENOSPC || ret == -EIO)
