@@ -87,14 +87,9 @@ static void inactive_target_decide(struct zone *z)
 	z->inactive_rescued = 0;
 }
 
-static bool page_inactive(const struct page *page)
-{
-	return PageInactiveDirty(page) || PageInactiveClean(page);
-}
-
 void inactive_target_freed(struct zone *z, const struct page *page)
 {
-	if (!page_inactive(page))
+	if (!PageInactive(page))
 		return;
 	z->inactive_freed++;
 	inactive_target_decide(z);
@@ -102,7 +97,7 @@ void inactive_target_freed(struct zone *z, const struct page *page)
 
 void inactive_target_rescued(struct zone *z, const struct page *page)
 {
-	if (!page_inactive(page))
+	if (!PageInactive(page))
 		return;
 	z->inactive_rescued++;
 	inactive_target_decide(z);

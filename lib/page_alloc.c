@@ -242,7 +242,7 @@ void activate_page(struct zone *z, struct page *page)
 {
 	if (PageFree(page))
 		return;
-	if (PageInactiveDirty(page) || PageInactiveClean(page))
+	if (PageInactive(page))
 		add_page_to_active_list(z, page);
 	if (page->age < PAGE_AGE_START)
 		page->age = PAGE_AGE_START;

@@ -86,6 +86,7 @@ static inline void ClearPageFlag(struct page *p, int bit) { p->flags &= ~(1UL <<
 #define PageActive(p)		((p)->lru == LRU_ACTIVE)
 #define PageInactiveDirty(p)	((p)->lru == LRU_INACTIVE_DIRTY)
 #define PageInactiveClean(p)	((p)->lru == LRU_INACTIVE_CLEAN)
+#define PageInactive(p)		(PageInactiveDirty(p) || PageInactiveClean(p))
 #define PageFree(p)		((p)->lru == LRU_FREE)
 
 /*
