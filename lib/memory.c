@@ -301,7 +301,10 @@ static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t add
  * behind the faulting page, so that pages read for nothing age out first
  * (with their swap copy, freed without a write).  The window doubles with
  * each swap-in in order, up to SWAP_RA_MAX, and is one page (no readahead)
- * at the first out of order: random access pays a comparison.  Frames
+ * at the first out of order: random access pays a comparison.  32 pages
+ * (128 KiB): a sequential read-modify-write pass took 7% less time than
+ * with 16 (bench/RESULTS.md); more gains nothing, as page_launder's runs
+ * of consecutive slots, which bound a run read, average 28 pages.  Frames
  * come from alloc_page_spare (never waiting for I/O).
  *
  * A stream that writes what it reads (a read-modify-write pass) would take
@@ -310,7 +313,7 @@ static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t add
  * writable and dirty instead (vma->ra_write), until the stream breaks
  * (a swap-in out of order).
  */
-#define SWAP_RA_MAX	16
+#define SWAP_RA_MAX	32
 
 /* SWAP_RA_MAX pages per fault-serving thread for a run, made when first
  * needed. */
@@ -700,7 +703,8 @@ static int cluster_read(struct mm_struct *mm, swp_entry_t entry, char *buf, stru
  * addresses in one engine call, unreferenced at the active list's tail;
  * frames come from alloc_page_spare (never waiting for I/O).
  */
-#define SPAN_RA_PAGES	SWAP_RA_MAX
+#define SPAN_RA_PAGES	16
+_Static_assert(SPAN_RA_PAGES <= SWAP_RA_MAX, "a span is read into ra_buf");
 #define SPAN_RA_SLOTS	32
 #define SPAN_RA_NEAR	32	/* pages from ra_next that still count as near */
 
