@@ -46,8 +46,12 @@ check_latency "$WORK/r.json"
 for k in no_page swap_page evict io_read io_write; do
 	expect "$WORK/r.json" "r['latency_ns']['$k']['count'] > 1000" "$k was measured"
 done
-expect "$WORK/r.json" "r['latency_ns']['swap_page']['p50'] >= r['latency_ns']['io_read']['p50']" \
-	"a swap-in takes at least its read"
+# Every read is made inside a swap-in, so the longest swap-in took at least
+# the longest read.  Not their p50s: io_read counts each page of a run read
+# ahead at the read's time and a swap-in counts once, so with runs of 32
+# pages the pages' p50 can lie above the swap-ins'.
+expect "$WORK/r.json" "r['latency_ns']['swap_page']['max'] >= r['latency_ns']['io_read']['max']" \
+	"the longest swap-in takes at least the longest read"
 
 # The timeline: samples every 100 ms or so, the resident set under the cap.
 expect "$WORK/r.json" "len(r['timeline']['samples']) >= 3" "the timeline has samples"
