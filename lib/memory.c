@@ -319,6 +319,14 @@ static int swap_cache_hit(struct mm_struct *mm, struct page *page, uintptr_t add
  * needed. */
 static TLS char *ra_buf;
 
+/* This thread's ra_buf, or NULL (no memory: no readahead, one page read). */
+static char *readahead_buffer(void)
+{
+	if (!ra_buf)
+		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
+	return ra_buf;
+}
+
 static unsigned int swapin_window(struct vm_area_struct *vma, uintptr_t addr)
 {
 	if (addr != vma->ra_next || vma->ra_window == 0) {
@@ -369,9 +377,7 @@ static unsigned int swapin_readahead_pages(struct mm_struct *mm, struct vm_area_
 
 	if (!dir || want < 2)
 		return 0;
-	if (!ra_buf)
-		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
-	if (!ra_buf)
+	if (!readahead_buffer())
 		return 0;
 	if (dir < 0 && want > swp_offset(entry))
 		want = (unsigned int)swp_offset(entry);	/* slot 0 is never used */
@@ -578,9 +584,7 @@ static unsigned int cluster_readahead_pages(struct mm_struct *mm, swp_entry_t en
 	*self = 0;
 	if (mm->clu_score < 0 && ++mm->clu_probe % CLU_PROBE)
 		return 1;
-	if (!ra_buf)
-		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
-	if (!ra_buf)
+	if (!readahead_buffer())
 		return 1;
 	/* Upwards first, then down, a frame per slot while there are any. */
 	while (last + 1 < base + SWAP_CLUSTER_RA &&
@@ -742,9 +746,7 @@ static unsigned int span_readahead_pages(struct mm_struct *mm, struct vm_area_st
 	memset(sp->pages, 0, sizeof(sp->pages));
 	if (!span_area_ok(entry))
 		return 0;
-	if (!ra_buf)
-		ra_buf = sys_alloc_pages(SWAP_RA_MAX << PAGE_SHIFT);
-	if (!ra_buf || !swap_scratch_page())
+	if (!readahead_buffer() || !swap_scratch_page())
 		return 0;
 	for (unsigned int j = 1; j < SPAN_RA_PAGES; j++) {
 		uintptr_t a = addr + ((uintptr_t)j << PAGE_SHIFT);
