@@ -75,12 +75,35 @@ static char *bounce_page(void)
 	return bounce_buf;
 }
 
-/* Does the kernel map a page at @addr?  (mincore never faults.) */
-static bool page_resident(uintptr_t addr)
+/* Does the kernel map a page at @addr?  1 or 0, or mincore's -errno
+ * (it never faults). */
+static int page_resident(uintptr_t addr)
 {
 	unsigned char vec = 0;
 
-	return mincore((void *)addr, PAGE_SIZE, &vec) == 0 && (vec & 1);
+	if (mincore((void *)addr, PAGE_SIZE, &vec))
+		return -errno;
+	return vec & 1;
+}
+
+/* What the page the kernel lost looked like, for fault_failed's message:
+ * the one chance to see how it was mapped. */
+static TLS struct {
+	unsigned long flags;
+	uintptr_t vaddr;
+	unsigned int lru;
+	int resident;
+} lost;
+
+static int page_lost_bug(struct mm_struct *mm, pte_t pte, int resident)
+{
+	const struct page *page = pfn_to_page(mm->zone, pte_frame(pte));
+
+	lost.flags = page->flags;
+	lost.vaddr = page->vaddr;
+	lost.lru = page->lru;
+	lost.resident = resident;
+	return -EUCLEAN;
 }
 
 static unsigned int pte_prot(bool dirty)
@@ -1034,9 +1057,11 @@ static int handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma, ui
 		 * kernel dropped a page we mapped: the program's own madvise
 		 * made without libc, in a Go program (page_lost); in any other,
 		 * a bug, never to be papered over with a zero page. */
-		if (!page_resident(addr)) {
+		int resident = page_resident(addr);
+
+		if (resident != 1) {
 			if (!mm->raw_madvise)
-				return -EUCLEAN;
+				return page_lost_bug(mm, entry, resident);
 			page_lost(mm, pfn_to_page(mm->zone, pte_frame(entry)));
 			return do_no_page(mm, vma, addr, ptep, write);
 		}
@@ -1130,8 +1155,10 @@ static int fault_failed(uintptr_t address, int err)
 			  swap_area_name(), (unsigned long)address);
 	else if (err == -EUCLEAN)
 		upage_msg("cannot serve the fault at %#lx: the kernel lost a page upage had "
-			  "mapped (a bug in upage)",
-			  (unsigned long)address);
+			  "mapped (a bug in upage; page flags %#lx, vaddr %#lx, list %u, "
+			  "mincore %d)",
+			  (unsigned long)address, lost.flags, (unsigned long)lost.vaddr, lost.lru,
+			  lost.resident);
 	else if (err == -ENOMEM)
 		upage_msg("cannot serve the fault at %#lx: out of memory, or of kernel mappings "
 			  "(vm.max_map_count), for a second",
