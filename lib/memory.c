@@ -151,6 +151,36 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
  */
 #define FAULT_AROUND_MAX	256
 
+/*
+ * A first touch out of the region's order may still continue a stream:
+ * several fill one region at once (an allocator's pools and a table it
+ * grows, interleaved), and fa_next follows only the last.  The page before
+ * @addr mapped tells: a stream's window ends in pages fault-around mapped
+ * (PG_faultaround), so a run of k of them behind @addr doubles to a
+ * window of 2(k + 1); a page before it mapped otherwise gives 2, and none
+ * gives 1, so first touches at random keep paying nothing.
+ */
+static unsigned int stream_window(struct mm_struct *mm, struct vm_area_struct *vma, uintptr_t addr,
+				  unsigned long max)
+{
+	unsigned int k = 0;	/* fault-around's pages just before @addr */
+	uintptr_t a = addr;
+
+	while (a > vma->vm_start && 2 * (k + 1) < max) {
+		pte_t *ptep = pte_offset(&mm->pgd, a - PAGE_SIZE);
+
+		if (!ptep || !pte_present(*ptep))
+			break;
+		a -= PAGE_SIZE;
+		if (!PageFlag(pfn_to_page(mm->zone, pte_frame(*ptep)), PG_faultaround))
+			break;
+		k++;
+	}
+	if (a == addr)
+		return 1;
+	return 2 * (k + 1) < max ? 2 * (k + 1) : (unsigned int)max;
+}
+
 /* How many pages, from @addr, the first touch at @addr should map. */
 static unsigned int fault_around_window(struct mm_struct *mm, struct vm_area_struct *vma,
 					uintptr_t addr)
@@ -164,7 +194,7 @@ static unsigned int fault_around_window(struct mm_struct *mm, struct vm_area_str
 		max = 16;
 
 	if (addr != vma->fa_next || vma->fa_window == 0)
-		vma->fa_window = 1;
+		vma->fa_window = stream_window(mm, vma, addr, max);
 	else if (vma->fa_window < FAULT_AROUND_MAX && vma->fa_window * 2 <= max)
 		vma->fa_window *= 2;
 	if (vma->fa_window > max)

@@ -290,6 +290,27 @@ Test(faultaround, first_writes_out_of_order_map_one_page_each)
 	cr_assert_eq(upage_stats->resident_pages, 32, "expected only the pages touched resident");
 }
 
+Test(faultaround, interleaved_streams_in_one_region_each_map_runs)
+{
+	/* Two streams fill one region, a page of each in turn: fa_next
+	 * follows neither, the pages behind each fault tell. */
+	for (unsigned long i = 0; i < 64; i++) {
+		fake_write(page_addr(i) + 8, (unsigned char)(i + 1));
+		fake_write(page_addr(128 + i) + 8, (unsigned char)(i + 2));
+	}
+	cr_assert_lt(upage_stats->faults_no_page, 30,
+		     "expected each stream's window to grow, got %lu faults for 128 pages",
+		     (unsigned long)upage_stats->faults_no_page);
+	for (unsigned long i = 0; i < 64; i++) {
+		cr_assert_eq(fake_read(page_addr(i) + 8), (unsigned char)(i + 1),
+			     "expected page %lu's byte", i);
+		cr_assert_eq(fake_read(page_addr(128 + i) + 8), (unsigned char)(i + 2),
+			     "expected page %lu's byte", 128 + i);
+		cr_assert_eq(fake_read(page_addr(128 + i)), 0, "expected page %lu zero-filled",
+			     128 + i);
+	}
+}
+
 Test(faultaround, reads_map_single_clean_pages)
 {
 	for (unsigned long i = 0; i < 16; i++)
