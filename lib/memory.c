@@ -137,7 +137,8 @@ static void page_mapped(struct page *page, uintptr_t addr, pte_t *ptep, bool dir
  * window that doubles with each fault in order, up to FAULT_AROUND_MAX
  * (and a 64th of the cap past 16 pages, so a small cap is not filled by
  * one stream's guesses; 16 when frames are short), and falls back to one page at the first fault
- * out of order, so random first touches pay nothing.  The window is large
+ * out of order, so random first touches pay nothing (unless the fault
+ * carries on another stream in the region: stream_window).  The window is large
  * because what a fault costs beside its pages (a handler's wake-up on
  * another vCPU, the engine's system calls) is paid once per window: 16
  * pages left a 1 GiB first touch at 3.6 times the kernel's time on an
