@@ -211,8 +211,9 @@ static int uffd_move(uintptr_t dst, uintptr_t src, unsigned long long mode)
  * takes.  process_madvise of a vector of slots flushes once for all of
  * them (Linux 6.16 on; PIDFD_SELF_THREAD_GROUP since 6.14): 0.5 us a page
  * for 32.  A slot waiting in the batch still holds its old page, which
- * nothing reads; only a move or copy into it needs it empty, and finding
- * it full (-EEXIST) empties the batch first (unmap_into_slot).  So the
+ * nothing reads; only a move or copy into it needs it empty, and
+ * uffd_unmap_page, the only one, empties the batch first when the slot
+ * is in it (whether its old page is still there or not).  So the
  * pool holds at most SLOT_BATCH pages (128 KiB) more than its frames in
  * use.  Where the kernel refuses the vector (older, or a seccomp policy),
  * each slot is emptied at once, as before.
@@ -331,24 +332,26 @@ static int unmap_page_by_copy(uintptr_t addr, void *slot)
 	return uffd_zap_range(addr, PAGE_SIZE);
 }
 
-static int unmap_into_slot(uintptr_t addr, void *slot)
+/* Is @slot waiting in the batch?  (At most SLOT_BATCH to look at.) */
+static bool slot_batched(const void *slot)
 {
-	int ret = uffd_move((uintptr_t)slot, addr, 0);
-
-	if (ret == -EINVAL || (ret == -EBUSY && page_shared(addr)))
-		ret = unmap_page_by_copy(addr, slot);
-	return ret;
+	for (unsigned int i = 0; i < nr_slot_batch; i++)
+		if (slot_batch[i].iov_base == slot)
+			return true;
+	return false;
 }
 
 int uffd_unmap_page(uintptr_t addr, void *slot)
 {
-	int ret = unmap_into_slot(addr, slot);
+	int ret;
 
-	/* The slot still waits in the batch to be emptied (see SLOT_BATCH). */
-	if (ret == -EEXIST && nr_slot_batch) {
+	/* Emptied before it is filled: the batch's madvise would drop what
+	 * goes in (see SLOT_BATCH). */
+	if (slot_batched(slot))
 		empty_slot_batch();
-		ret = unmap_into_slot(addr, slot);
-	}
+	ret = uffd_move((uintptr_t)slot, addr, 0);
+	if (ret == -EINVAL || (ret == -EBUSY && page_shared(addr)))
+		ret = unmap_page_by_copy(addr, slot);
 	return ret;
 }
 
