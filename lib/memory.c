@@ -1235,13 +1235,36 @@ struct zap_details {
 	unsigned long dropped;
 };
 
+/*
+ * The PTE once no page it names is under I/O: a page being written out or
+ * read in is waited for (the lock dropped), and the PTE read again, since
+ * the wait may change it: a failed write moves its page to a new slot
+ * (page_launder's relocate_page), a fault may map it.
+ */
+static pte_t zap_pte_settled(struct mm_struct *mm, pte_t *ptep)
+{
+	for (;;) {
+		pte_t pte = *ptep;
+		struct page *page;
+
+		if (pte_none(pte) || pte_present(pte))
+			return pte;
+		page = lookup_swap_cache(pte_to_swp_entry(pte));
+		if (!page || !PageLocked(page))
+			return pte;
+		wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
+	}
+}
+
 /* Release whatever backs one PTE of a range being zapped. */
 static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 {
 	struct zap_details *zd = arg;
 	struct mm_struct *mm = zd->mm;
-	pte_t pte = *ptep;
+	pte_t pte = zap_pte_settled(mm, ptep);
 
+	if (pte_none(pte))
+		return 0;	/* zapped meanwhile */
 	if (pte_present(pte)) {
 		struct page *page = pfn_to_page(mm->zone, pte_frame(pte));
 		swp_entry_t entry = page->swap;
@@ -1258,10 +1281,8 @@ static int zap_pte(pte_t *ptep, uintptr_t addr, void *arg)
 			swap_free(entry);
 	} else {
 		swp_entry_t entry = pte_to_swp_entry(pte);
-		struct page *page;
+		struct page *page = lookup_swap_cache(entry);
 
-		while ((page = lookup_swap_cache(entry)) && PageLocked(page))
-			wait_on_page(page, &mm->page_table_lock, &mm->page_wait);
 		if (page) {
 			/* Freed while unmapped: time on the inactive list
 			 * saved (or would have saved) its write. */

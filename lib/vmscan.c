@@ -97,6 +97,23 @@ void page_lost(struct mm_struct *mm, struct page *page)
  * the program's reach (never written, or written zeros): its next touch is
  * a first touch again.
  */
+/*
+ * Nothing at a page's address for kswapd to move: the kernel dropped a
+ * page upage had mapped, in a program that makes no madvise of its own (a
+ * bug in upage).  The page stays active, and the fault that finds it
+ * fails with SIGBUS; said here first, once, with how upage had it, since
+ * this is the earliest it shows.
+ */
+static void kernel_lost_page(const struct page *page)
+{
+	static bool told;
+
+	if (!__atomic_exchange_n(&told, true, __ATOMIC_RELAXED))
+		upage_msg("kswapd found no page at %#lx where upage had mapped one (a bug in "
+			  "upage; page flags %#lx, list %u)",
+			  (unsigned long)page->vaddr, page->flags, page->lru);
+}
+
 static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 {
 	struct zone *z = mm->zone;
@@ -141,6 +158,8 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 			delete_from_swap_cache(page);
 			swap_free(entry);
 		}
+		if (ret == -ENOENT && !mm->raw_madvise)
+			kernel_lost_page(page);
 		if (ret != -ENOENT || !mm->raw_madvise)
 			return ret;
 		/* Nothing there to move: the program dropped it. */
