@@ -90,14 +90,6 @@ void page_lost(struct mm_struct *mm, struct page *page)
 }
 
 /*
- * Unmap an active page into the swap cache: give it a swap slot if it has
- * none, move its data to its frame slot, leave the swap entry in the PTE.
- * A clean page with no swap copy (read, never written) is simply dropped,
- * and so is a page fault-around mapped that is still all zeros once out of
- * the program's reach (never written, or written zeros): its next touch is
- * a first touch again.
- */
-/*
  * Nothing at a page's address for kswapd to move: the kernel dropped a
  * page upage had mapped, in a program that makes no madvise of its own (a
  * bug in upage).  The page stays active, and the fault that finds it
@@ -114,6 +106,14 @@ static void kernel_lost_page(const struct page *page)
 			  (unsigned long)page->vaddr, page->flags, page->lru);
 }
 
+/*
+ * Unmap an active page into the swap cache: give it a swap slot if it has
+ * none, move its data to its frame slot, leave the swap entry in the PTE.
+ * A clean page with no swap copy (read, never written) is simply dropped,
+ * and so is a page fault-around mapped that is still all zeros once out of
+ * the program's reach (never written, or written zeros): its next touch is
+ * a first touch again.
+ */
 static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 {
 	struct zone *z = mm->zone;
@@ -158,10 +158,12 @@ static int unmap_page_to_swap_cache(struct mm_struct *mm, struct page *page)
 			delete_from_swap_cache(page);
 			swap_free(entry);
 		}
-		if (ret == -ENOENT && !mm->raw_madvise)
-			kernel_lost_page(page);
-		if (ret != -ENOENT || !mm->raw_madvise)
+		if (ret != -ENOENT)
 			return ret;
+		if (!mm->raw_madvise) {
+			kernel_lost_page(page);
+			return ret;
+		}
 		/* Nothing there to move: the program dropped it. */
 		page_lost(mm, page);
 		return 0;
